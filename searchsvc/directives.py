@@ -1,0 +1,427 @@
+"""Find the official documents an article cites (``Chỉ thị số 05/CT-TTg``) and resolve each to one identity.
+
+Numbers restart every year for every issuer (NĐ 30/2020, Điều 15), so a document is (type, number, issuer, year):
+``Chỉ thị 05`` of the Politburo and ``Chỉ thị 05`` of the Prime Minister are two documents. The issuer comes from
+the symbol (``05/CT-TTg``, ``05-CT/TW``) or, when the symbol is not written, from the words after the number
+(``của Thủ tướng Chính phủ``); the year from the number (``08/2016/NĐ-CP``) or from a date attached to the mention.
+A short mention (``Chỉ thị 05``) is folded into the nearest compatible fuller mention of the same article.
+
+Id scheme: ``<type slug>-<number>[-<issuer part of the symbol>][-<year>]``, ASCII lower case, leading zeros of the
+number dropped so ``05`` and ``5`` agree: ``chi-thi-5-ttg-2020``, ``chi-thi-5-tw``, ``nghi-dinh-8-cp-2016``,
+``cong-van-4919-vpcp-ktth``. The year enters the id only when the text gives it, because two documents of the same
+number and issuer differ only by year and must never share an id; the price is that an article that omits the year
+gives the same document a year-less id. Facets group such ids back with ``parse_directive_query``, whose matches
+ignore what a query leaves out. The issuer part is the symbol minus its type code, so ``37/QĐ-UBND`` of two
+provinces share an id: the text does not say more, and we do not guess.
+
+Where the type word and the symbol's type code disagree (``Quyết định 267/TB-HU``), the code wins: it is copied
+from the document itself, while the word is the journalist's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from searchsvc.article import Directive
+from searchsvc.normalize import fold, fold_text, nfc
+
+# (type, code in symbols, how a bare number after the type word is read). "strong": a bare number is a citation
+# unless a unit follows; "weak": the word is also a verb or a common noun (thông báo, kế hoạch), so a bare number
+# counts only after a capitalized word and before a word that closes a citation; "symbol": the word names programs,
+# projects, options or laws by number (Chương trình 135, phương án 1, Luật 2015), so only a symbol or a year
+# in the number makes it a citation.
+TYPES = (
+    ("Thông tư liên tịch", "TTLT", "strong"),
+    ("Nghị quyết liên tịch", "NQLT", "strong"),
+    ("Nghị quyết", "NQ", "strong"),
+    ("Nghị định", "NĐ", "strong"),
+    ("Quyết định", "QĐ", "strong"),
+    ("Chỉ thị", "CT", "strong"),
+    ("Thông tư", "TT", "strong"),
+    ("Công văn", "CV", "strong"),
+    ("Công điện", "CĐ", "strong"),
+    ("Quy chế", "QC", "weak"),
+    ("Quy định", "QyĐ", "weak"),
+    ("Thông cáo", "TC", "weak"),
+    ("Thông báo", "TB", "weak"),
+    ("Hướng dẫn", "HD", "weak"),
+    ("Kế hoạch", "KH", "weak"),
+    ("Đề án", "ĐA", "weak"),
+    ("Báo cáo", "BC", "weak"),
+    ("Tờ trình", "TTr", "weak"),
+    ("Kết luận", "KL", "weak"),
+    ("Chương trình", "CTr", "symbol"),
+    ("Phương án", "PA", "symbol"),
+    ("Dự án", "DA", "symbol"),
+    ("Luật", None, "symbol"),
+    ("Pháp lệnh", None, "symbol"),
+)
+TYPE_BY_FOLDED = {fold_text(name): name for name, _, _ in TYPES}
+STRENGTH = {name: strength for name, _, strength in TYPES}
+CODE_OF_TYPE = {name: code for name, code, _ in TYPES if code}
+# Upper-cased codes as written in symbols; Quy định is also written QĐ (Party) or QĐi.
+TYPE_BY_CODE = {code.upper(): name for name, code, _ in TYPES if code} | {"QĐI": "Quy định"}
+# Abbreviations journalists put in running text (NĐ 67, QĐ 33); CT and TT are left out, they name building lots.
+TYPE_BY_ABBREVIATION = {"NĐ": "Nghị định", "NQ": "Nghị quyết", "QĐ": "Quyết định", "TTLT": "Thông tư liên tịch"}
+PARTY_ISSUERS = frozenset({"TW", "VPTW", "TU", "HU", "QU", "ĐU", "ĐUK"})
+
+_WORDS = "|".join(r"\s+".join(name.split()) for name, _, _ in sorted(TYPES, key=lambda t: -len(t[0])))
+_CODE = r"[A-ZĐƯ][A-ZĐƯ0-9&]*(?:[a-z][A-ZĐ0-9]*)?(?![^\W\d_])"
+_SEP = r"\s*[-–—/]\s*"
+MENTION = re.compile(
+    rf"(?<![^\W\d_])(?:(?P<word>(?i:{_WORDS}))|(?P<abbr>NĐ|NQ|QĐ|TTLT)(?=\s))"
+    r"(?P<so>\s+(?i:số)\s*:?)?\s*"
+    r"(?P<number>\d{1,5}[a-dA-D]?)(?![^\W_])"
+    r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|-(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
+    rf"(?:(?P<sep>{_SEP})(?P<symbol>{_CODE}(?:{_SEP}{_CODE})*))?"
+)
+QUICK_CHECK = re.compile(rf"(?i:{_WORDS})|NĐ|NQ|QĐ|TTLT")
+DATE_CONTINUES = re.compile(r"\s*[/.-]\s*\d")
+ATTACHED_DATE = re.compile(
+    r"\s*[,(]?\s*(?:(?i:ban hành|ký)\s+)?(?:(?i:ngày)\s+)?"
+    r"(?:(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})(?:\s*[/.-]\s*(?P<year>(?:19|20)\d\d))?(?!\d)"
+    r"|(?P<day2>\d{1,2})\s+tháng\s+(?P<month2>\d{1,2})(?:\s+năm\s+(?P<year2>(?:19|20)\d\d))?)"
+)
+ATTACHED_YEAR = re.compile(r"\s*,?\s*(?:(?i:năm)\s+)(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*[-–]\s*\d)")
+ISSUER_START = re.compile(r"\s*,?\s*(?:(?i:do|của)\s+)")
+ISSUER_WORD = re.compile(r"[^\s,;:.()\"“”']+")
+# Lowercase syllables that occur inside the names of issuing bodies (Bộ Chính trị, Thủ tướng Chính phủ, UBND tỉnh).
+ISSUER_INNER = frozenset(
+    "chính trị phủ tướng thư vụ ủy uỷ hội nhân dân tỉnh huyện thành phố quận xã thị trấn trung ương đảng phòng "
+    "tài y tế nội an dựng thương nghiệp phát triển nông thôn nguyên môi trường giao thông vận tải giáo dục đào tạo "
+    "khoa học công nghệ tin truyền hóa hoá thể thao du lịch kế hoạch đầu tư pháp ngoại lao động binh và quốc nhà "
+    "nước hàng bảo hiểm kiểm sát toán quân sự phòng thanh tra chấp hành thường bí".split()
+)
+# Words that, right after a bare number, make it a quantity rather than a document number.
+UNIT_WORDS = frozenset(
+    "năm tháng ngày tuần quý giờ phút lần người triệu tỷ tỉ nghìn ngàn đồng usd km ha m kg tấn điểm bước nhóm "
+    "vấn nội giải nhiệm tỉnh huyện xã cuộc em học bệnh tàu con cái chiếc căn hộ dự đơn doanh cơ tổ cán binh "
+    "phiến trang mục điều khoản chương văn lĩnh chỉ đợt ca vụ trường nhà thành tiêu".split()
+)
+# Words after a bare number of a "weak" type that close a citation (Kết luận 49 của Bộ Chính trị).
+CLOSING_WORDS = frozenset("của về ngày do này đã được và là có ban quy yêu nêu cho thì vẫn cũng đó tại nói".split())
+PARTY_NAMES = (("bo chinh tri", "TW"), ("ban bi thu", "TW"), ("ban chap hanh trung uong", "TW"),
+               ("trung uong", "TW"), ("ban thuong vu tinh uy", "TU"), ("tinh uy", "TU"),
+               ("ban thuong vu thanh uy", "TU"), ("thanh uy", "TU"), ("ban thuong vu huyen uy", "HU"),
+               ("huyen uy", "HU"), ("ban thuong vu quan uy", "QU"), ("quan uy", "QU"))
+STATE_NAMES = (("thu tuong", "TTg"), ("chinh phu", "CP"), ("quoc hoi", "QH"), ("ubnd", "UBND"),
+               ("uy ban nhan dan", "UBND"), ("hdnd", "HĐND"), ("hoi dong nhan dan", "HĐND"),
+               ("van phong chinh phu", "VPCP"))
+# Types whose symbol follows from the issuer alone; others (Quyết định, Nghị định) may carry the year in the symbol.
+PRIME_MINISTER_TYPES = frozenset({"Chỉ thị", "Công điện"})
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """One citation as read at one place in the text, before mentions of the same document are merged."""
+
+    start: int
+    type: str
+    number: str
+    symbol: str | None
+    issuer_code: str | None
+    year: int | None
+    issuer: str | None
+    party: bool
+    year_in_number: bool
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.type, _number_key(self.number)
+
+
+def extract_directives(text: str, published: date | None = None) -> tuple[Directive, ...]:
+    """Return every document cited in ``text``, one per identity, in order of first mention.
+
+    ``published`` only dates a mention whose attached date omits the year (``ngày 28/1``).
+
+    >>> [d.label for d in extract_directives(
+    ...     "Chỉ thị số 05 của Bộ Chính trị; Chỉ thị số 05, ngày 28/01/2020 của Thủ tướng Chính phủ. Chỉ thị 05")]
+    ['Chỉ thị 05-CT/TW', 'Chỉ thị 05/CT-TTg']
+    >>> extract_directives("theo Nghị định 116/2020/NĐ-CP")[0].id
+    'nghi-dinh-116-cp-2020'
+    """
+    if not QUICK_CHECK.search(text):
+        return ()
+    text = nfc(text)
+    mentions = [mention for match in MENTION.finditer(text) if (mention := _read_mention(text, match, published))]
+    return tuple(_resolve(mentions))
+
+
+def _read_mention(text: str, match: re.Match, published: date | None) -> _Mention | None:
+    """Turn one regex match into a mention, or None when the words around it say it is not a citation."""
+    word, number, symbol = match["word"], match["number"], match["symbol"]
+    type_name = TYPE_BY_ABBREVIATION[match["abbr"]] if match["abbr"] else TYPE_BY_FOLDED[fold_text(word)]
+    end = match.end()
+    if symbol and match["sep"].strip() != match["sep"] and not re.search(r"[-–—/]", symbol):
+        # "Quyết định 37 - UBND ..." : a spaced dash before one lone code is punctuation, not a symbol.
+        symbol, end = None, match.start("sep")
+    if not symbol and not match["year"] and DATE_CONTINUES.match(text, end):
+        return None  # "Quyết định 28/01/2020": a date, or a number we cannot read
+    year = int(match["year"] or match["dash_year"] or 0) or None
+    symbol_type, issuer_code, party = _read_symbol(symbol, match["sep"]) if symbol else (None, None, False)
+    if symbol_type:
+        type_name = symbol_type
+    tail, attached_year = end, None
+    date_match = ATTACHED_DATE.match(text, tail) or ATTACHED_YEAR.match(text, tail)
+    if date_match:
+        attached_year, tail = _year_of(date_match, published), date_match.end()
+    issuer, tail = _read_issuer(text, tail)
+    if issuer and not date_match:
+        date_match = ATTACHED_DATE.match(text, tail)
+        if date_match:
+            attached_year = _year_of(date_match, published)
+    bare = not symbol and not year
+    if bare and not _is_bare_citation(text, match, type_name, number, attached=bool(date_match or issuer)):
+        return None
+    if issuer_code is None and issuer:
+        issuer_code, party = _issuer_code(issuer)
+    return _Mention(match.start(), type_name, number, _clean_symbol(symbol, party) if symbol else None,
+                    issuer_code, year or attached_year, issuer, party, year is not None)
+
+
+def _is_bare_citation(text: str, match: re.Match, type_name: str, number: str, attached: bool) -> bool:
+    """Tell a bare ``Quyết định 37`` from ``kế hoạch 5 năm``, ``Chương trình 135`` or ``Luật 2015``."""
+    strength = "strong" if match["abbr"] else STRENGTH[type_name]
+    if strength == "symbol" and not (match["so"] and attached):
+        return False
+    if not match["so"] and re.fullmatch(r"(?:19|20)\d\d", number):
+        return False
+    following = re.match(r"\s*([^\W\d_]+|%)", text[match.end() : match.end() + 20])
+    next_word = following[1].lower() if following else ""
+    if next_word in UNIT_WORDS or next_word == "%":
+        return False
+    if strength == "weak" and not match["so"]:
+        word = match["word"]
+        if not word[0].isupper() or word.isupper():
+            return False
+        closed = not following or text[match.end() : following.start(1) + match.end()].strip()
+        return bool(closed or next_word in CLOSING_WORDS or attached)
+    return True
+
+
+def _read_symbol(symbol: str, sep: str) -> tuple[str | None, str | None, bool]:
+    """Split a symbol into its type (from the type code, if any), the issuer part, and whether it is a Party one."""
+    codes = re.split(_SEP, symbol.replace("TƯ", "TW"))
+    symbol_type = TYPE_BY_CODE.get(codes[0].upper())
+    issuer_codes = codes[1:] if symbol_type else codes
+    party = bool(symbol_type) and any(code in PARTY_ISSUERS for code in issuer_codes)
+    return symbol_type, "-".join(issuer_codes) or None, party
+
+
+def _clean_symbol(symbol: str, party: bool) -> str:
+    """Write a symbol the official way: ``CT/TW`` for the Party, ``CT-TTg`` for the State, no spaces."""
+    codes = re.split(_SEP, symbol.replace("TƯ", "TW"))
+    if party and len(codes) >= 2:
+        return codes[0] + "/" + "-".join(codes[1:])
+    return "-".join(codes)
+
+
+def _issuer_code(issuer: str) -> tuple[str | None, bool]:
+    """Map an issuer written in words to the code its symbols use, when the convention leaves no doubt."""
+    folded = fold_text(issuer)
+    for name, code in PARTY_NAMES:
+        if folded.startswith(name):
+            return code, True
+    for name, code in STATE_NAMES:
+        if folded.startswith(name):
+            return code, False
+    return None, False
+
+
+def _read_issuer(text: str, position: int) -> tuple[str | None, int]:
+    """Read ``của Thủ tướng Chính phủ`` after a mention: a capitalized word, then words of institution names.
+
+    Returns the issuer as written (or None) and where the reading stopped.
+    """
+    start = ISSUER_START.match(text, position)
+    if not start:
+        return None, position
+    words: list[re.Match] = []
+    for word in ISSUER_WORD.finditer(text, start.end(), start.end() + 80):
+        token = word.group()
+        if words and text[words[-1].end() : word.start()].strip():
+            break
+        if not token[0].isupper() and (not words or token.lower() not in ISSUER_INNER):
+            break
+        words.append(word)
+        if len(words) == 10:
+            break
+    while words and words[-1].group() == "và":
+        words.pop()
+    if not words:
+        return None, position
+    return " ".join(word.group() for word in words), words[-1].end()
+
+
+def _year_of(match: re.Match, published: date | None) -> int | None:
+    """The year of an attached date; a day and month alone take the publication year when that is not later."""
+    if year := match.groupdict().get("year") or match.groupdict().get("year2"):
+        return int(year)
+    if "day" not in match.groupdict() or published is None:
+        return None
+    day, month = int(match["day"] or match["day2"]), int(match["month"] or match["month2"])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return published.year if (month, day) <= (published.month, published.day) else published.year - 1
+
+
+def _number_key(number: str) -> str:
+    return (number.lstrip("0") or "0").lower()
+
+
+def _compatible(a: _Mention, b: _Mention) -> bool:
+    """Two mentions of the same type and number may be one document unless issuer, year or symbol disagree."""
+    return (
+        a.key == b.key
+        and (a.issuer_code is None or b.issuer_code is None or _slug(a.issuer_code) == _slug(b.issuer_code))
+        and (a.year is None or b.year is None or a.year == b.year)
+    )
+
+
+def _resolve(mentions: list[_Mention]) -> list[Directive]:
+    """Merge mentions into documents: fuller mentions first, then each shorter one into its nearest match."""
+    groups: list[list[_Mention]] = []
+    ranked = sorted(mentions, key=lambda m: (-((m.issuer_code is not None) + (m.year is not None)), m.start))
+    for mention in ranked:
+        candidates = [group for group in groups if all(_compatible(mention, other) for other in group)]
+        if candidates:
+            min(candidates, key=lambda group: _distance(mention, group)).append(mention)
+        else:
+            groups.append([mention])
+    groups.sort(key=lambda group: min(m.start for m in group))
+    return [_directive(sorted(group, key=lambda m: m.start)) for group in groups]
+
+
+def _distance(mention: _Mention, group: list[_Mention]) -> tuple[int, int]:
+    """Prefer the nearest earlier mention (a back-reference), then the nearest later one."""
+    before = [mention.start - m.start for m in group if m.start <= mention.start]
+    after = [m.start - mention.start for m in group if m.start > mention.start]
+    return (0, min(before)) if before else (1, min(after))
+
+
+def _directive(group: list[_Mention]) -> Directive:
+    first = group[0]
+    type_name, number = first.type, first.number
+    symbol = next((m.symbol for m in group if m.symbol), None)
+    issuer = next((m.issuer for m in group if m.issuer), None)
+    year = next((m.year for m in group if m.year), None)
+    issuer_code = next((m.issuer_code for m in group if m.issuer_code), None)
+    party = any(m.party for m in group)
+    code = CODE_OF_TYPE.get(type_name)
+    if symbol is None and issuer_code and code:
+        if party:
+            symbol = f"{code}/{issuer_code}"
+        elif issuer_code == "TTg" and type_name in PRIME_MINISTER_TYPES:
+            symbol = f"{code}-TTg"
+    in_number = f"/{year}" if any(m.year_in_number for m in group) else ""
+    if symbol is None:
+        label = f"{type_name} {number}{in_number}"
+    elif party and "/" in symbol:
+        label = f"{type_name} {number}-{symbol}"
+    else:
+        label = f"{type_name} {number}{in_number}/{symbol}"
+    parts = [_slug(type_name), _number_key(number)]
+    if issuer_code:
+        parts.append(_slug(issuer_code))
+    if year:
+        parts.append(str(year))
+    return Directive(id="-".join(parts), label=label, type=type_name, number=number, symbol=symbol, year=year,
+                     issuer=issuer)
+
+
+def _slug(text: str) -> str:
+    """ASCII lower-case words joined by hyphens: the URL-safe form ids are built from."""
+    return "-".join(re.findall(r"[a-z0-9]+", fold(text).lower()))
+
+
+_FOLDED_TYPE_WORDS = {fold_text(name): frozenset({name}) for name, _, _ in TYPES}
+
+
+def _types_by_folded_code() -> dict[str, frozenset[str]]:
+    """Type codes as typed without marks; ``da`` is both Đề án (ĐA) and Dự án (DA)."""
+    types: dict[str, frozenset[str]] = {}
+    for code, name in TYPE_BY_CODE.items():
+        types[fold(code).lower()] = types.get(fold(code).lower(), frozenset()) | {name}
+    return types
+
+
+_FOLDED_CODES = _types_by_folded_code()
+_QUERY_WORDS = "|".join(sorted(map(re.escape, _FOLDED_TYPE_WORDS | _FOLDED_CODES), key=len, reverse=True))
+QUERY = re.compile(
+    rf"(?:(?P<word>{_QUERY_WORDS})\s*(?:so\s*:?\s*)?)?"
+    r"(?P<number>\d{1,5}[a-d]?)"
+    r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|-(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
+    r"(?:\s*[-–—/]\s*(?P<symbol>[a-z][a-z0-9&]*(?:\s*[-–—/]\s*[a-z0-9&]+)*))?"
+    r"(?:\s*,?\s*(?:nam\s+)?(?P<trailing_year>(?:19|20)\d\d))?"
+)
+
+
+@dataclass(frozen=True)
+class DirectiveQuery:
+    """What a staff member typed to find a document: the parts left out match anything.
+
+    ``types`` is empty when only a symbol without a type code was typed (``4919/VPCP-KTTH``); ``issuer`` is the
+    slug of the symbol after its type code (``ttg``, ``tw``, ``vpcp-ktth``).
+    """
+
+    types: frozenset[str]
+    number: str
+    issuer: str | None = None
+    year: int | None = None
+
+    def matches(self, directive: Directive) -> bool:
+        """Tell whether a cited document fits this query; an issuer typed must agree with the one cited.
+
+        >>> from searchsvc.article import Directive
+        >>> tw = Directive("chi-thi-5-tw", "Chỉ thị 05-CT/TW", "Chỉ thị", "05", "CT/TW")
+        >>> parse_directive_query("chi thi 5").matches(tw), parse_directive_query("05/CT-TTg").matches(tw)
+        (True, False)
+        """
+        if self.types and directive.type not in self.types:
+            return False
+        if _number_key(directive.number) != self.number:
+            return False
+        if self.year and directive.year and self.year != directive.year:
+            return False
+        if self.issuer is None:
+            return True
+        cited = _directive_issuer(directive)
+        return cited is not None and (cited == self.issuer or cited.startswith(self.issuer + "-"))
+
+
+def parse_directive_query(text: str) -> DirectiveQuery | None:
+    """Read a document reference typed in a search box, ignoring case and marks; None if it is not one.
+
+    >>> parse_directive_query("chi thi 05/ct-ttg")
+    DirectiveQuery(types=frozenset({'Chỉ thị'}), number='5', issuer='ttg', year=None)
+    >>> parse_directive_query("NĐ 116").types, parse_directive_query("hà nội 2020")
+    (frozenset({'Nghị định'}), None)
+    """
+    folded = fold_text(re.sub(r"(?<=/)\s*T[Ưư](?![^\W\d_])", "TW", nfc(text)))
+    match = QUERY.fullmatch(folded)
+    if not match or not (match["word"] or match["symbol"]):
+        return None
+    word_types = _FOLDED_TYPE_WORDS.get(match["word"]) or _FOLDED_CODES.get(match["word"] or "", frozenset())
+    types, issuer = word_types, None
+    if match["symbol"]:
+        codes = re.split(r"\s*[-–—/]\s*", match["symbol"])
+        symbol_types = _FOLDED_CODES.get(codes[0])
+        if symbol_types and len(codes) > 1:
+            types, codes = symbol_types, codes[1:]
+        elif symbol_types:
+            return None  # "05/CT" with nothing after the type code: too little to match on
+        issuer = "-".join(codes)
+    year = match["year"] or match["dash_year"] or match["trailing_year"]
+    return DirectiveQuery(types, _number_key(match["number"]), issuer, int(year) if year else None)
+
+
+def _directive_issuer(directive: Directive) -> str | None:
+    """The issuer slug a query compares with: from the symbol, else from the issuer written in words."""
+    if directive.symbol:
+        _, issuer_code, _ = _read_symbol(directive.symbol, "/")
+    else:
+        issuer_code, _ = _issuer_code(directive.issuer) if directive.issuer else (None, False)
+    return _slug(issuer_code) if issuer_code else None
