@@ -1,0 +1,138 @@
+"""Read authors and the source credit from a byline, so the author facet counts people, not agencies.
+
+Bylines arrive as the last line of a scraped file, as the ``author`` field of a record, or only as the tail of a
+body whose paragraphs were flattened (``... ông Lai nói. Sơn Ca``). The grammar is small: optional labels
+(``Tin, ảnh:``, ``CTV``), names separated by `` - `` or ``,``, then credits (``(TTXVN)``, ``/VOV.VN``,
+``Theo Báo Z``) and places in parentheses (``(Tịnh Biên)``), which are not authors either; photo credits
+(``Ảnh: X``) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from searchsvc.normalize import fold, nfc, normalize_text
+
+# Labels before the names that say what the person did; they are not part of a name.
+LABEL = re.compile(
+    r"^(?:(?:tin|bài|video|clip|thực hiện|nhóm thực hiện|(?:bài|tin)(?:,| và) ảnh(?:, video)?)\s*:\s*|ctv\s+|pv\s+)",
+    re.IGNORECASE,
+)
+PHOTO_CREDIT = re.compile(r"\s*[-–|,]?\s*\(?\s*(?:ảnh|đồ họa|đồ hoạ|infographic)\s*:.*$", re.IGNORECASE | re.DOTALL)
+# "Theo X" glued to the previous word by the scraper ("Nhật LinhTheo Financial Times").
+GLUED_THEO = re.compile(r"(?<=[a-zà-ỹđ])(?=Theo\s)")
+THEO = re.compile(r"(?:^|\s|\()(?:theo|nguồn)\s*:?\s+(.+?)\)?\s*$", re.IGNORECASE)
+PARENTHESES = re.compile(r"\s*\(([^()]*)\)\s*")
+SLASH_CREDIT = re.compile(r"\s*/\s*([^/]*[^\W\d_][^/]*)$")
+# Agencies that a bare byline names instead of a person.
+AGENCIES = frozenset({"ttxvn", "vgp", "vov", "vov.vn", "vna", "tttxvn", "vtv", "vnexpress", "vietnamplus", "pv"})
+# Not people: compilations and anonymous staff.
+COMPILED = frozenset({"tổng hợp", "th", "t.h", "pv", "nhóm pv", "phóng viên", "nhóm phóng viên", "ctv", "btv"})
+NAME_WORD = re.compile(r"^(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]*\.?)+$|^[A-ZÀ-ỸĐ][a-zà-ỹđA-ZÀ-ỸĐ]*$")
+SEPARATORS = re.compile(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+")
+DOMAIN = re.compile(r"\s+([a-z0-9-]+(?:\.[a-z]{2,})+)$")
+# The end of the last sentence of a body: a stop not right after a lone initial ("B. H").
+SENTENCE_END = re.compile(r"(?:\./\.|(?<![\s.][A-ZÀ-ỸĐ])[.!?…]+[\"”»)]*|[\"”»])\s+")
+# Lines that are not text: the scraper's image placeholders and links to the original.
+NOISE_LINE = re.compile(r"^(?:\[img\]|responsive image|https?://\S+)$", re.IGNORECASE)
+SHORT_LINE_WORDS = 8
+VOWEL = re.compile(r"[aeiouy]")
+MAX_NAME_WORDS = 5
+MAX_BYLINE_WORDS = 14
+
+
+def extract_byline(byline: str | None, body: str) -> tuple[tuple[str, ...], str | None]:
+    """Return ``(authors, source_credit)`` from a byline, or from the end of the body when there is none.
+
+    >>> extract_byline("Phan Hữu (Tịnh Biên)", "")
+    (('Phan Hữu',), None)
+    >>> extract_byline(None, "Cơ quan chức năng đang điều tra. CTV Lê Tùng/VOV.VN")
+    (('Lê Tùng',), 'VOV.VN')
+    """
+    if byline and byline.strip():
+        return _parse(byline)
+    return _parse(_body_tail(body or ""))
+
+
+def normalize_author_name(name: str) -> str:
+    """Title-case an all-caps name the Vietnamese way, keep initials, and unify tone marks for the facet.
+
+    >>> normalize_author_name("NGUYỄN HÂN"), normalize_author_name("T.SỸ"), normalize_author_name("Thanh  Thuỷ")
+    ('Nguyễn Hân', 'T.Sỹ', 'Thanh Thủy')
+    """
+    words = []
+    for word in nfc(name).split():
+        parts = re.split(r"(\.)", word)
+        words.append("".join(_title_syllable(part) for part in parts))
+    return normalize_text(" ".join(words))
+
+
+def _title_syllable(part: str) -> str:
+    # A Vietnamese syllable has a vowel; initialisms such as "DTD" have none and stay as they are.
+    if len(part) > 1 and part.isupper() and VOWEL.search(fold(part).lower()):
+        return part[0] + part[1:].lower()
+    return part
+
+
+def _body_tail(body: str) -> str:
+    """The text after the last sentence of the body, where a byline survives flattening."""
+    lines = [line.strip() for line in body.splitlines() if line.strip() and not NOISE_LINE.match(line.strip())]
+    if not lines:
+        return ""
+    last = lines[-1]
+    ends = list(SENTENCE_END.finditer(last + " "))
+    if not ends:
+        return last if len(last.split()) <= SHORT_LINE_WORDS else ""
+    tail = last[ends[-1].end():].strip()
+    return tail if len(tail.split()) <= MAX_BYLINE_WORDS else ""
+
+
+def _parse(text: str) -> tuple[tuple[str, ...], str | None]:
+    text = " ".join(GLUED_THEO.sub(" ", nfc(text)).split())
+    text = PHOTO_CREDIT.sub("", LABEL.sub("", text))
+    credits: list[str] = []
+
+    theo = THEO.search(text)
+    if theo:
+        credits.append(theo.group(1).strip(" .)"))
+        text = text[: theo.start()].strip()
+
+    def drop_parentheses(match: re.Match) -> str:
+        inside = match.group(1).strip()
+        if inside.lower() in AGENCIES:
+            credits.append(inside)
+        return " "
+
+    text = PARENTHESES.sub(drop_parentheses, text).strip()
+    slash = SLASH_CREDIT.search(text)
+    if slash:
+        credits.append(slash.group(1).strip())
+        text = text[: slash.start()]
+    domain = DOMAIN.search(text)
+    if domain:
+        credits.append(domain.group(1))
+        text = text[: domain.start()]
+    text = LABEL.sub("", text.strip(" .-–")).strip()
+    if text.lower() in AGENCIES:
+        credits.insert(0, text)
+        text = ""
+
+    authors = []
+    for part in SEPARATORS.split(text):
+        part = part.strip(" .-–")
+        if not part or part.lower() in COMPILED:
+            continue
+        if not _looks_like_name(part):
+            return (), _credit(credits)
+        authors.append(normalize_author_name(part))
+    return tuple(dict.fromkeys(authors)), _credit(credits)
+
+
+def _looks_like_name(part: str) -> bool:
+    words = part.split()
+    letters = sum(char.isalpha() for char in part)
+    return 0 < len(words) <= MAX_NAME_WORDS and letters >= 2 and all(NAME_WORD.match(word) for word in words)
+
+
+def _credit(credits: list[str]) -> str | None:
+    return ", ".join(dict.fromkeys(credit for credit in credits if credit)) or None
