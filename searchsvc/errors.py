@@ -1,0 +1,61 @@
+"""Errors the domain raises, each with an HTTP status and a stable code, and the one JSON body they become.
+
+Plain Python, so the CLI and the web layer report the same problem the same way.
+"""
+
+from __future__ import annotations
+
+
+class SearchError(Exception):
+    """A problem the user can fix, or a missing index: never a bug."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, param: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.param = param
+
+
+class InvalidParameter(SearchError):
+    code = "invalid_parameter"
+
+
+class UnknownParameter(SearchError):
+    code = "unknown_parameter"
+
+
+class NotFound(SearchError):
+    status = 404
+    code = "not_found"
+
+
+class IndexMissing(SearchError):
+    status = 503
+    code = "index_missing"
+
+
+class IndexBusy(SearchError):
+    """Another indexer holds the index; refusing is safer than interleaving two writers."""
+
+    status = 409
+    code = "index_busy"
+
+
+class ParseError(SearchError):
+    """An input file or line that cannot become an article; reported as ``path:line: reason`` and skipped."""
+
+    code = "parse_error"
+
+    def __init__(self, path: str, line: int | None, reason: str):
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        location = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{location}: {reason}")
+
+
+def error_body(code: str, message: str, param: str | None = None) -> dict:
+    """The single shape of every API error: ``{"error": {"code", "message", "param"}}``."""
+    return {"error": {"code": code, "message": message, "param": param}}

@@ -1,0 +1,204 @@
+"""Input files -> the live index, without ever exposing a half-written one.
+
+Layout of an index folder::
+
+    index/current          symlink to the live generation (swapped atomically with os.replace)
+    index/gen-<stamp>/     a complete Whoosh index
+    index/.build-<token>/  a rebuild in progress (deleted on failure, or at the next run after a crash)
+    index/.indexer.lock    flock held by the one running indexer
+
+Adding (``searchsvc index PATH``) writes into the live generation in one Whoosh commit, which is atomic: a crash
+before the commit leaves the previous table of contents, and so the previous index. Rebuilding
+(``--rebuild``) writes a new generation beside the live one and swaps the symlink only once it is complete.
+The lock is an ``flock``, which the kernel releases when its holder dies, so a killed indexer never leaves a lock
+behind and a live one is never robbed of it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.writing import IndexWriter
+
+from searchsvc.article import Article
+from searchsvc.errors import IndexBusy, ParseError
+from searchsvc.extract import enrich
+from searchsvc.layout import CURRENT, live_generation
+from searchsvc.parse import iter_input_files, read_articles
+from searchsvc.schema import SCHEMA, article_to_document
+
+logger = logging.getLogger(__name__)
+
+LOCK_FILE = ".indexer.lock"
+BUILD_PREFIX = ".build-"
+GENERATION_PREFIX = "gen-"
+WRITER_MEMORY_MB = 256
+KEPT_GENERATIONS = 2
+
+
+@dataclass
+class IndexReport:
+    """What a run did, for the summary line and for tests."""
+
+    indexed: int = 0
+    updated: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    errors: list[ParseError] = field(default_factory=list)
+
+
+@contextmanager
+def indexer_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the one-indexer-at-a-time lock, or fail at once with a clear message."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / LOCK_FILE, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexBusy(f"Một tiến trình lập chỉ mục khác đang ghi vào {index_dir}; hãy chờ nó xong.") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def index_paths(
+    paths: Iterable[str | Path],
+    index_dir: Path,
+    rebuild: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> IndexReport:
+    """Read, extract and index every article under ``paths``; a later duplicate id replaces an earlier one."""
+    started = time.monotonic()
+    report = IndexReport()
+    with indexer_lock(index_dir):
+        _remove_abandoned_builds(index_dir)
+        files = []
+        for item in iter_input_files(paths):
+            if isinstance(item, ParseError):
+                _skip(report, item)
+            else:
+                files.append(item)
+        if rebuild or not (index_dir / CURRENT).exists():
+            _build_generation(files, index_dir, report, progress)
+        else:
+            ix = whoosh_index.open_dir(str(live_generation(index_dir)))
+            _write(ix, files, report, progress, replace_existing=True)
+    report.seconds = time.monotonic() - started
+    logger.info(
+        "indexed=%d updated=%d skipped=%d seconds=%.1f", report.indexed, report.updated, report.skipped, report.seconds
+    )
+    return report
+
+
+def _build_generation(files: list[Path], index_dir: Path, report: IndexReport,
+                      progress: Callable[[int, int], None] | None) -> None:
+    build_dir = index_dir / f"{BUILD_PREFIX}{secrets.token_hex(4)}"
+    build_dir.mkdir(parents=True)
+    try:
+        ix = whoosh_index.create_in(str(build_dir), SCHEMA)
+        _write(ix, files, report, progress, replace_existing=False)
+        generation = index_dir / f"{GENERATION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+        build_dir.rename(generation)
+    except BaseException:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+    _swap_current(index_dir, generation)
+    _remove_old_generations(index_dir)
+
+
+def _write(ix, files: list[Path], report: IndexReport, progress: Callable[[int, int], None] | None,
+           replace_existing: bool) -> None:
+    """Add every article in one writer and one commit: all of this run is visible, or none of it."""
+    last_occurrence, total = _last_occurrences(files)
+    writer: IndexWriter = ix.writer(limitmb=WRITER_MEMORY_MB)
+    try:
+        with ix.searcher() as searcher:
+            for done, article in enumerate(_articles(files, report), start=1):
+                if progress:
+                    progress(done, total)
+                if last_occurrence.get(article.id) != (article.source, article.line):
+                    report.updated += 1
+                    continue
+                document = article_to_document(enrich(article))
+                if replace_existing and searcher.document_number(id=article.id) is not None:
+                    writer.update_document(**document)
+                    report.updated += 1
+                else:
+                    writer.add_document(**document)
+                    report.indexed += 1
+        writer.commit(optimize=not replace_existing)
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def _articles(files: list[Path], report: IndexReport) -> Iterator[Article]:
+    for path in files:
+        for item in read_articles(path):
+            if isinstance(item, ParseError):
+                _skip(report, item)
+            else:
+                yield item
+
+
+def _last_occurrences(files: list[Path]) -> tuple[dict[str, tuple[str, int | None]], int]:
+    """Where each id is seen last, so a repeated id in one run is indexed once, from its last record.
+
+    Whoosh cannot delete a document added earlier in the same uncommitted writer, so duplicates are settled
+    before writing rather than after.
+    """
+    last, total = {}, 0
+    for path in files:
+        for item in read_articles(path, warn=False):
+            if not isinstance(item, ParseError):
+                last[item.id] = (item.source, item.line)
+                total += 1
+    return last, total
+
+
+def _skip(report: IndexReport, error: ParseError) -> None:
+    report.skipped += 1
+    report.errors.append(error)
+    logger.warning("%s", error)
+
+
+def _swap_current(index_dir: Path, generation: Path) -> None:
+    temporary = index_dir / f".current-{secrets.token_hex(4)}"
+    os.symlink(generation.name, temporary)
+    os.replace(temporary, index_dir / CURRENT)
+    _fsync_dir(index_dir)
+
+
+def _fsync_dir(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _remove_abandoned_builds(index_dir: Path) -> None:
+    """Builds left by a killed indexer; safe to delete because this process holds the indexer lock."""
+    for leftover in index_dir.glob(f"{BUILD_PREFIX}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in index_dir.glob(".current-*"):
+        leftover.unlink(missing_ok=True)
+
+
+def _remove_old_generations(index_dir: Path) -> None:
+    """Keep the live generation and the one before it: a worker may still be reading the previous one."""
+    live = (index_dir / CURRENT).resolve().name
+    generations = sorted((p for p in index_dir.glob(f"{GENERATION_PREFIX}*") if p.name != live), reverse=True)
+    for old in generations[KEPT_GENERATIONS - 1:]:
+        shutil.rmtree(old, ignore_errors=True)

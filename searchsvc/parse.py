@@ -1,0 +1,215 @@
+"""Raw input files -> ``Article``: decode whatever encoding arrived, drop scraping noise, take title, body, byline.
+
+Two layouts are read:
+
+* scraped text (``.txt``): a site-title line, the headline, paragraphs with ``Responsive image`` / ``[img]`` noise
+  lines, and a byline as the last line;
+* JSON Lines (``.jsonl``/``.json``): one object per line with ``id, title, body, url, published, author, category``.
+
+A bad file or line becomes a ``ParseError`` value in the stream (``path:line: reason``), so one broken record never
+stops a run. Metadata extraction (dates, places, authors, directives) happens later, in ``extract.py``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from searchsvc.article import Article
+from searchsvc.errors import ParseError
+from searchsvc.normalize import nfc
+
+logger = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt"}
+JSONL_SUFFIXES = {".jsonl", ".json", ".ndjson"}
+NOISE_LINE = re.compile(r"^\s*(?:Responsive image|\[img\]|Your Website Title)\s*$", re.IGNORECASE)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+BYLINE_MAX_WORDS = 10
+BYLINE_MAX_CHARS = 80
+SENTENCE_END = tuple(".!?…:;\"”'")
+MAX_ID_LENGTH = 200
+# A few replaced bytes in an otherwise UTF-8 file are a stray error; more mean another encoding.
+STRAY_BYTE_SHARE = 0.001
+
+
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | ParseError]:
+    """Expand folders into the readable files below them, in a stable order; name what cannot be read."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES:
+                    yield child
+        elif path.is_file():
+            yield path
+        else:
+            yield ParseError(path, None, "không tìm thấy tệp hoặc thư mục")
+
+
+def read_articles(path: Path, warn: bool = True) -> Iterator[Article | ParseError]:
+    """Every article of one file, or the reasons its parts could not be read; repairs are logged if ``warn``."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        yield ParseError(path, None, f"không đọc được tệp ({error.strerror})")
+        return
+    if not data.strip():
+        yield ParseError(path, None, "tệp rỗng")
+        return
+    text, warning = decode_bytes(data)
+    if text is None:
+        yield ParseError(path, None, warning)
+        return
+    if warning and warn:
+        logger.warning("%s: %s", path, warning)
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        yield from parse_jsonl(text, path)
+    else:
+        yield parse_scraped_text(text, path)
+
+
+def decode_bytes(data: bytes) -> tuple[str | None, str | None]:
+    """Decode file bytes to text and say what was repaired, or why nothing could be read.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are taken as declared; a file with a few invalid bytes keeps
+    its UTF-8 with the bytes replaced; anything else (Windows-1258, UTF-16 without BOM) is left to charset
+    detection. Binary data is refused.
+    """
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return _clean(data.decode(encoding)), None
+            except UnicodeDecodeError:
+                return None, f"tệp khai báo {encoding} nhưng không giải mã được"
+    try:
+        return _clean(data.decode("utf-8")), None
+    except UnicodeDecodeError:
+        pass
+    repaired = data.decode("utf-8", errors="replace")
+    replaced = repaired.count("\ufffd")
+    if replaced <= max(1, len(data) * STRAY_BYTE_SHARE) and b"\x00" not in data:
+        return _clean(repaired), f"{replaced} byte UTF-8 không hợp lệ đã được thay bằng U+FFFD"
+    best = from_bytes(data, cp_isolation=["utf_16_le", "utf_16_be", "cp1258", "cp1252"]).best()
+    if best is None or not str(best).strip() or _looks_binary(str(best)):
+        return None, "không nhận ra bảng mã (tệp nhị phân?)"
+    return _clean(str(best)), f"đã đọc theo bảng mã {best.encoding}"
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    return sum(1 for char in sample if CONTROL_CHARACTERS.match(char)) > len(sample) * 0.01
+
+
+def _clean(text: str) -> str:
+    """NFC, and no control characters: they break JSON output and terminals but carry no meaning."""
+    return nfc(CONTROL_CHARACTERS.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")))
+
+
+def parse_scraped_text(text: str, path: Path) -> Article | ParseError:
+    """Read one article in the scraper's layout (see ``shared/samples/README.md``)."""
+    lines = [line.strip() for line in text.split("\n")]
+    lines = [line for line in lines if line and not NOISE_LINE.match(line)]
+    if len(lines) < 2:
+        return ParseError(path, None, "thiếu tiêu đề hoặc nội dung bài viết")
+    title, *paragraphs = lines
+    byline = None
+    if len(paragraphs) > 1 and _looks_like_byline(paragraphs[-1]):
+        byline = paragraphs.pop()
+    article_id = _clean_id(path.stem)
+    return Article(
+        id=article_id,
+        title=title,
+        body="\n".join(paragraphs),
+        byline=byline,
+        source=str(path),
+        line=None,
+    )
+
+
+def _looks_like_byline(line: str) -> bool:
+    """A short last line that does not end a sentence is a byline (``Phan Hữu (Tịnh Biên)``, ``NGUYỄN HÂN``)."""
+    return len(line) <= BYLINE_MAX_CHARS and len(line.split()) <= BYLINE_MAX_WORDS and not line.endswith(SENTENCE_END)
+
+
+def parse_jsonl(text: str, path: Path) -> Iterator[Article | ParseError]:
+    """One article per JSON line; each bad line is a ``ParseError`` and the rest are still read."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield ParseError(path, number, f"JSON không hợp lệ ({error.msg}, cột {error.colno})")
+            continue
+        try:
+            yield article_from_record(record, path, number)
+        except ParseError as error:
+            yield error
+
+
+def article_from_record(record: object, path: Path, line: int) -> Article:
+    """Validate one JSON record of the corpus schema and make it an ``Article``."""
+    if not isinstance(record, dict):
+        raise ParseError(path, line, "dòng JSON không phải là một đối tượng")
+    article_id = _required_text(record, "id", path, line, allow_int=True)
+    title = _optional_text(record, "title", path, line) or ""
+    body = _optional_text(record, "body", path, line) or ""
+    if not title.strip() and not body.strip():
+        raise ParseError(path, line, "bài viết không có tiêu đề lẫn nội dung")
+    paragraphs = [p.strip() for p in _clean(body).split("\n")]
+    published = _parse_published(record.get("published"), path, line)
+    return Article(
+        id=_clean_id(article_id),
+        title=" ".join(_clean(title).split()),
+        body="\n".join(p for p in paragraphs if p and not NOISE_LINE.match(p)),
+        url=_optional_text(record, "url", path, line),
+        published=published,
+        published_source="metadata" if published else None,
+        category=_optional_text(record, "category", path, line),
+        byline=_optional_text(record, "author", path, line),
+        source=str(path),
+        line=line,
+    )
+
+
+def _required_text(record: dict, key: str, path: Path, line: int, allow_int: bool = False) -> str:
+    value = record.get(key)
+    if allow_int and isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise ParseError(path, line, f"thiếu trường «{key}» hoặc không phải chuỗi")
+    return value
+
+
+def _optional_text(record: dict, key: str, path: Path, line: int) -> str | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ParseError(path, line, f"trường «{key}» phải là chuỗi, không phải {type(value).__name__}")
+    value = _clean(value).strip()
+    return value or None
+
+
+def _parse_published(value: object, path: Path, line: int) -> date | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ParseError(path, line, "trường «published» phải là chuỗi ngày ISO")
+    try:
+        return datetime.fromisoformat(value.strip()).date()
+    except ValueError:
+        raise ParseError(path, line, f"ngày «{value[:40]}» không theo dạng ISO (YYYY-MM-DD)") from None
+
+
+def _clean_id(raw: str) -> str:
+    """Ids travel in URLs and file names: keep them one trimmed line of bounded length."""
+    return " ".join(_clean(raw).split())[:MAX_ID_LENGTH]

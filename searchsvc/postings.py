@@ -1,0 +1,275 @@
+"""Whoosh posting lists as numpy arrays, and the per-generation data the query engine needs.
+
+Whoosh's matchers do Python work for every posting (``next()``, ``score()``); a common Vietnamese syllable has a
+posting in most articles, so that work dominates every query. Here a posting list is read block by block (one
+unpickle and one ``cumsum`` per block of up to 128 postings) into arrays of global document numbers and
+frequencies, and the engine does the rest with vectorised numpy.
+
+This reads Whoosh internals (``W3LeafMatcher`` block data and the field-length columns), which is why
+``whoosh-reloaded`` is pinned to one exact version; ``tests/test_postings.py`` checks that the arrays equal what
+Whoosh's own matchers return.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching import ListMatcher
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+from searchsvc.layout import live_generation
+from searchsvc.schema import split_facet_term
+
+CACHE_BYTES = 256 * 1024 * 1024
+BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
+EMPTY_DOCS = np.zeros(0, dtype=np.int32)
+EMPTY_FREQS = np.zeros(0, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Postings:
+    """Sorted global document numbers and the term's frequency in each."""
+
+    docs: np.ndarray
+    freqs: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        return self.docs.nbytes + self.freqs.nbytes
+
+
+@dataclass(frozen=True)
+class FacetTable:
+    """Every value of one facet field, and which documents hold which value, as parallel arrays.
+
+    ``entry_docs[i]`` holds ``values[entry_values[i]]``; counting the values of a set of documents is one
+    ``bincount`` over the entries whose document is in the set.
+    """
+
+    values: tuple[str, ...]
+    meta: tuple[dict, ...]
+    entry_docs: np.ndarray
+    entry_values: np.ndarray
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        return {value: i for i, value in enumerate(self.values)}
+
+
+class IndexView:
+    """One open generation of the index: a Whoosh reader plus arrays derived from it, built once and reused."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.ix = whoosh_index.open_dir(str(path))
+        self.reader = self.ix.reader()
+        self.generation = f"{path.name}:{self.reader.generation()}"
+        self.doc_count_all = self.reader.doc_count_all()
+        self.leaves = list(self.reader.leaf_readers())
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[tuple, Postings] = OrderedDict()
+        self._cache_bytes = 0
+        self._lengths: dict[str, np.ndarray] = {}
+        self._facets: dict[str, FacetTable] = {}
+
+    def close(self) -> None:
+        self.reader.close()
+
+    @cached_property
+    def live(self) -> np.ndarray:
+        """True for documents that are not deleted."""
+        live = np.ones(self.doc_count_all, dtype=bool)
+        for leaf, offset in self.leaves:
+            if leaf.has_deletions():
+                deleted = np.fromiter(leaf.deleted_docs(), dtype=np.int64)
+                live[deleted + offset] = False
+        return live
+
+    @cached_property
+    def doc_count(self) -> int:
+        return int(self.live.sum())
+
+    def postings(self, field: str, text: str) -> Postings:
+        """The posting list of one term over the whole index, from the cache when it was read before."""
+        key = (field, text)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+            postings = self._read_postings(field, text)
+            self._remember(key, postings)
+            return postings
+
+    def _remember(self, key: tuple, postings: Postings) -> None:
+        self._cache[key] = postings
+        self._cache_bytes += postings.nbytes
+        while self._cache_bytes > CACHE_BYTES and len(self._cache) > 1:
+            _, evicted = self._cache.popitem(last=False)
+            self._cache_bytes -= evicted.nbytes
+
+    def _read_postings(self, field: str, text: str) -> Postings:
+        docs_parts, freq_parts = [], []
+        for leaf, offset in self.leaves:
+            try:
+                matcher = leaf.postings(field, text)
+            except TermNotFound:
+                continue
+            for docs, freqs, _ in _blocks(matcher):
+                docs_parts.append(docs + offset)
+                freq_parts.append(freqs)
+        if not docs_parts:
+            return Postings(EMPTY_DOCS, EMPTY_FREQS)
+        docs = np.concatenate(docs_parts).astype(np.int32)
+        freqs = np.concatenate(freq_parts)
+        live = self.live[docs]
+        if not live.all():
+            docs, freqs = docs[live], freqs[live]
+        return Postings(docs, freqs)
+
+    def positions(self, field: str, text: str, wanted: np.ndarray) -> dict[int, np.ndarray]:
+        """Token positions of a term in each of the ``wanted`` documents (sorted global numbers) that hold it."""
+        found: dict[int, np.ndarray] = {}
+        if not len(wanted):
+            return found
+        with self._lock:
+            for leaf, offset in self.leaves:
+                local = wanted[(wanted >= offset) & (wanted < offset + leaf.doc_count_all())] - offset
+                if not len(local):
+                    continue
+                try:
+                    matcher = leaf.postings(field, text)
+                except TermNotFound:
+                    continue
+                decode = matcher.format.decode_positions
+                for docs, _, values in _blocks(matcher, with_values=True, wanted=local):
+                    hits = np.searchsorted(docs, local)
+                    for doc, at in zip(local, hits):
+                        if at < len(docs) and docs[at] == doc:
+                            found[int(doc) + offset] = np.asarray(decode(values[at]), dtype=np.int32)
+        return found
+
+    def field_lengths(self, field: str) -> np.ndarray:
+        """Token count of ``field`` in every document (Whoosh stores it rounded to one byte)."""
+        lengths = self._lengths.get(field)
+        if lengths is None:
+            parts = []
+            for leaf, _ in self.leaves:
+                count = leaf.doc_count_all()
+                column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+                raw = np.zeros(count, dtype=np.uint8)
+                if column is not None:
+                    stored = column._dbfile.get(column._basepos, min(column._count, count))
+                    raw[: len(stored)] = np.frombuffer(stored, dtype=np.uint8)
+                parts.append(BYTE_TO_LENGTH[raw])
+            lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+            self._lengths[field] = lengths
+        return lengths
+
+    def average_length(self, field: str) -> float:
+        return max(self.reader.field_length(field) / max(self.doc_count, 1), 1.0)
+
+    def facet_table(self, field: str) -> FacetTable:
+        """All values of a facet field with their documents, read once per generation from the term list."""
+        table = self._facets.get(field)
+        if table is None:
+            terms = sorted({term for term in self.reader.field_terms(field)})
+            values, meta, docs_parts, value_parts = [], [], [], []
+            for number, term in enumerate(terms):
+                value, term_meta = split_facet_term(term)
+                postings = self.postings(field, term)
+                values.append(value)
+                meta.append(term_meta)
+                docs_parts.append(postings.docs)
+                value_parts.append(np.full(len(postings.docs), number, dtype=np.int32))
+            table = FacetTable(
+                values=tuple(values),
+                meta=tuple(meta),
+                entry_docs=np.concatenate(docs_parts) if docs_parts else EMPTY_DOCS,
+                entry_values=np.concatenate(value_parts) if value_parts else EMPTY_DOCS,
+            )
+            self._facets[field] = table
+        return table
+
+    @cached_property
+    def days(self) -> np.ndarray:
+        """Publication day of every document as days since 1970, or -1 where unknown; for sorting and ranges."""
+        days = np.full(self.doc_count_all, -1, dtype=np.int32)
+        for term in self.reader.field_terms("day"):
+            postings = self.postings("day", term)
+            days[postings.docs] = np.datetime64(term, "D").astype(np.int64)
+        return days
+
+    def stored(self, docnum: int) -> dict:
+        with self._lock:
+            return self.reader.stored_fields(docnum)["document"]
+
+    def docnum_of(self, article_id: str) -> int | None:
+        postings = self.postings("id", article_id)
+        return int(postings.docs[0]) if len(postings.docs) else None
+
+
+def _blocks(matcher, with_values: bool = False, wanted: np.ndarray | None = None):
+    """Yield ``(docs, freqs, values)`` per posting block; with ``wanted``, only blocks that may hold one of them."""
+    if isinstance(matcher, ListMatcher):
+        docs = np.asarray(matcher._ids, dtype=np.int64)
+        if matcher._weights is not None:
+            freqs = np.asarray(matcher._weights, dtype=np.float32)
+        else:
+            freqs = np.full(len(docs), matcher._all_weights or 1.0, dtype=np.float32)
+        yield docs, freqs, (matcher._values if with_values else None)
+        return
+    if not isinstance(matcher, W3LeafMatcher):
+        raise TypeError(f"unexpected Whoosh matcher {type(matcher).__name__}: is whoosh-reloaded 2.7.5 installed?")
+    next_wanted = 0
+    while True:
+        if wanted is None or (next_wanted < len(wanted) and wanted[next_wanted] <= matcher._maxid):
+            matcher._read_data()
+            ids, weights, values = matcher._data
+            docs = np.cumsum(np.asarray(ids, dtype=np.int64))
+            if weights is None:
+                freqs = np.ones(len(docs), dtype=np.float32)
+            elif isinstance(weights, float):
+                freqs = np.full(len(docs), weights, dtype=np.float32)
+            else:
+                freqs = np.asarray(weights, dtype=np.float32)
+            yield docs, freqs, values
+            if wanted is not None:
+                next_wanted += int(np.searchsorted(wanted[next_wanted:], matcher._maxid, side="right"))
+        if (wanted is not None and next_wanted >= len(wanted)) or matcher._lastblock:
+            return
+        matcher._goto(matcher._nextoffset)
+
+
+class ViewCache:
+    """The view of the live generation, reopened when an indexer swaps or commits a new one.
+
+    A check costs two ``stat`` calls, so every request can make it; views never go backwards because the
+    generation name and the Whoosh TOC generation only grow.
+    """
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = index_dir
+        self._view: IndexView | None = None
+        self._previous: IndexView | None = None
+        self._key: tuple | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> IndexView:
+        path = live_generation(self.index_dir)
+        key = (path, whoosh_index.latest_generation(str(path)) if path.exists() else -1)
+        with self._lock:
+            if self._view is None or key != self._key:
+                if self._previous is not None:
+                    self._previous.close()
+                self._previous, self._view = self._view, IndexView(path)
+                self._key = key
+            return self._view
