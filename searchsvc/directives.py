@@ -63,6 +63,8 @@ STRENGTH = {name: strength for name, _, strength in TYPES}
 CODE_OF_TYPE = {name: code for name, code, _ in TYPES if code}
 # Upper-cased codes as written in symbols; Quy định is also written QĐ (Party) or QĐi.
 TYPE_BY_CODE = {code.upper(): name for name, code, _ in TYPES if code} | {"QĐI": "Quy định"}
+# Codes a type word may carry besides its own: the Party writes its Quy định "181-QĐ/TW".
+OTHER_CODES = {"Quy định": frozenset({"QĐ", "QĐI"})}
 # Abbreviations journalists put in running text (NĐ 67, QĐ 33); CT and TT are left out, they name building lots.
 TYPE_BY_ABBREVIATION = {"NĐ": "Nghị định", "NQ": "Nghị quyết", "QĐ": "Quyết định", "TTLT": "Thông tư liên tịch"}
 PARTY_ISSUERS = frozenset({"TW", "VPTW", "TU", "HU", "QU", "ĐU", "ĐUK"})
@@ -86,13 +88,14 @@ ATTACHED_DATE = re.compile(
 )
 ATTACHED_YEAR = re.compile(r"\s*,?\s*(?:(?i:năm)\s+)(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*[-–]\s*\d)")
 ISSUER_START = re.compile(r"\s*,?\s*(?:(?i:do|của)\s+)")
-ISSUER_WORD = re.compile(r"[^\s,;:.()\"“”']+")
+ISSUER_WORD = re.compile(r"[^\s,;:.()\"“”']+(?:\.[^\s,;:.()\"“”']+)*")
 # Lowercase syllables that occur inside the names of issuing bodies (Bộ Chính trị, Thủ tướng Chính phủ, UBND tỉnh).
 ISSUER_INNER = frozenset(
     "chính trị phủ tướng thư vụ ủy uỷ hội nhân dân tỉnh huyện thành phố quận xã thị trấn trung ương đảng phòng "
     "tài y tế nội an dựng thương nghiệp phát triển nông thôn nguyên môi trường giao thông vận tải giáo dục đào tạo "
     "khoa học công nghệ tin truyền hóa hoá thể thao du lịch kế hoạch đầu tư pháp ngoại lao động binh và quốc nhà "
-    "nước hàng bảo hiểm kiểm sát toán quân sự phòng thanh tra chấp hành thường bí".split()
+    "nước hàng bảo hiểm kiểm sát toán quân sự phòng thanh tra chấp hành thường bí ban chức đốc tổng cục sở viện "
+    "tòa án trưởng".split()
 )
 # Words that, right after a bare number, make it a quantity rather than a document number.
 UNIT_WORDS = frozenset(
@@ -161,8 +164,8 @@ def _read_mention(text: str, match: re.Match, published: date | None) -> _Mentio
     if not symbol and not match["year"] and DATE_CONTINUES.match(text, end):
         return None  # "Quyết định 28/01/2020": a date, or a number we cannot read
     year = int(match["year"] or match["dash_year"] or 0) or None
-    symbol_type, issuer_code, party = _read_symbol(symbol, match["sep"]) if symbol else (None, None, False)
-    if symbol_type:
+    symbol_type, issuer_code, party = _read_symbol(symbol) if symbol else (None, None, False)
+    if symbol_type and re.split(_SEP, symbol)[0].upper() not in OTHER_CODES.get(type_name, ()):
         type_name = symbol_type
     tail, attached_year = end, None
     date_match = ATTACHED_DATE.match(text, tail) or ATTACHED_YEAR.match(text, tail)
@@ -202,7 +205,7 @@ def _is_bare_citation(text: str, match: re.Match, type_name: str, number: str, a
     return True
 
 
-def _read_symbol(symbol: str, sep: str) -> tuple[str | None, str | None, bool]:
+def _read_symbol(symbol: str) -> tuple[str | None, str | None, bool]:
     """Split a symbol into its type (from the type code, if any), the issuer part, and whether it is a Party one."""
     codes = re.split(_SEP, symbol.replace("TƯ", "TW"))
     symbol_type = TYPE_BY_CODE.get(codes[0].upper())
@@ -313,6 +316,7 @@ def _directive(group: list[_Mention]) -> Directive:
     code = CODE_OF_TYPE.get(type_name)
     if symbol is None and issuer_code and code:
         if party:
+            code = "QĐ" if type_name == "Quy định" else code
             symbol = f"{code}/{issuer_code}"
         elif issuer_code == "TTg" and type_name in PRIME_MINISTER_TYPES:
             symbol = f"{code}-TTg"
@@ -410,7 +414,8 @@ def parse_directive_query(text: str) -> DirectiveQuery | None:
         codes = re.split(r"\s*[-–—/]\s*", match["symbol"])
         symbol_types = _FOLDED_CODES.get(codes[0])
         if symbol_types and len(codes) > 1:
-            types, codes = symbol_types, codes[1:]
+            also_written = {fold(code).lower() for name in word_types for code in OTHER_CODES.get(name, ())}
+            types, codes = (word_types if codes[0] in also_written else symbol_types), codes[1:]
         elif symbol_types:
             return None  # "05/CT" with nothing after the type code: too little to match on
         issuer = "-".join(codes)
@@ -421,7 +426,7 @@ def parse_directive_query(text: str) -> DirectiveQuery | None:
 def _directive_issuer(directive: Directive) -> str | None:
     """The issuer slug a query compares with: from the symbol, else from the issuer written in words."""
     if directive.symbol:
-        _, issuer_code, _ = _read_symbol(directive.symbol, "/")
+        _, issuer_code, _ = _read_symbol(directive.symbol)
     else:
         issuer_code, _ = _issuer_code(directive.issuer) if directive.issuer else (None, False)
     return _slug(issuer_code) if issuer_code else None
