@@ -1,0 +1,97 @@
+"""Find the date of the event an article reports, from its first sentences, when no metadata gives one.
+
+Vietnamese news dates the event in the lead (``Chiều ngày 30/9/2020``, ``Sáng 22.4``). Other dates there are
+traps: a cited document's date (``Chỉ thị số 05, ngày 28/01/2020``) and an anniversary span
+(``30.4.1975 - 30.4.2025``). No date-parsing library reads Vietnamese running text with day-first numeric forms and
+yearless ``sáng 22.4``, so candidates are found with one regular expression and validated by ``datetime.date``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from searchsvc.normalize import nfc
+
+# The lead: the event date sits in the first sentences, and later dates are usually of other things.
+LEAD_SENTENCES = 3
+LEAD_CHARS = 600
+DATE = re.compile(
+    r"(?<![\d/.\-])(?:"
+    r"(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?:(?P=sep)(?P<year>\d{4}))?"
+    r"|(?P<day2>\d{1,2})\s+tháng\s+(?P<month2>\d{1,2})(?:\s+năm\s+(?P<year2>\d{4}))?"
+    r")(?![\d/.\-]\d|\s*[/.]\s*\d)",
+    re.IGNORECASE,
+)
+# A yearless "22.4" is a date only after a word that introduces one ("sáng 22.4", "ngày 30/9"); else it is a number.
+TIME_WORD = re.compile(r"(?:sáng|chiều|tối|trưa|đêm|ngày|hôm|khuya|từ|đến)(?:\s+(?:nay|qua|mai))?\s*$", re.IGNORECASE)
+# A document citation right before the date: "Chỉ thị số 05, ngày", "Quyết định 123/QĐ-UBND ngày".
+DOCUMENT = re.compile(
+    r"(?:\bsố\s*\d[\w/\-]*|\b\d+/[A-ZĐ][\wĐđ\-]*|chỉ thị|quyết định|nghị quyết|nghị định|thông tư|công văn|kế hoạch|"
+    r"kết luận|thông báo|tờ trình|hướng dẫn|luật)[^.;:\n\d]{0,25}$",
+    re.IGNORECASE,
+)
+RANGE_JOIN = re.compile(r"^\s*[-–—]\s*$|^\s*(?:đến|tới)\s+(?:ngày\s+)?$", re.IGNORECASE)
+SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZÀ-ỸĐ\"“(])|\n")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    value: date | None  # None: a yearless date and no year to complete it
+    start: int
+    end: int
+    in_range: bool = False
+
+
+def extract_date(text: str, context_year: int | None = None) -> date | None:
+    """Return the event date of the lead, or ``None`` when it names none (or no year can be trusted).
+
+    >>> extract_date("Chiều ngày 30/9/2020, Khối Khoa giáo huyện Tịnh Biên tổ chức Hội nghị")
+    datetime.date(2020, 9, 30)
+    >>> extract_date("(BĐ) - Sáng 22.4, Tỉnh ủy họp", context_year=2025), extract_date("Sáng 22.4, Tỉnh ủy họp")
+    (datetime.date(2025, 4, 22), None)
+    """
+    lead = _lead(nfc(text or ""))
+    candidates = _mark_ranges(list(_candidates(lead, context_year)), lead)
+    plain = [candidate for candidate in candidates if not candidate.in_range]
+    if plain:
+        return plain[0].value
+    return candidates[-1].value if candidates else None
+
+
+def _lead(text: str) -> str:
+    ends = [match.end() for match in SENTENCE_END.finditer(text, 0, LEAD_CHARS)]
+    return text[: ends[LEAD_SENTENCES - 1]] if len(ends) >= LEAD_SENTENCES else text[:LEAD_CHARS]
+
+
+def _candidates(lead: str, context_year: int | None):
+    for match in DATE.finditer(lead):
+        day = int(match.group("day") or match.group("day2"))
+        month = int(match.group("month") or match.group("month2"))
+        year_text = match.group("year") or match.group("year2")
+        before = lead[: match.start()]
+        if DOCUMENT.search(before):
+            continue
+        if year_text is None and not TIME_WORD.search(before):
+            continue
+        year = int(year_text) if year_text else context_year
+        if year is None:
+            yield Candidate(None, match.start(), match.end())
+            continue
+        try:
+            yield Candidate(date(year, month, day), match.start(), match.end())
+        except ValueError:
+            continue
+
+
+def _mark_ranges(candidates: list[Candidate], lead: str) -> list[Candidate]:
+    """Flag both ends of ``A - B`` spans: an anniversary or a period, not the day of the event."""
+    flagged = set()
+    for left, right in zip(candidates, candidates[1:]):
+        if RANGE_JOIN.match(lead[left.end:right.start]):
+            flagged.update({left.start, right.start})
+    return [
+        Candidate(candidate.value, candidate.start, candidate.end, candidate.start in flagged)
+        for candidate in candidates
+    ]
