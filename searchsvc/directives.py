@@ -58,22 +58,28 @@ TYPES = (
     ("Luật", None, "symbol"),
     ("Pháp lệnh", None, "symbol"),
 )
-TYPE_BY_FOLDED = {fold_text(name): name for name, _, _ in TYPES}
+# "Văn bản số 526/UBND-TNMT" is how papers cite an official letter; it counts only with a symbol.
+TYPE_BY_FOLDED = {fold_text(name): name for name, _, _ in TYPES} | {"van ban": "Công văn"}
 STRENGTH = {name: strength for name, _, strength in TYPES}
 CODE_OF_TYPE = {name: code for name, code, _ in TYPES if code}
 # Upper-cased codes as written in symbols; Quy định is also written QĐ (Party) or QĐi.
 TYPE_BY_CODE = {code.upper(): name for name, code, _ in TYPES if code} | {"QĐI": "Quy định"}
 # Codes a type word may carry besides its own: the Party writes its Quy định "181-QĐ/TW".
-OTHER_CODES = {"Quy định": frozenset({"QĐ", "QĐI"})}
+# Party action programmes are still often numbered "32-CT/TU".
+OTHER_CODES = {"Quy định": frozenset({"QĐ", "QĐI"}), "Chương trình": frozenset({"CT"})}
 # Abbreviations journalists put in running text (NĐ 67, QĐ 33); CT and TT are left out, they name building lots.
 TYPE_BY_ABBREVIATION = {"NĐ": "Nghị định", "NQ": "Nghị quyết", "QĐ": "Quyết định", "TTLT": "Thông tư liên tịch"}
 PARTY_ISSUERS = frozenset({"TW", "VPTW", "TU", "HU", "QU", "ĐU", "ĐUK"})
 
-_WORDS = "|".join(r"\s+".join(name.split()) for name, _, _ in sorted(TYPES, key=lambda t: -len(t[0])))
+_WORDS = "|".join(
+    r"\s+".join(name.split()) for name in sorted([name for name, _, _ in TYPES] + ["Văn bản"], key=len, reverse=True)
+)
 _CODE = r"[A-ZĐƯ][A-ZĐƯ0-9&]*(?:[a-z][A-ZĐ0-9]*)?(?![^\W\d_])"
 _SEP = r"\s*[-–—/]\s*"
 MENTION = re.compile(
     rf"(?<![^\W\d_])(?:(?P<word>(?i:{_WORDS}))|(?P<abbr>NĐ|NQ|QĐ|TTLT)(?=\s))"
+    # "Quyết định đình chỉ thi công số 139/QĐ-UBND": a few words may qualify the type before "số" and a symbol.
+    r"(?P<qualifier>(?:\s+[^\W\d_]+){1,6}?(?=\s+(?i:số)\s*:?\s*\d))?"
     r"(?P<so>\s+(?i:số)\s*:?)?\s*"
     r"(?P<number>\d{1,5}[a-dA-D]?)(?![^\W_])"
     r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|-(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
@@ -161,6 +167,8 @@ def _read_mention(text: str, match: re.Match, published: date | None) -> _Mentio
     if symbol and match["sep"].strip() != match["sep"] and not re.search(r"[-–—/]", symbol):
         # "Quyết định 37 - UBND ..." : a spaced dash before one lone code is punctuation, not a symbol.
         symbol, end = None, match.start("sep")
+    if not symbol and (match["qualifier"] or match["word"] and fold_text(match["word"]) == "van ban"):
+        return None
     if not symbol and not match["year"] and DATE_CONTINUES.match(text, end):
         return None  # "Quyết định 28/01/2020": a date, or a number we cannot read
     year = int(match["year"] or match["dash_year"] or 0) or None
