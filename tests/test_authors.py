@@ -1,0 +1,46 @@
+"""What a user filtering by author notices: people's names, one spelling, and agencies kept apart."""
+
+import pytest
+
+from searchsvc.authors import extract_byline, normalize_author_name
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("Phan Hữu (Tịnh Biên)", (("Phan Hữu",), None)),
+        ("NGUYỄN HÂN", (("Nguyễn Hân",), None)),
+        ("Tin, ảnh: Minh Hòa", (("Minh Hòa",), None)),
+        ("Đình Văn - Nguyễn Điệp", (("Đình Văn", "Nguyễn Điệp"), None)),
+        ("CTV Lê Tùng/VOV.VN", (("Lê Tùng",), "VOV.VN")),
+        ("Mai Hương (TTXVN)", (("Mai Hương",), "TTXVN")),
+        ("Theo Báo Tuổi Trẻ", ((), "Báo Tuổi Trẻ")),
+        ("TTXVN", ((), "TTXVN")),
+        ("VGP", ((), "VGP")),
+        ("Ảnh: Minh Anh", ((), None)),
+        ("Nhật LinhTheo Financial Times", (("Nhật Linh",), "Financial Times")),
+        ("Huyền Lê (Theo AFP, Times of Israel)", (("Huyền Lê",), "AFP, Times of Israel")),
+        ("Hương Quỳnh - Ảnh: Đoàn Bổng", (("Hương Quỳnh",), None)),
+    ],
+)
+def test_byline_forms(byline, expected):
+    assert extract_byline(byline, "") == expected
+
+
+def test_byline_found_at_the_end_of_a_flattened_body():
+    body = "Vụ việc đang được điều tra, làm rõ. Ngọc Thành "
+    assert extract_byline(None, body) == (("Ngọc Thành",), None)
+
+
+def test_photo_credit_at_the_end_of_the_body_is_not_an_author():
+    assert extract_byline(None, "Nhiều cử tri đến từ rất sớm. Ảnh: NGUYỄN TRÀ ") == ((), None)
+
+
+def test_body_ending_with_a_sentence_has_no_author():
+    assert extract_byline(None, "Cơ quan chức năng đang điều tra nguyên nhân vụ tai nạn./. ") == ((), None)
+
+
+def test_all_caps_names_get_vietnamese_title_case_and_initialisms_stay():
+    assert normalize_author_name("HỒNG PHÚC") == "Hồng Phúc"
+    assert normalize_author_name("T.SỸ") == "T.Sỹ"
+    assert normalize_author_name("DTD") == "DTD"

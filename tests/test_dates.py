@@ -1,0 +1,54 @@
+"""What a user filtering by date notices: the day of the event, never a cited document's date or a made-up year."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from searchsvc.dates import extract_date
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def test_seed_article_event_date():
+    path = SHARED / "samples" / "tinh-bien-khoa-giao-2020.txt"
+    if not path.exists():
+        pytest.skip("../shared/samples is not checked out next to the repository")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert extract_date("\n".join(lines[2:])) == date(2020, 9, 30)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Chiều ngày 30/9/2020, UBND huyện họp.", "Ngày 30-9-2020, UBND huyện họp.", "Sáng 30.9.2020, UBND huyện họp.",
+     "Ngày 30 tháng 9 năm 2020, UBND huyện họp."],
+)
+def test_written_forms(text):
+    assert extract_date(text) == date(2020, 9, 30)
+
+
+def test_yearless_date_takes_the_context_year():
+    assert extract_date("(BĐ) - Sáng 22.4, Tỉnh ủy họp.", context_year=2025) == date(2025, 4, 22)
+
+
+def test_yearless_date_without_context_stays_null():
+    assert extract_date("(BĐ) - Sáng 22.4, Tỉnh ủy họp.") is None
+
+
+def test_decimal_number_is_not_a_date():
+    assert extract_date("Giá tăng 22.4 phần trăm so với cùng kỳ.", context_year=2020) is None
+
+
+def test_cited_document_date_is_not_the_event_date():
+    text = "Thực hiện Chỉ thị số 05, ngày 28/01/2020 của Thủ tướng, sáng 3/2/2020 UBND tỉnh họp."
+    assert extract_date(text) == date(2020, 2, 3)
+    assert extract_date("Triển khai Chỉ thị số 05, ngày 28/01/2020 của Thủ tướng.") is None
+
+
+def test_anniversary_span_gives_way_to_the_event_date():
+    text = "Kỷ niệm 50 năm Ngày giải phóng (30.4.1975 - 30.4.2025), tối 29.4.2025, tỉnh tổ chức lễ mít tinh."
+    assert extract_date(text) == date(2025, 4, 29)
+
+
+def test_impossible_date_is_rejected():
+    assert extract_date("Ngày 31/2/2020, UBND huyện họp.") is None

@@ -1,0 +1,105 @@
+"""What a user filtering by place notices: the right province, the place the article is about, no false places."""
+
+from pathlib import Path
+
+import pytest
+
+from searchsvc.localities import extract_localities, locality_by_code, province_for
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def places(title, body, byline=""):
+    return {(place.name, place.province, place.role) for place in extract_localities(title, body, byline)}
+
+
+def test_seed_article_is_about_tinh_bien_in_an_giang():
+    path = SHARED / "samples" / "tinh-bien-khoa-giao-2020.txt"
+    if not path.exists():
+        pytest.skip("../shared/samples is not checked out next to the repository")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = extract_localities(lines[1], "\n".join(lines[2:-1]), lines[-1])
+    main = [place for place in found if place.role == "main"]
+    assert [(place.name, place.province, place.province_code) for place in main] == [("Tịnh Biên", "An Giang", "89")]
+
+
+def test_headline_prefix_marks_the_main_place():
+    assert ("Tịnh Biên", "An Giang", "main") in places("Tịnh Biên: Hội nghị giao ban", "Nội dung hội nghị.")
+
+
+def test_byline_parentheses_mark_the_main_place():
+    assert ("Tịnh Biên", "An Giang", "main") in places("Hội nghị giao ban", "Nội dung hội nghị.", "Phan Hữu (Tịnh Biên)")
+
+
+def test_commune_carries_its_province():
+    found = extract_localities("", "Đoàn về thăm xã Văn Giáo, huyện Tịnh Biên.", "")
+    assert ("Văn Giáo", "xã", "An Giang", "89") in {(p.name, p.type, p.province, p.province_code) for p in found}
+
+
+def test_later_mentions_are_not_main():
+    found = places("Hội nghị giao ban", "Hội nghị diễn ra sáng nay. Đoàn đã đến thăm tỉnh Quảng Nam.")
+    assert ("Quảng Nam", "Quảng Nam", "mentioned") in found
+
+
+def test_tp_hcm_abbreviation_is_ho_chi_minh_city():
+    assert {place.province_code for place in extract_localities("", "Giá nhà tại TP.HCM tăng.", "")} == {"79"}
+
+
+def test_thua_thien_hue_pre_2025_name_resolves():
+    assert {place.province_code for place in extract_localities("", "Mưa lớn ở Thừa Thiên Huế.", "")} == {"46"}
+
+
+def test_pre_2025_district_resolves_to_its_province():
+    found = extract_localities("", "Ngày 1/3/2019, huyện Hoài Ân tổ chức lễ kỷ niệm.", "")
+    assert [(place.name, place.province) for place in found] == [("Hoài Ân", "Bình Định")]
+
+
+def test_post_2025_commune_gets_its_own_code_and_old_province():
+    (place,) = extract_localities("", "Phường Quy Nhơn Nam ra mắt ngày 1/7/2025.", "")
+    assert place.code.startswith("2025-") and place.province == "Bình Định"
+
+
+def test_pacific_ocean_is_not_thai_binh():
+    assert places("", "Các nước vùng Thái Bình Dương họp thượng đỉnh.") == set()
+
+
+def test_person_named_hoa_binh_is_not_the_province():
+    assert places("", "Ông Trương Hòa Bình phát biểu tại hội nghị.") == set()
+
+
+def test_cooperative_named_after_a_place_is_not_a_place():
+    assert places("", "HTX Phú Lộc thu hoạch lúa. Hợp tác xã Phú Lộc có 300 thành viên.") == set()
+
+
+def test_ho_chi_minh_thought_is_not_the_city():
+    assert places("", "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh.") == set()
+
+
+def test_ambiguous_district_without_province_stays_unresolved():
+    (place,) = extract_localities("", "Nông dân huyện Châu Thành thu hoạch lúa.", "")
+    assert (place.name, place.code, place.province) == ("Châu Thành", "", None)
+
+
+def test_ambiguous_district_resolves_from_the_province_nearby():
+    found = extract_localities("", "Nông dân huyện Châu Thành, tỉnh An Giang thu hoạch lúa.", "")
+    assert ("Châu Thành", "An Giang") in {(place.name, place.province) for place in found}
+
+
+def test_listed_districts_are_all_found():
+    found = extract_localities("", "Cam sành trồng ở các huyện Cầu Kè, Càng Long và Tiểu Cần, tỉnh Trà Vinh.", "")
+    assert {place.name for place in found if place.level == 2} == {"Cầu Kè", "Càng Long", "Tiểu Cần"}
+
+
+def test_all_caps_headline_finds_typed_province():
+    found = extract_localities("DỰ KIẾN 58 ĐƠN VỊ HÀNH CHÍNH CẤP XÃ CỦA TỈNH BÌNH ĐỊNH", "", "")
+    assert [(place.name, place.role) for place in found] == [("Bình Định", "main")]
+
+
+def test_accent_free_text_still_matches():
+    assert {place.province_code for place in extract_localities("", "UBND tinh An Giang hop.", "")} == {"89"}
+
+
+def test_facet_labels_come_from_codes():
+    assert locality_by_code("890").name == "Tịnh Biên"
+    assert province_for("890").name == "An Giang"
+    assert locality_by_code("no-such-code") is None
