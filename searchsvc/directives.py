@@ -30,7 +30,7 @@ from searchsvc.normalize import fold, fold_text, nfc
 # (type, code in symbols, how a bare number after the type word is read). "strong": a bare number is a citation
 # unless a unit follows; "weak": the word is also a verb or a common noun (thông báo, kế hoạch), so a bare number
 # counts only after a capitalized word and before a word that closes a citation; "symbol": the word names programs,
-# projects, options or laws by number (Chương trình 135, phương án 1, Luật 2015), so only a symbol or a year
+# projects, options or laws by number (Chương trình 135, Đề án 955, phương án 1, Luật 2015), so only a symbol or a year
 # in the number makes it a citation.
 TYPES = (
     ("Thông tư liên tịch", "TTLT", "strong"),
@@ -48,7 +48,7 @@ TYPES = (
     ("Thông báo", "TB", "weak"),
     ("Hướng dẫn", "HD", "weak"),
     ("Kế hoạch", "KH", "weak"),
-    ("Đề án", "ĐA", "weak"),
+    ("Đề án", "ĐA", "symbol"),
     ("Báo cáo", "BC", "weak"),
     ("Tờ trình", "TTr", "weak"),
     ("Kết luận", "KL", "weak"),
@@ -79,7 +79,7 @@ _SEP = r"\s*[-–—/]\s*"
 MENTION = re.compile(
     rf"(?<![^\W\d_])(?:(?P<word>(?i:{_WORDS}))|(?P<abbr>NĐ|NQ|QĐ|TTLT)(?=\s))"
     # "Quyết định đình chỉ thi công số 139/QĐ-UBND": a few words may qualify the type before "số" and a symbol.
-    r"(?P<qualifier>(?:\s+[^\W\d_]+){1,6}?(?=\s+(?i:số)\s*:?\s*\d))?"
+    rf"(?P<qualifier>(?:\s+(?!(?i:{_WORDS}))[^\W\d_]+){{1,6}}?(?=\s+(?i:số)\s*:?\s*\d))?"
     r"(?P<so>\s+(?i:số)\s*:?)?\s*"
     r"(?P<number>\d{1,5}[a-dA-D]?)(?![^\W_])"
     r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|-(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
@@ -154,7 +154,7 @@ def extract_directives(text: str, published: date | None = None) -> tuple[Direct
     """
     if not QUICK_CHECK.search(text):
         return ()
-    text = nfc(text)
+    text = nfc(text).replace("Ð", "Đ")  # U+00D0 (Icelandic eth) is typed for Đ in some papers
     mentions = [mention for match in MENTION.finditer(text) if (mention := _read_mention(text, match, published))]
     return tuple(_resolve(mentions))
 
@@ -202,7 +202,7 @@ def _is_bare_citation(text: str, match: re.Match, type_name: str, number: str, a
         return False
     following = re.match(r"\s*([^\W\d_]+|%)", text[match.end() : match.end() + 20])
     next_word = following[1].lower() if following else ""
-    if next_word in UNIT_WORDS or next_word == "%":
+    if (next_word in UNIT_WORDS and not attached) or next_word == "%":
         return False
     if strength == "weak" and not match["so"]:
         word = match["word"]

@@ -1,0 +1,80 @@
+"""Measure the directive extractor against the hand-annotated gold set: ``python -m quality.extraction_directives``.
+
+The gold (``quality/gold/directives.jsonl``) lists, per corpus article id, every document the article cites, as read
+by a person; the article text stays in ``../shared/corpus`` (it may not be redistributed). Scores are on distinct
+(type, number) per article, so precision counts every document the extractor adds to an article; year recall is over
+the gold documents whose year the text gives.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from searchsvc.directives import extract_directives
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "quality" / "gold" / "directives.jsonl"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def load_corpus(ids: set[str]) -> dict[str, tuple[str, date | None]]:
+    """Read title + body (and publication date) of the gold articles from the shared corpus."""
+    articles = {}
+    for path in sorted(CORPUS.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                if record["id"] in ids:
+                    published = date.fromisoformat(record["published"][:10]) if record.get("published") else None
+                    articles[record["id"]] = (record["title"] + "\n" + record["body"], published)
+    return articles
+
+
+def key(item: dict) -> tuple[str, str]:
+    return item["type"], item["number"].lstrip("0").lower() or "0"
+
+
+def main() -> int:
+    if not CORPUS.is_dir():
+        print(f"The shared corpus is missing ({CORPUS}); it is needed to read the gold articles.", file=sys.stderr)
+        return 2
+    gold = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    articles = load_corpus({entry["id"] for entry in gold})
+    missing = [entry["id"] for entry in gold if entry["id"] not in articles]
+    if missing:
+        print(f"Gold articles absent from the corpus: {missing}", file=sys.stderr)
+        return 2
+    true_positive = false_positive = false_negative = years_given = years_found = 0
+    for entry in gold:
+        text, published = articles[entry["id"]]
+        found = {key(d.to_dict()): d for d in extract_directives(text, published)}
+        expected = {key(item): item for item in entry["directives"]}
+        for k, item in expected.items():
+            if k in found:
+                true_positive += 1
+            else:
+                false_negative += 1
+                print(f"MISS  {entry['id']}: {item['type']} {item['number']} {item['symbol'] or ''}")
+            if item["year"] is not None:
+                years_given += 1
+                years_found += k in found and found[k].year == item["year"]
+                if k in found and found[k].year != item["year"]:
+                    print(f"YEAR  {entry['id']}: {found[k].label} gave {found[k].year}, expected {item['year']}")
+        for k, directive in found.items():
+            if k not in expected:
+                false_positive += 1
+                print(f"FALSE {entry['id']}: {directive.label}")
+    precision = true_positive / ((true_positive + false_positive) or 1)
+    recall = true_positive / ((true_positive + false_negative) or 1)
+    f1 = 2 * precision * recall / ((precision + recall) or 1)
+    print(f"articles {len(gold)}  documents {true_positive + false_negative}  "
+          f"precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  "
+          f"year recall {years_found / (years_given or 1):.3f} ({years_found}/{years_given})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
