@@ -92,6 +92,8 @@ class Gazetteer:
     units: dict[str, Locality]
     names: dict[int, dict[str, tuple[str, ...]]]
     district_of: dict[str, str]
+    # Post-2025 communes: every old province their new province was made of, any of which may be named nearby.
+    merged_provinces: dict[str, frozenset[str]]
     max_words: int
 
 
@@ -178,6 +180,8 @@ def load_gazetteer() -> Gazetteer:
     units: dict[str, Locality] = {}
     district_of: dict[str, str] = {}
     old_province_by_key: dict[str, str] = {}
+    province_by_key: dict[str, str] = {}
+    merged_provinces: dict[str, frozenset[str]] = {}
     legacy_names: set[tuple[str, str]] = set()
     for (province, province_short, province_code, province_key, district, district_short, district_type,
          district_code, district_key, ward, ward_short, ward_type, ward_code, ward_key) in legacy:
@@ -191,6 +195,7 @@ def load_gazetteer() -> Gazetteer:
             units[ward_code] = Locality(
                 ward_code, _strip_type(ward_short, ward_type), ward_type.lower(), 3, province_name, province_code)
             district_of[ward_code] = district_code
+            province_by_key[province_key] = province_code
             old_province_by_key[f"{province_key}_{district_key}_{ward_key}"] = province_code
             legacy_names.add((fold_key(units[ward_code].name), province_code))
 
@@ -210,17 +215,21 @@ def load_gazetteer() -> Gazetteer:
             continue
         code = NEW_CODE_PREFIX + ward_code
         units[code] = Locality(code, name, ward_type.lower(), 3, units[province_code].name, province_code)
+        merged_provinces[code] = frozenset(
+            province_by_key[key] for key in converter["DICT_PROVINCE"].get(province_key, []) if key in province_by_key
+        )
 
     names: dict[int, dict[str, list[str]]] = {1: defaultdict(list), 2: defaultdict(list), 3: defaultdict(list)}
     for unit in units.values():
         for key in _index_keys(unit):
             names[unit.level][key].append(unit.code)
     for alias, code in PROVINCE_ALIASES.items():
-        names[1][alias].append(code)
+        if code not in names[1][alias]:
+            names[1][alias].append(code)
     frozen = {level: {key: tuple(codes) for key, codes in index.items()} for level, index in names.items()}
     max_words = max(len(key.split()) for index in frozen.values() for key in index)
     logger.debug("gazetteer: %d units", len(units))
-    return Gazetteer(units, frozen, district_of, max_words)
+    return Gazetteer(units, frozen, district_of, merged_provinces, max_words)
 
 
 def fold_key(name: str) -> str:
@@ -301,7 +310,8 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
             index += 1
             continue
         in_caps = upper(tokens[index])
-        match = _longest_name(tokens, name_start, prefix[1], gazetteer, text, in_caps)
+        numbered = tokens[index].key == "quan"
+        match = _longest_name(tokens, name_start, prefix[1], gazetteer, text, in_caps, numbered)
         if match is None:
             index = name_start
             continue
@@ -355,7 +365,7 @@ def _prefix_at(tokens: list[Token], index: int) -> tuple[int, tuple[int, ...]] |
     return None
 
 
-def _longest_name(tokens, start, levels, gazetteer, text, upper):
+def _longest_name(tokens, start, levels, gazetteer, text, upper, numbered=False):
     """Match the longest gazetteer name right after a type word; in cased text it must be capitalised words."""
     if start >= len(tokens):
         return None
@@ -366,15 +376,23 @@ def _longest_name(tokens, start, levels, gazetteer, text, upper):
         span.append(span[-1] + 1)
     for size in range(len(span), 0, -1):
         words = [tokens[position] for position in span[:size]]
-        if not upper and not all(token.capitalised or token.text.isdigit() for token in words):
+        if not upper and not all(token.capitalised or (numbered and token.text.isdigit()) for token in words):
             continue
         key = " ".join(token.key for token in words)
+        marked = " ".join(normalize_word(token.text) for token in words)
         for level in levels:
-            codes = gazetteer.names[level].get(key)
+            codes = gazetteer.names[level].get(key, ())
+            if marked != key:
+                # Folding merges Chư/Chũ and Hòa/Hoa; text written with marks must match them.
+                codes = tuple(code for code in codes if _marked(gazetteer.units[code].name) == marked)
             if codes:
                 name = text[words[0].start:words[-1].end]
                 return start + size, Hit(codes, name, level, words[0].start, False)
     return None
+
+
+def _marked(name: str) -> str:
+    return " ".join(normalize_word(word) for word in TOKEN.findall(name))
 
 
 def _capitalised_runs(tokens: list[Token], text: str):
@@ -414,13 +432,23 @@ def _resolve(hits: list[Hit], gazetteer: Gazetteer) -> tuple[Locality, ...]:
     anchors = [(hit.start, hit.codes[0]) for hit in hits if len(hit.codes) == 1]
     # Resolve provinces first, then districts, so that a resolved district can decide a commune.
     resolved: dict[int, str | None] = {}
+    by_name: dict[tuple[int, str], str] = {}
     for level in (1, 2, 3):
         for number, hit in enumerate(hits):
             if hit.level != level:
                 continue
-            code = hit.codes[0] if len(hit.codes) == 1 else _pick(hit, anchors, gazetteer)
+            # A name repeated in one article is one place: the first resolution holds for every mention.
+            if (level, fold_key(hit.name)) in by_name:
+                resolved[number] = by_name[level, fold_key(hit.name)]
+                continue
+            # Commune names repeat across the country and old ones vanished in mergers: a commune needs its
+            # province or district named in the article, even when the gazetteer has one commune of that name.
+            unique = len(hit.codes) == 1 and level < 3
+            code = hit.codes[0] if unique else _pick(hit, anchors, gazetteer, window=None if level == 3 else NEARBY)
             resolved[number] = code
-            if code and len(hit.codes) > 1:
+            if code:
+                by_name[level, fold_key(hit.name)] = code
+            if code and not unique:
                 anchors.append((hit.start, code))
 
     found: dict[str, Locality] = {}
@@ -441,14 +469,15 @@ def _resolve(hits: list[Hit], gazetteer: Gazetteer) -> tuple[Locality, ...]:
                                                          order[unit.code or f"?{unit.level}:{fold_key(unit.name)}"])))
 
 
-def _pick(hit: Hit, anchors: list[tuple[int, str]], gazetteer: Gazetteer) -> str | None:
-    """Choose the candidate whose province or district is named closest to the hit, within ``NEARBY``."""
+def _pick(hit: Hit, anchors: list[tuple[int, str]], gazetteer: Gazetteer, window: int | None) -> str | None:
+    """Choose the candidate whose province or district is named closest to the hit, within ``window`` if given."""
     best: tuple[int, str] | None = None
     for code in hit.codes:
         unit = gazetteer.units[code]
-        parents = {unit.province_code, gazetteer.district_of.get(code)}
+        parents = {unit.province_code, gazetteer.district_of.get(code), *gazetteer.merged_provinces.get(code, ())}
         for position, anchor in anchors:
             distance = abs(position - hit.start)
-            if anchor in parents and anchor != code and distance <= NEARBY and (best is None or distance < best[0]):
+            close = window is None or distance <= window
+            if anchor in parents and anchor != code and close and (best is None or distance < best[0]):
                 best = (distance, code)
     return best[1] if best else None

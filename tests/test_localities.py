@@ -55,8 +55,14 @@ def test_pre_2025_district_resolves_to_its_province():
 
 
 def test_post_2025_commune_gets_its_own_code_and_old_province():
-    (place,) = extract_localities("", "Phường Quy Nhơn Nam ra mắt ngày 1/7/2025.", "")
+    found = extract_localities("", "Phường Quy Nhơn Nam, tỉnh Gia Lai ra mắt ngày 1/7/2025.", "")
+    (place,) = [place for place in found if place.level == 3]
     assert place.code.startswith("2025-") and place.province == "Bình Định"
+
+
+def test_commune_without_its_province_or_district_stays_unresolved():
+    (place,) = extract_localities("", "Người dân xã Văn Giáo thu hoạch lúa.", "")
+    assert (place.name, place.province) == ("Văn Giáo", None)
 
 
 def test_pacific_ocean_is_not_thai_binh():
