@@ -31,6 +31,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import NamedTuple
 from importlib import resources
 
 from searchsvc.article import Locality
@@ -70,6 +71,10 @@ PREFIXES = {
     ("thi", "tran"): (3,),
     ("dac", "khu"): (3,),
 }
+PREFIXES_BY_FIRST_WORD = {
+    first: [(words, levels) for words, levels in PREFIXES.items() if words[0] == first]
+    for first in {words[0] for words in PREFIXES}
+}
 PREFIX_WORDS = frozenset("tỉnh thành phố huyện quận thị xã trấn phường đặc khu".split())
 PREFIX_LABELS = {1: "tỉnh", 2: "huyện", 3: "xã"}
 # Words that start a sentence in front of a place name without being part of it (``Tại Quảng Nam``).
@@ -81,6 +86,7 @@ LEADING_WORDS = frozenset(
 NOT_COMMUNE_BEFORE = frozenset({"tac"})
 LIST_STARTERS = frozenset({"cac", "nhung", "hai", "ba", "bon", "nam"})
 TOKEN = re.compile(r"[^\W_]+")
+LETTER = re.compile(r"[^\W\d_]")
 HEADLINE_PREFIX = re.compile(r"^\s*([^:]{2,40}?)\s*:\s")
 BYLINE_PLACE = re.compile(r"\(([^()]{2,40})\)\s*$")
 
@@ -108,8 +114,9 @@ class Hit:
     main: bool
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One word of the text; a tuple because an article has hundreds and frozen dataclasses are slow to build."""
+
     start: int
     end: int
     text: str
@@ -284,8 +291,8 @@ def _upper_lines(text: str) -> list[tuple[int, int]]:
     """Spans of all-caps lines: they carry no case to tell names from words, so only typed names count there."""
     spans = []
     for line in re.finditer(r"[^\n]+", text):
-        letters = [char for char in line.group() if char.isalpha()]
-        if len(letters) > 12 and sum(char.isupper() for char in letters) > 0.8 * len(letters):
+        letters = LETTER.findall(line.group())
+        if len(letters) > 12 and sum(map(str.isupper, letters)) > 0.8 * len(letters):
             spans.append(line.span())
     return spans
 
@@ -350,7 +357,7 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
 
 def _prefix_at(tokens: list[Token], index: int) -> tuple[int, tuple[int, ...]] | None:
     """Return the length and levels of the type word starting at ``index``, if there is one."""
-    for words, levels in PREFIXES.items():
+    for words, levels in PREFIXES_BY_FIRST_WORD.get(tokens[index].key, ()):
         span = tokens[index:index + len(words)]
         if tuple(token.key for token in span) != words:
             continue
