@@ -265,7 +265,7 @@ class ViewCache:
 
     def get(self) -> IndexView:
         path = live_generation(self.index_dir)
-        key = (path, whoosh_index.latest_generation(str(path)) if path.exists() else -1)
+        key = (path, tuple(sorted(toc.name for toc in path.glob("_MAIN_*.toc"))))
         with self._lock:
             if self._view is None or key != self._key:
                 if self._previous is not None:

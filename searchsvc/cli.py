@@ -1,0 +1,133 @@
+"""The ``searchsvc`` command: a thin shell over the library that turns domain errors into clear messages."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from searchsvc import config
+from searchsvc.analysis import analyze
+from searchsvc.errors import ParseError, SearchError
+from searchsvc.parse import iter_input_files, read_articles
+
+INDEX_DIR_OPTION = click.option(
+    "--index-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Thư mục chỉ mục (mặc định: $SEARCHSVC_INDEX_DIR, hoặc index/).",
+)
+
+
+@click.group()
+@click.option("--verbose", "-v", is_flag=True, help="Ghi nhật ký chi tiết.")
+def cli(verbose: bool) -> None:
+    """Tìm kiếm tin tức chính quyền địa phương bằng tiếng Việt."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@cli.command("index")
+@INDEX_DIR_OPTION
+@click.option("--rebuild", is_flag=True, help="Dựng chỉ mục mới bên cạnh chỉ mục đang chạy rồi thay thế.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def index_command(index_dir: Path | None, rebuild: bool, paths: tuple[Path, ...]) -> None:
+    """Đọc bài viết từ PATHS (tệp .txt, .jsonl hoặc thư mục) và đưa vào chỉ mục."""
+    from searchsvc.indexer import index_paths
+
+    target = config.index_dir(index_dir)
+    bar = tqdm(unit=" bài", disable=not sys.stderr.isatty(), file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh() if done % 100 == 0 or done == total else None
+
+    try:
+        report = index_paths(paths, target, rebuild=rebuild, progress=progress)
+    except SearchError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        bar.close()
+    for error in report.errors:
+        click.echo(str(error), err=True)
+    click.echo(
+        f"Đã lập chỉ mục {report.indexed} bài, cập nhật {report.updated}, bỏ qua {report.skipped} "
+        f"trong {report.seconds:.1f} giây ({target})."
+    )
+
+
+@cli.command("search")
+@INDEX_DIR_OPTION
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON như /api/search.")
+@click.option("--page", default=1, show_default=True, help="Trang kết quả.")
+@click.option("--per-page", default=10, show_default=True, help="Số kết quả mỗi trang (tối đa 100).")
+@click.argument("query", nargs=-1)
+def search_command(index_dir: Path | None, as_json: bool, page: int, per_page: int, query: tuple[str, ...]) -> None:
+    """Tìm QUERY trong chỉ mục."""
+    from werkzeug.datastructures import MultiDict
+
+    from searchsvc.postings import ViewCache
+    from searchsvc.search import SearchRequest, search
+
+    try:
+        request = SearchRequest.from_args(MultiDict({"q": " ".join(query), "page": str(page),
+                                                     "per_page": str(per_page)}))
+        result = search(ViewCache(config.index_dir(index_dir)).get(), request)
+    except SearchError as error:
+        raise click.ClickException(error.message) from None
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result.total} kết quả ({result.took_ms:.0f} ms), trang {request.page}/{max(result.pages, 1)}")
+    for rank_number, hit in enumerate(result.hits, start=(request.page - 1) * request.per_page + 1):
+        click.echo(f"\n{rank_number}. {hit.title}  [{hit.id}] {hit.published or ''}")
+        click.echo(f"   {hit.snippet}")
+
+
+@cli.command("analyze")
+@click.argument("text", nargs=-1, required=True)
+def analyze_command(text: tuple[str, ...]) -> None:
+    """In các token của TEXT (dạng chuẩn và dạng bỏ dấu), như _analyze của Elasticsearch."""
+    for position, token in enumerate(analyze(" ".join(text))):
+        click.echo(f"{position}\t{token.exact}\t{token.folded}\t{token.start}-{token.end}")
+
+
+@cli.command("parse")
+@click.option("--json", "as_json", is_flag=True, default=True, help="Mỗi bài một dòng JSON (mặc định).")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def parse_command(as_json: bool, paths: tuple[Path, ...]) -> None:
+    """Đọc bài viết và in siêu dữ liệu trích được (ngày, địa phương, tác giả, văn bản)."""
+    from searchsvc.extract import enrich
+
+    failures = 0
+    for item in iter_input_files(paths):
+        items = [item] if isinstance(item, ParseError) else read_articles(item)
+        for article in items:
+            if isinstance(article, ParseError):
+                click.echo(str(article), err=True)
+                failures += 1
+                continue
+            click.echo(json.dumps(enrich(article).to_dict(), ensure_ascii=False))
+    if failures:
+        sys.exit(1)
+
+
+@cli.command("serve")
+@INDEX_DIR_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+def serve_command(index_dir: Path | None, host: str, port: int) -> None:
+    """Chạy dịch vụ web bằng gunicorn."""
+    import os
+
+    if index_dir:
+        os.environ["SEARCHSVC_INDEX_DIR"] = str(index_dir)
+    click.echo(f"Đang phục vụ tại http://{host}:{port}/")
+    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--config", str(config.PROJECT_ROOT / "gunicorn.conf.py"),
+                               "--bind", f"{host}:{port}", "wsgi:app"])

@@ -1,0 +1,207 @@
+"""``SearchRequest`` -> ``SearchResult``: validation, matching, filters, ranking, snippets and facet counts.
+
+Knows nothing of Flask: the web layer and the CLI both build a ``SearchRequest`` and render the
+``SearchResult`` (``to_dict`` is the JSON shape of ``/api/search`` and of ``searchsvc search --json``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from searchsvc.engine import match_text, rank
+from searchsvc.errors import InvalidParameter, UnknownParameter
+from searchsvc.facets import FACETS, FacetValue, count_values, filter_mask
+from searchsvc.postings import IndexView
+from searchsvc.query import parse_query
+from searchsvc.snippets import highlight, make_snippet
+
+MAX_QUERY_LENGTH = 1000
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+DEFAULT_PER_PAGE = 10
+SORTS = ("relevance", "newest", "oldest")
+SINGLE_PARAMETERS = ("q", "date_from", "date_to", "sort", "page", "per_page")
+PARAMETERS = SINGLE_PARAMETERS + FACETS
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str | None = None
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    @property
+    def effective_sort(self) -> str:
+        """Relevance when there is text to rank by, else newest first."""
+        if self.sort:
+            return self.sort
+        return "relevance" if self.q.strip() else "newest"
+
+    @classmethod
+    def from_args(cls, args) -> SearchRequest:
+        """Validate request arguments (a mapping with ``getlist``, as Flask's ``request.args``) before searching."""
+        for name in args:
+            if name not in PARAMETERS:
+                raise UnknownParameter(f"Tham số không được hỗ trợ: «{name}».", param=name)
+        for name in SINGLE_PARAMETERS:
+            if len(args.getlist(name)) > 1:
+                raise InvalidParameter(f"Tham số «{name}» chỉ được có một giá trị.", param=name)
+        q = args.get("q", "")
+        if len(q) > MAX_QUERY_LENGTH:
+            raise InvalidParameter(f"Câu tìm kiếm dài quá {MAX_QUERY_LENGTH} ký tự.", param="q")
+        sort = args.get("sort") or None
+        if sort is not None and sort not in SORTS:
+            raise InvalidParameter(f"«sort» phải là một trong: {', '.join(SORTS)}.", param="sort")
+        request = cls(
+            q=q,
+            filters={name: tuple(v for v in args.getlist(name) if v) for name in FACETS if args.getlist(name)},
+            date_from=_parse_date(args.get("date_from"), "date_from"),
+            date_to=_parse_date(args.get("date_to"), "date_to"),
+            sort=sort,
+            page=_parse_int(args.get("page"), "page", 1, MAX_PAGE, 1),
+            per_page=_parse_int(args.get("per_page"), "per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE),
+        )
+        if request.date_from and request.date_to and request.date_from > request.date_to:
+            raise InvalidParameter("«date_from» phải trước hoặc bằng «date_to».", param="date_from")
+        return request
+
+    def to_dict(self) -> dict:
+        return {
+            "q": self.q,
+            "filters": {name: list(values) for name, values in self.filters.items()},
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "sort": self.effective_sort,
+        }
+
+
+def _parse_int(raw: str | None, name: str, low: int, high: int, default: int) -> int:
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise InvalidParameter(f"«{name}» phải là số nguyên từ {low} đến {high}.", param=name)
+    return int(raw)
+
+
+def _parse_date(raw: str | None, name: str) -> date | None:
+    if not raw:
+        return None
+    try:
+        if len(raw) != 10:
+            raise ValueError
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidParameter(f"«{name}» phải là ngày dạng YYYY-MM-DD.", param=name) from None
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    title_html: str
+    url: str | None
+    published: str | None
+    authors: list[str]
+    localities: list[dict]
+    directives: list[dict]
+    snippet: str
+    score: float
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    truncated: dict[str, bool]
+    took_ms: float
+    relaxed: bool = False
+    suggestions: list[dict] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return math.ceil(self.total / self.request.per_page)
+
+    def to_dict(self) -> dict:
+        return {
+            "query": {**self.request.to_dict(), "all_words_matched": not self.relaxed},
+            "total": self.total,
+            "page": self.request.page,
+            "per_page": self.request.per_page,
+            "pages": self.pages,
+            "took_ms": round(self.took_ms, 2),
+            "results": [hit.to_dict() for hit in self.hits],
+            "facets": {name: [value.to_dict() for value in values] for name, values in self.facets.items()},
+            "suggestions": self.suggestions,
+        }
+
+
+def search(view: IndexView, request: SearchRequest) -> SearchResult:
+    """Run one search: every match counted, one page ranked and rendered, every facet counted."""
+    started = time.perf_counter()
+    query = parse_query(request.q)
+    match = match_text(view, query)
+    base = match.mask & _date_range(view, request)
+    masks = {name: filter_mask(view, name, values) for name, values in request.filters.items() if values}
+    final = base.copy()
+    for mask in masks.values():
+        final &= mask
+    offset = (request.page - 1) * request.per_page
+    docs, scores = rank(view, query, match, final, request.effective_sort, offset, request.per_page)
+    hits = [_hit(view.stored(int(doc)), float(score), query) for doc, score in zip(docs, scores)]
+    facets, truncated = {}, {}
+    for name in FACETS:
+        facet_base = base.copy()
+        for other, mask in masks.items():
+            if other != name:
+                facet_base &= mask
+        facets[name], truncated[name] = count_values(view, name, facet_base, request.filters.get(name, ()))
+    return SearchResult(
+        request=request,
+        total=int(final.sum()),
+        hits=hits,
+        facets=facets,
+        truncated=truncated,
+        took_ms=(time.perf_counter() - started) * 1000,
+        relaxed=match.relaxed,
+    )
+
+
+def _date_range(view: IndexView, request: SearchRequest) -> np.ndarray | bool:
+    if not request.date_from and not request.date_to:
+        return True
+    days = view.days
+    mask = days >= 0
+    if request.date_from:
+        mask &= days >= (request.date_from - date(1970, 1, 1)).days
+    if request.date_to:
+        mask &= days <= (request.date_to - date(1970, 1, 1)).days
+    return mask
+
+
+def _hit(document: dict, score: float, query) -> Hit:
+    return Hit(
+        id=document["id"],
+        title=document["title"],
+        title_html=highlight(document["title"], query),
+        url=document.get("url"),
+        published=document.get("published"),
+        authors=document.get("authors", []),
+        localities=document.get("localities", []),
+        directives=document.get("directives", []),
+        snippet=make_snippet(document["body"], query),
+        score=round(score, 4),
+    )
