@@ -14,6 +14,10 @@ gives the same document a year-less id. Facets group such ids back with ``parse_
 ignore what a query leaves out. The issuer part is the symbol minus its type code, so ``37/QĐ-UBND`` of two
 provinces share an id: the text does not say more, and we do not guess.
 
+A symbol whose type code is known is a citation even with no type word in front (``thay thế 153/2010/TT-BTC``, the
+list ``bãi bỏ các Thông tư sau: số 11/2009/TT-BXD; số 01/2010/TT-BXD``): the code names the type. A symbol without a
+type code (``354/GP-TTĐT``, ``4919/VPCP-KTTH``) needs its type word.
+
 Where the type word and the symbol's type code disagree (``Quyết định 267/TB-HU``), the code wins: it is copied
 from the document itself, while the word is the journalist's.
 """
@@ -64,6 +68,7 @@ STRENGTH = {name: strength for name, _, strength in TYPES}
 CODE_OF_TYPE = {name: code for name, code, _ in TYPES if code}
 # Upper-cased codes as written in symbols; Quy định is also written QĐ (Party) or QĐi.
 TYPE_BY_CODE = {code.upper(): name for name, code, _ in TYPES if code} | {"QĐI": "Quy định"}
+TYPE_BY_CODE_WRITTEN = tuple(code for _, code, _ in TYPES if code and code not in ("QyĐ", "CV")) + ("QĐi",)
 # Codes a type word may carry besides its own: the Party writes its Quy định "181-QĐ/TW".
 # Party action programmes are still often numbered "32-CT/TU".
 OTHER_CODES = {"Quy định": frozenset({"QĐ", "QĐI"}), "Chương trình": frozenset({"CT"})}
@@ -78,6 +83,8 @@ _CODE = r"[A-ZĐƯ][A-ZĐƯ0-9&]*(?:[a-z][A-ZĐ0-9]*)?(?![^\W\d_])"
 _SEP = r"\s*[-–—/]\s*"
 MENTION = re.compile(
     rf"(?<![^\W\d_])(?:(?P<word>(?i:{_WORDS}))|(?P<abbr>NĐ|NQ|QĐ|TTLT)(?=\s))"
+    # "thông tư hướng dẫn số 21": the guidance is what the Thông tư does, not a second type.
+    r"(?P<guide>\s+(?i:hướng\s+dẫn)(?=\s+(?i:số)\s*:?\s*\d))?"
     # "Quyết định đình chỉ thi công số 139/QĐ-UBND": a few words may qualify the type before "số" and a symbol.
     rf"(?P<qualifier>(?:\s+(?!(?i:{_WORDS}))[^\W\d_]+){{1,6}}?(?=\s+(?i:số)\s*:?\s*\d))?"
     r"(?P<so>\s+(?i:số)\s*:?)?\s*"
@@ -85,15 +92,27 @@ MENTION = re.compile(
     r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|-(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
     rf"(?:(?P<sep>{_SEP})(?P<symbol>{_CODE}(?:{_SEP}{_CODE})*))?"
 )
-QUICK_CHECK = re.compile(rf"(?i:{_WORDS})|NĐ|NQ|QĐ|TTLT")
+# Type codes as written in symbols (QyĐ is only our own code for Quy định, never written).
+_TYPE_CODES = "|".join(sorted((code for code in TYPE_BY_CODE_WRITTEN), key=len, reverse=True))
+# A symbol with a known type code and an issuer, with no type word in front: "153/2010/TT- BTC", "số 29-NQ/TW".
+BARE_SYMBOL = re.compile(
+    r"(?<![\w/.,-])(?:(?P<so>(?i:số)\s*:?)\s*)?"
+    r"(?P<number>\d{1,5}[a-dA-D]?)"
+    r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|-(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
+    rf"(?P<sep>[-/])\s*(?P<symbol>(?:{_TYPE_CODES})(?![^\W\d_]){_SEP}{_CODE}(?:{_SEP}{_CODE})*)"
+)
+QUICK_CHECK = re.compile(rf"(?i:{_WORDS})|NĐ|NQ|QĐ|TTLT|\d\s*[-/]\s*[A-ZĐ]")
 DATE_CONTINUES = re.compile(r"\s*[/.-]\s*\d")
 ATTACHED_DATE = re.compile(
-    r"\s*[,(]?\s*(?:(?i:ban hành|ký)\s+)?(?:(?i:ngày)\s+)?"
+    r"\s*[,(]?\s*(?:(?i:ban hành|ký|kí)\s+)?(?:(?i:ngày)\s+)?"
     r"(?:(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})(?:\s*[/.-]\s*(?P<year>(?:19|20)\d\d))?(?!\d)"
     r"|(?P<day2>\d{1,2})\s+tháng\s+(?P<month2>\d{1,2})(?:\s+năm\s+(?P<year2>(?:19|20)\d\d))?)"
 )
 ATTACHED_YEAR = re.compile(r"\s*,?\s*(?:(?i:năm)\s+)(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*[-–]\s*\d)")
 ISSUER_START = re.compile(r"\s*,?\s*(?:(?i:do|của)\s+)")
+# "Quyết định số 3897/QĐ-UBND do chủ tịch UBND tỉnh Thái Bình, Nguyễn Hồng Diên ký ngày 23/12/2016": a signer in
+# any words, then the signing date. No digits or sentence punctuation in between, so it stays within the clause.
+SIGNED_BY = re.compile(r"\s*,?\s*(?i:do)\s+[^\d.;:()\n“”\"]{1,80}?\s(?=(?i:ký|kí|ban hành)\s)")
 ISSUER_WORD = re.compile(r"[^\s,;:.()\"“”']+(?:\.[^\s,;:.()\"“”']+)*")
 # Lowercase syllables that occur inside the names of issuing bodies (Bộ Chính trị, Thủ tướng Chính phủ, UBND tỉnh).
 ISSUER_INNER = frozenset(
@@ -155,19 +174,30 @@ def extract_directives(text: str, published: date | None = None) -> tuple[Direct
     if not QUICK_CHECK.search(text):
         return ()
     text = nfc(text).replace("Ð", "Đ")  # U+00D0 (Icelandic eth) is typed for Đ in some papers
-    mentions = [mention for match in MENTION.finditer(text) if (mention := _read_mention(text, match, published))]
+    matches = list(MENTION.finditer(text))
+    covered = [(match.start(), match.end()) for match in matches]
+    # Symbols with no type word in front; one a type word already introduced is read once, with its word.
+    matches += [match for match in BARE_SYMBOL.finditer(text) if not any(a <= match.start("number") < b for a, b in covered)]
+    matches.sort(key=lambda match: match.start())
+    mentions = [mention for match in matches if (mention := _read_mention(text, match, published))]
     return tuple(_resolve(mentions))
 
 
 def _read_mention(text: str, match: re.Match, published: date | None) -> _Mention | None:
     """Turn one regex match into a mention, or None when the words around it say it is not a citation."""
-    word, number, symbol = match["word"], match["number"], match["symbol"]
-    type_name = TYPE_BY_ABBREVIATION[match["abbr"]] if match["abbr"] else TYPE_BY_FOLDED[fold_text(word)]
+    groups = match.groupdict()
+    word, number, symbol = groups.get("word"), match["number"], match["symbol"]
+    if groups.get("abbr"):
+        type_name = TYPE_BY_ABBREVIATION[match["abbr"]]
+    elif word:
+        type_name = TYPE_BY_FOLDED[fold_text(word)]
+    else:  # a bare symbol: its type code names the type
+        type_name = _read_symbol(symbol)[0]
     end = match.end()
-    if symbol and match["sep"].strip() != match["sep"] and not re.search(r"[-–—/]", symbol):
+    if word and symbol and match["sep"].strip() != match["sep"] and not re.search(r"[-–—/]", symbol):
         # "Quyết định 37 - UBND ..." : a spaced dash before one lone code is punctuation, not a symbol.
         symbol, end = None, match.start("sep")
-    if not symbol and (match["qualifier"] or match["word"] and fold_text(match["word"]) == "van ban"):
+    if not symbol and (groups.get("qualifier") or word and fold_text(word) == "van ban"):
         return None
     if not symbol and not match["year"] and DATE_CONTINUES.match(text, end):
         return None  # "Quyết định 28/01/2020": a date, or a number we cannot read
@@ -182,8 +212,10 @@ def _read_mention(text: str, match: re.Match, published: date | None) -> _Mentio
     issuer, tail = _read_issuer(text, tail)
     if issuer and not date_match:
         date_match = ATTACHED_DATE.match(text, tail)
-        if date_match:
-            attached_year = _year_of(date_match, published)
+    if not date_match and (signed := SIGNED_BY.match(text, end)):
+        date_match = ATTACHED_DATE.match(text, signed.end())
+    if date_match and attached_year is None:
+        attached_year = _year_of(date_match, published)
     bare = not symbol and not year
     if bare and not _is_bare_citation(text, match, type_name, number, attached=bool(date_match or issuer)):
         return None

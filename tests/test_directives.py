@@ -159,3 +159,75 @@ def test_abbreviated_type_in_query():
 @pytest.mark.parametrize("text", ["hà nội", "2020", "12/5", "", "điều 5"])
 def test_query_that_is_not_a_directive(text):
     assert parse_directive_query(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hướng dẫn thi hành nghị định. (thay thế 153/2010/TT- BTC ).", ["Thông tư 153/2010/TT-BTC"]),
+        (
+            "có điều khoản bãi bỏ các Thông tư sau: số 11/2009/TT-BXD ngày 18/6/2009, số 01/2010/TT-BXD ngày "
+            "08/01/2010, số 14/2010/TT-BXD ngày 20/8/2010.",
+            ["Thông tư 11/2009/TT-BXD", "Thông tư 01/2010/TT-BXD", "Thông tư 14/2010/TT-BXD"],
+        ),
+        ("về hoàn thiện thể chế kinh tế thị trường (số 11-NQ/TW).", ["Nghị quyết 11-NQ/TW"]),
+        ("Quyết định hành chính 166/QĐ-UBND ngày 16.1.2015", ["Quyết định 166/QĐ-UBND"]),
+    ],
+)
+def test_symbol_with_a_type_code_needs_no_type_word(text, expected):
+    assert labels(text) == expected
+
+
+def test_symbol_without_a_type_word_takes_its_year_from_the_number_or_the_date():
+    found = extract_directives("bãi bỏ các Thông tư sau: số 15/2014/TT-BXD ngày 15/9/2014; số 05/TT-BXD ngày 2/1/2015")
+    assert [(d.type, d.year) for d in found] == [("Thông tư", 2014), ("Thông tư", 2015)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "License number: 71/GP-CBC, Ministry of Information and Communications",
+        "Trang tin tổng hợp giới trẻ. GP: 354/GP-TTĐT do Sở TT&TT Hà Nội cấp",
+        "số hiệu bằng: 2473746/BTPT do Trường Dạy nghề số 8 cấp",
+        "ban hành QCVN 16:2014/BXD quản lý chất lượng",
+        "xe container biển số 63C-13xxx chạy cùng chiều",
+    ],
+)
+def test_symbols_without_a_type_code_need_their_word(text):
+    assert extract_directives(text) == ()
+
+
+def test_a_type_word_before_a_symbol_is_read_once():
+    assert labels("Quyết định số 1193/QĐ-UBND ngày 6/4/2015 và văn bản 4919/VPCP-KTTH") == [
+        "Quyết định 1193/QĐ-UBND",
+        "Công văn 4919/VPCP-KTTH",
+    ]
+
+
+def test_thong_tu_huong_dan_is_a_thong_tu():
+    [directive] = extract_directives("Năm 2012 có thông tư hướng dẫn số 21, từ việc nhận dạng hộ nghèo")
+    assert (directive.type, directive.number) == ("Thông tư", "21")
+
+
+def test_huong_dan_alone_is_still_a_huong_dan():
+    assert [d.type for d in extract_directives("theo Hướng dẫn số 12-HD/TW và hướng dẫn số 5 của Ban")] == [
+        "Hướng dẫn",
+        "Hướng dẫn",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("Quyết định số 3897/QĐ-UBND do chủ tịch UBND tỉnh Thái Bình, Nguyễn Hồng Diên ký ngày 23/12/2016.", 2016),
+        ("Quyết định số 71 do Thanh tra tỉnh này ban hành ngày 9/6/2017 chỉ thanh tra nguồn gốc", 2017),
+        ("Công văn số 12/UBND-KT do ông Nguyễn Văn A kí ngày 3 tháng 4 năm 2018", 2018),
+        # The signer's clause ends at the full stop: the next sentence's date is not the signing date.
+        ("Quyết định số 71/QĐ-UBND do ông A ký. Ngày 9/6/2017 đoàn thanh tra làm việc", None),
+        # A number between the signer and the date belongs to something else.
+        ("Quyết định số 71/QĐ-UBND do Tổ 3 ký ngày 9/6/2017", None),
+    ],
+)
+def test_date_after_the_signer(text, year):
+    [directive] = extract_directives(text)
+    assert directive.year == year
