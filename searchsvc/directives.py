@@ -89,16 +89,16 @@ MENTION = re.compile(
     rf"(?P<qualifier>(?:\s+(?!(?i:{_WORDS}))[^\W\d_]+){{1,6}}?(?=\s+(?i:số)\s*:?\s*\d))?"
     r"(?P<so>\s+(?i:số)\s*:?)?\s*"
     r"(?P<number>\d{1,5}[a-dA-D]?)(?![^\W_])"
-    r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|-(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
+    r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|\s*[-–]\s*(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
     rf"(?:(?P<sep>{_SEP})(?P<symbol>{_CODE}(?:{_SEP}{_CODE})*))?"
 )
 # Type codes as written in symbols (QyĐ is only our own code for Quy định, never written).
 _TYPE_CODES = "|".join(sorted((code for code in TYPE_BY_CODE_WRITTEN), key=len, reverse=True))
 # A symbol with a known type code and an issuer, with no type word in front: "153/2010/TT- BTC", "số 29-NQ/TW".
 BARE_SYMBOL = re.compile(
-    r"(?<![\w/.,-])(?:(?P<so>(?i:số)\s*:?)\s*)?"
+    r"(?<![\w/.,-])(?<![-–/]\s)(?:(?P<so>(?i:số)\s*:?)\s*)?"
     r"(?P<number>\d{1,5}[a-dA-D]?)"
-    r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|-(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
+    r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|\s*[-–]\s*(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
     rf"(?P<sep>[-/])\s*(?P<symbol>(?:{_TYPE_CODES})(?![^\W\d_]){_SEP}{_CODE}(?:{_SEP}{_CODE})*)"
 )
 QUICK_CHECK = re.compile(rf"(?i:{_WORDS})|NĐ|NQ|QĐ|TTLT|\d\s*[-/]\s*[A-ZĐ]")
@@ -397,7 +397,7 @@ _QUERY_WORDS = "|".join(sorted(map(re.escape, _FOLDED_TYPE_WORDS | _FOLDED_CODES
 QUERY = re.compile(
     rf"(?:(?P<word>{_QUERY_WORDS})\s*(?:so\s*:?\s*)?)?"
     r"(?P<number>\d{1,5}[a-d]?)"
-    r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|-(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
+    r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|\s*[-–]\s*(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
     r"(?:\s*[-–—/]\s*(?P<symbol>[a-z][a-z0-9&]*(?:\s*[-–—/]\s*[a-z0-9&]+)*))?"
     r"(?:\s*,?\s*(?:nam\s+)?(?P<trailing_year>(?:19|20)\d\d))?"
 )

@@ -41,6 +41,7 @@ def test_seed_article_keeps_the_two_chi_thi_05_apart():
         ("Công văn số 4919/VPCP-KTTH", "Công văn 4919/VPCP-KTTH"),
         ("theo NĐ 116, ", "Nghị định 116"),
         ("Nghị quyết 19-2017/NQ-CP", "Nghị quyết 19/2017/NQ-CP"),
+        ("Nghị quyết 19- 2017/NQ-CP", "Nghị quyết 19/2017/NQ-CP"),
     ],
 )
 def test_number_forms_seen_in_real_text(text, label):
