@@ -2,7 +2,9 @@
 
 For a seeded sample of articles whose title is unique in the corpus, query the title as written, without marks,
 decomposed (NFD) and with the old tone placement (``hoà``), and a six-word stretch of the body typed without marks;
-report the share of queries whose first result is the article. Run: ``python -m quality.known_item``.
+report the share of queries whose first result is the article. Like the titles, the body stretch must be the
+article's own: the corpus republishes stories from several papers, and a stretch that two articles share has no
+single right answer, so stretches found in another article are passed over. Run: ``python -m quality.known_item``.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ def load_corpus() -> list[dict]:
 
 def build_queries(records: list[dict], rng: random.Random) -> list[tuple[str, str, str]]:
     """``(form, query, expected id)`` for every sampled article and every form."""
+    folded_texts = {r["id"]: " " + " ".join(t.folded for t in analyze(f"{r['title']}\n{r['body']}")) + " "
+                    for r in records}
     title_counts = Counter(fold_text(r["title"] or "") for r in records)
     unique = [r for r in records if r.get("title") and title_counts[fold_text(r["title"])] == 1]
     sample = rng.sample(unique, min(SAMPLE_SIZE, len(unique)))
@@ -68,12 +72,24 @@ def build_queries(records: list[dict], rng: random.Random) -> list[tuple[str, st
             ("title_nfd", unicodedata.normalize("NFD", title), record["id"]),
             ("title_old_tones", old_tone_placement(title), record["id"]),
         ]
-        tokens = analyze(record["body"] or "")
-        if len(tokens) > PHRASE_WORDS:
-            start = rng.randrange(0, len(tokens) - PHRASE_WORDS)
-            phrase = " ".join(t.folded for t in tokens[start:start + PHRASE_WORDS])
+        phrase = _own_body_phrase(record, folded_texts, rng)
+        if phrase:
             queries.append(("body_phrase_unaccented", phrase, record["id"]))
     return queries
+
+
+def _own_body_phrase(record: dict, folded_texts: dict[str, str], rng: random.Random, tries: int = 5) -> str | None:
+    """A random six-word stretch of the body, typed without marks, that no other article contains."""
+    tokens = analyze(record["body"] or "")
+    for _ in range(tries):
+        if len(tokens) <= PHRASE_WORDS:
+            return None
+        start = rng.randrange(0, len(tokens) - PHRASE_WORDS)
+        phrase = " ".join(t.folded for t in tokens[start:start + PHRASE_WORDS])
+        needle = f" {phrase} "
+        if not any(needle in text for other, text in folded_texts.items() if other != record["id"]):
+            return phrase
+    return None
 
 
 def evaluate(index_dir: Path, queries: list[tuple[str, str, str]]) -> dict[str, dict]:

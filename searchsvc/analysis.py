@@ -5,8 +5,9 @@ Every syllable is a token. Its *exact* form is NFC, lower case, canonical tone m
 are words. Offsets point into the original text, so highlights land on the characters the reader sees even when
 the stored text is decomposed (NFD).
 
-The schema indexes the same text into several fields (exact, folded, folded with positions). ``analyze`` is
-cached on the text, so a document is tokenized once, not once per field.
+Plain Python, no Whoosh: the schema hands these terms to Whoosh already analyzed, and the query parser uses the
+same functions, so index and query time cannot drift apart. ``analyze`` is cached on the text, so a document is
+tokenized once, not once per field.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import NamedTuple
-
-from whoosh.analysis import Token, Tokenizer
 
 from searchsvc.normalize import fold, nfc, normalize_word
 
@@ -54,35 +53,10 @@ def analyze(text: str) -> tuple[AnalyzedToken, ...]:
     return tuple(tokens)
 
 
-class VietnameseTokenizer(Tokenizer):
-    """Whoosh tokenizer over ``analyze``: yields the exact or the folded form of each syllable.
+def adjacent_pairs(tokens: tuple[AnalyzedToken, ...]) -> list[str]:
+    """Folded pairs of neighbouring syllables (``hoi nghi``): the terms that make adjacency and phrases cheap.
 
-    >>> [t.text for t in VietnameseTokenizer(folded=True)("Hoà Bình")]
-    ['hoa', 'binh']
+    >>> adjacent_pairs(analyze("Hội nghị giao ban"))
+    ['hoi nghi', 'nghi giao', 'giao ban']
     """
-
-    def __init__(self, folded: bool = False):
-        self.folded = folded
-
-    def __eq__(self, other):
-        return type(other) is type(self) and other.folded == self.folded
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for position, analyzed in enumerate(analyze(value)):
-            token.text = analyzed.folded if self.folded else analyzed.exact
-            token.stopped = False
-            token.boost = 1.0
-            if keeporiginal:
-                token.original = value[analyzed.start:analyzed.end]
-            if positions:
-                token.pos = start_pos + position
-            if chars:
-                token.startchar = start_char + analyzed.start
-                token.endchar = start_char + analyzed.end
-            yield token
-
-
-EXACT_ANALYZER = VietnameseTokenizer(folded=False)
-FOLDED_ANALYZER = VietnameseTokenizer(folded=True)
+    return [f"{a.folded} {b.folded}" for a, b in zip(tokens, tokens[1:])]

@@ -2,8 +2,12 @@
 
 The one module that decides how a ``ParsedQuery`` runs against an ``IndexView``. It works on dense numpy arrays
 of the index size (a 200,000-article index is 0.8 MB of float32 per array), so the Python work per query is per
-query word and per displayed hit, never per matching posting. Positions are read only for quoted phrases (on the
-documents that already hold every word) and for the proximity bonus (on the top ``RERANK_DEPTH`` documents).
+query word and per displayed hit, never per matching posting.
+
+Adjacency is scored from the ``content_pairs`` terms: every pair of neighbouring query words is looked up as one
+term and scored like a word, so documents where ``hội nghị`` stands as a word outrank documents that merely hold
+``hội`` and ``nghị``. A quoted phrase keeps the documents holding all of its pairs: exact for two words, and for
+longer phrases exact unless each pair occurs only in a different place, which Vietnamese text makes rare.
 """
 
 from __future__ import annotations
@@ -21,10 +25,9 @@ B = 0.75
 TITLE_WEIGHT = 2.0
 # A document spelling an unaccented query word exactly as typed ranks above one with other marks.
 EXACT_FORM_BONUS = 0.15
-# Query words that stand next to each other in the text, as in the query, are worth this share of their idf.
-ADJACENCY_WEIGHT = 0.6
-RERANK_DEPTH = 100
-POSITIONS_FIELD = "content_positions"
+# A pair of query words standing side by side in the text counts as much as this share of one more word.
+PAIR_WEIGHT = 1.0
+PAIRS_FIELD = "content_pairs"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ def match_text(view: IndexView, query: ParsedQuery) -> TextMatch:
     words = list(dict.fromkeys(query.words))
     for word in words:
         _score_word(view, word, scores, present)
+    for pair in dict.fromkeys(_pair_terms(query.words)):
+        _score_pair(view, pair, scores)
     mask = present == len(words)
     relaxed = False
     if not mask.any() and len(words) > 1:
@@ -56,6 +61,10 @@ def match_text(view: IndexView, query: ParsedQuery) -> TextMatch:
     for phrase in query.phrases:
         mask = _keep_phrase_matches(view, phrase, mask)
     return TextMatch(mask=mask & view.live, scores=scores, relaxed=relaxed)
+
+
+def _pair_terms(words) -> list[str]:
+    return [f"{a.folded} {b.folded}" for a, b in zip(words, words[1:])]
 
 
 def _content_term(word: QueryWord) -> tuple[str, str]:
@@ -83,37 +92,33 @@ def _score_word(view: IndexView, word: QueryWord, scores: np.ndarray, present: n
         scores[exact.docs] += EXACT_FORM_BONUS * idf
 
 
+def _score_pair(view: IndexView, pair: str, scores: np.ndarray) -> None:
+    postings = view.postings(PAIRS_FIELD, pair)
+    if not len(postings.docs):
+        return
+    n = view.doc_count
+    idf = math.log(1 + (n - len(postings.docs) + 0.5) / (len(postings.docs) + 0.5))
+    tf = postings.freqs / _length_norm(view, PAIRS_FIELD, postings.docs)
+    scores[postings.docs] += PAIR_WEIGHT * idf * tf * (K1 + 1) / (tf + K1)
+
+
 def _length_norm(view: IndexView, field: str, docs: np.ndarray) -> np.ndarray:
     lengths = view.field_lengths(field)[docs]
     return (1 - B) + B * lengths / view.average_length(field)
 
 
 def _keep_phrase_matches(view: IndexView, phrase: tuple[QueryWord, ...], mask: np.ndarray) -> np.ndarray:
-    """Keep the documents of ``mask`` in which the phrase's words stand in order, side by side."""
-    candidates = np.flatnonzero(mask).astype(np.int32)
-    positions = [view.positions(POSITIONS_FIELD, word.folded, candidates) for word in phrase]
-    kept = np.zeros_like(mask)
-    for doc in candidates:
-        doc = int(doc)
-        if all(doc in word_positions for word_positions in positions) and _has_sequence(
-            [word_positions[doc] for word_positions in positions]
-        ):
-            kept[doc] = True
+    """Keep the documents of ``mask`` that hold every neighbouring pair of the phrase."""
+    kept = mask.copy()
+    for pair in _pair_terms(phrase):
+        holders = np.zeros_like(mask)
+        holders[view.postings(PAIRS_FIELD, pair).docs] = True
+        kept &= holders
     return kept
-
-
-def _has_sequence(positions: list[np.ndarray]) -> bool:
-    starts = positions[0]
-    for offset, following in enumerate(positions[1:], start=1):
-        starts = np.intersect1d(starts, following - offset, assume_unique=True)
-        if not len(starts):
-            return False
-    return True
 
 
 def rank(
     view: IndexView,
-    query: ParsedQuery,
     match: TextMatch,
     mask: np.ndarray,
     sort: str,
@@ -126,10 +131,8 @@ def rank(
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     scores = match.scores[candidates] if match.scores is not None else np.zeros(len(candidates), np.float32)
     if sort == "relevance" and match.scores is not None:
-        depth = min(len(candidates), max(offset + limit, RERANK_DEPTH))
-        top = _top_k(-scores, depth)
+        top = _top_k(-scores, offset + limit)
         order_docs, order_scores = candidates[top], scores[top]
-        order_docs, order_scores = _rerank_by_proximity(view, query, order_docs, order_scores)
     else:
         days = view.days[candidates].astype(np.int64)
         if sort == "oldest":
@@ -149,35 +152,3 @@ def _top_k(keys: np.ndarray, k: int) -> np.ndarray:
     else:
         part = np.arange(len(keys))
     return part[np.lexsort((part, keys[part]))]
-
-
-def _rerank_by_proximity(view: IndexView, query: ParsedQuery, docs: np.ndarray,
-                         scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Reward the top documents where consecutive query words stand side by side, as they do in the query.
-
-    Vietnamese words have several syllables (``hội nghị giao ban``), so adjacency is what tells a document
-    about the query from one that merely contains its syllables.
-    """
-    pairs = [(a, b) for a, b in zip(query.words, query.words[1:]) if a.folded != b.folded]
-    head = min(len(docs), RERANK_DEPTH)
-    if not pairs or head == 0:
-        return docs, scores
-    wanted = np.sort(docs[:head]).astype(np.int32)
-    positions = {
-        word.folded: view.positions(POSITIONS_FIELD, word.folded, wanted)
-        for word in {w for pair in pairs for w in pair}
-    }
-    n = view.doc_count
-    bonus = np.zeros(head, dtype=np.float32)
-    for a, b in pairs:
-        df = len(view.postings("content_folded", b.folded).docs) or 1
-        weight = ADJACENCY_WEIGHT * math.log(1 + (n - df + 0.5) / (df + 0.5))
-        first, second = positions[a.folded], positions[b.folded]
-        for i in range(head):
-            doc = int(docs[i])
-            if doc in first and doc in second and len(np.intersect1d(first[doc] + 1, second[doc])):
-                bonus[i] += weight
-    rescored = scores.copy()
-    rescored[:head] += bonus
-    order = np.concatenate([np.lexsort((docs[:head], -rescored[:head])), np.arange(head, len(docs))])
-    return docs[order], rescored[order]

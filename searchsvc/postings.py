@@ -123,7 +123,7 @@ class IndexView:
                 matcher = leaf.postings(field, text)
             except TermNotFound:
                 continue
-            for docs, freqs, _ in _blocks(matcher):
+            for docs, freqs in _blocks(matcher):
                 docs_parts.append(docs + offset)
                 freq_parts.append(freqs)
         if not docs_parts:
@@ -134,28 +134,6 @@ class IndexView:
         if not live.all():
             docs, freqs = docs[live], freqs[live]
         return Postings(docs, freqs)
-
-    def positions(self, field: str, text: str, wanted: np.ndarray) -> dict[int, np.ndarray]:
-        """Token positions of a term in each of the ``wanted`` documents (sorted global numbers) that hold it."""
-        found: dict[int, np.ndarray] = {}
-        if not len(wanted):
-            return found
-        with self._lock:
-            for leaf, offset in self.leaves:
-                local = wanted[(wanted >= offset) & (wanted < offset + leaf.doc_count_all())] - offset
-                if not len(local):
-                    continue
-                try:
-                    matcher = leaf.postings(field, text)
-                except TermNotFound:
-                    continue
-                decode = matcher.format.decode_positions
-                for docs, _, values in _blocks(matcher, with_values=True, wanted=local):
-                    hits = np.searchsorted(docs, local)
-                    for doc, at in zip(local, hits):
-                        if at < len(docs) and docs[at] == doc:
-                            found[int(doc) + offset] = np.asarray(decode(values[at]), dtype=np.int32)
-        return found
 
     def field_lengths(self, field: str) -> np.ndarray:
         """Token count of ``field`` in every document (Whoosh stores it rounded to one byte)."""
@@ -217,34 +195,30 @@ class IndexView:
         return int(postings.docs[0]) if len(postings.docs) else None
 
 
-def _blocks(matcher, with_values: bool = False, wanted: np.ndarray | None = None):
-    """Yield ``(docs, freqs, values)`` per posting block; with ``wanted``, only blocks that may hold one of them."""
+def _blocks(matcher):
+    """Yield ``(docs, freqs)`` per posting block."""
     if isinstance(matcher, ListMatcher):
         docs = np.asarray(matcher._ids, dtype=np.int64)
         if matcher._weights is not None:
             freqs = np.asarray(matcher._weights, dtype=np.float32)
         else:
             freqs = np.full(len(docs), matcher._all_weights or 1.0, dtype=np.float32)
-        yield docs, freqs, (matcher._values if with_values else None)
+        yield docs, freqs
         return
     if not isinstance(matcher, W3LeafMatcher):
         raise TypeError(f"unexpected Whoosh matcher {type(matcher).__name__}: is whoosh-reloaded 2.7.5 installed?")
-    next_wanted = 0
     while True:
-        if wanted is None or (next_wanted < len(wanted) and wanted[next_wanted] <= matcher._maxid):
-            matcher._read_data()
-            ids, weights, values = matcher._data
-            docs = np.cumsum(np.asarray(ids, dtype=np.int64))
-            if weights is None:
-                freqs = np.ones(len(docs), dtype=np.float32)
-            elif isinstance(weights, float):
-                freqs = np.full(len(docs), weights, dtype=np.float32)
-            else:
-                freqs = np.asarray(weights, dtype=np.float32)
-            yield docs, freqs, values
-            if wanted is not None:
-                next_wanted += int(np.searchsorted(wanted[next_wanted:], matcher._maxid, side="right"))
-        if (wanted is not None and next_wanted >= len(wanted)) or matcher._lastblock:
+        matcher._read_data()
+        ids, weights, _ = matcher._data
+        docs = np.cumsum(np.asarray(ids, dtype=np.int64))
+        if weights is None:
+            freqs = np.ones(len(docs), dtype=np.float32)
+        elif isinstance(weights, float):
+            freqs = np.full(len(docs), weights, dtype=np.float32)
+        else:
+            freqs = np.asarray(weights, dtype=np.float32)
+        yield docs, freqs
+        if matcher._lastblock:
             return
         matcher._goto(matcher._nextoffset)
 

@@ -4,8 +4,10 @@ Field design, for speed on Vietnamese (every syllable a token, the common ones i
 
 * ``title`` / ``content`` hold exact forms and ``title_folded`` / ``content_folded`` folded forms, all
   frequency-only: matching and BM25F read document ids and frequencies, never positions.
-* ``content_positions`` (folded, with positions) is read only to check quoted phrases and to reward query words
-  that stand next to each other, for a short list of candidate documents.
+* ``content_pairs`` holds every pair of neighbouring folded syllables (``hoi nghi``). Adjacency of query words
+  (a Vietnamese word is several syllables) and quoted phrases become term look-ups scored over whole posting
+  lists, instead of position checks per document: Whoosh never stores positions here.
+* Text fields are handed to Whoosh already analyzed (``SyllableField``), so each article is tokenized once.
 * Facet fields hold one term per value, ``value<US>json(meta)``, so the facet values, their labels and their
   hierarchy come from the term list of the index itself, with no stored-field reads.
 * ``document`` stores the article as a dict for display.
@@ -15,10 +17,14 @@ from __future__ import annotations
 
 import json
 
-from whoosh.analysis import RegexTokenizer
-from whoosh.fields import ID, STORED, TEXT, Schema
+from collections import Counter
 
-from searchsvc.analysis import EXACT_ANALYZER, FOLDED_ANALYZER
+from whoosh.analysis import RegexTokenizer
+from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
+
+from searchsvc.analysis import adjacent_pairs, analyze
 from searchsvc.article import Article
 from searchsvc.normalize import fold_text
 
@@ -33,13 +39,31 @@ def _facet_field() -> TEXT:
     return TEXT(analyzer=RegexTokenizer(f"[^{VALUE_SEPARATOR}]+"), phrase=False)
 
 
+class SyllableField(FieldType):
+    """A frequency-only text field whose value is the list of its terms, already analyzed by ``analysis``.
+
+    Skipping Whoosh's token-object pipeline and counting terms with ``Counter`` removes most of the per-token
+    Python work at indexing time.
+    """
+
+    indexed = True
+    scorable = True
+    stored = False
+
+    def __init__(self):
+        self.format = Frequency()
+
+    def index(self, value, **kwargs):
+        return ((term.encode("utf-8"), freq, float(freq), pack_uint(freq)) for term, freq in Counter(value).items())
+
+
 SCHEMA = Schema(
     id=ID(unique=True),
-    title=TEXT(analyzer=EXACT_ANALYZER, phrase=False),
-    title_folded=TEXT(analyzer=FOLDED_ANALYZER, phrase=False),
-    content=TEXT(analyzer=EXACT_ANALYZER, phrase=False),
-    content_folded=TEXT(analyzer=FOLDED_ANALYZER, phrase=False),
-    content_positions=TEXT(analyzer=FOLDED_ANALYZER, phrase=True),
+    title=SyllableField(),
+    title_folded=SyllableField(),
+    content=SyllableField(),
+    content_folded=SyllableField(),
+    content_pairs=SyllableField(),
     day=ID(),
     date=_facet_field(),
     locality=_facet_field(),
@@ -66,14 +90,15 @@ def author_value(name: str) -> str:
 
 def article_to_document(article: Article) -> dict:
     """The Whoosh document of an article: searchable text, facet terms, and the stored article."""
-    content = f"{article.title}\n{article.body}"
+    title_tokens = analyze(article.title)
+    content_tokens = analyze(f"{article.title}\n{article.body}")
     document = {
         "id": article.id,
-        "title": article.title,
-        "title_folded": article.title,
-        "content": content,
-        "content_folded": content,
-        "content_positions": content,
+        "title": [token.exact for token in title_tokens],
+        "title_folded": [token.folded for token in title_tokens],
+        "content": [token.exact for token in content_tokens],
+        "content_folded": [token.folded for token in content_tokens],
+        "content_pairs": adjacent_pairs(content_tokens),
         "document": article.to_dict(),
     }
     facets = {

@@ -160,7 +160,7 @@ def search(view: IndexView, request: SearchRequest) -> SearchResult:
     for mask in masks.values():
         final &= mask
     offset = (request.page - 1) * request.per_page
-    docs, scores = rank(view, query, match, final, request.effective_sort, offset, request.per_page)
+    docs, scores = rank(view, match, final, request.effective_sort, offset, request.per_page)
     hits = [_hit(view.stored(int(doc)), float(score), query) for doc, score in zip(docs, scores)]
     facets, truncated = {}, {}
     for name in FACETS:

@@ -1,0 +1,52 @@
+import json
+import unicodedata
+
+from searchsvc.analysis import EXACT_ANALYZER, FOLDED_ANALYZER, analyze
+
+
+def exact(text):
+    return [token.exact for token in analyze(text)]
+
+
+def test_every_syllable_is_a_token_and_none_is_dropped():
+    assert exact("Người dân ở xã Ý Yên") == ["người", "dân", "ở", "xã", "ý", "yên"]
+
+
+def test_no_english_stop_words():
+    assert exact("the Covid and a vaccine") == ["the", "covid", "and", "a", "vaccine"]
+
+
+def test_decomposed_input_does_not_split_words():
+    text = "Hội nghị giao ban ở Tịnh Biên"
+    assert exact(unicodedata.normalize("NFD", text)) == exact(text)
+
+
+def test_offsets_point_into_the_original_text_even_when_decomposed():
+    text = unicodedata.normalize("NFD", "xã Văn Giáo")
+    token = analyze(text)[1]
+    assert text[token.start:token.end] == unicodedata.normalize("NFD", "Văn")
+
+
+def test_tone_placement_and_case_are_unified():
+    assert exact("HOÀ BÌNH") == exact("hòa bình") == ["hòa", "bình"]
+    assert exact("thuỷ lợi") == exact("thủy lợi")
+
+
+def test_folded_analyzer_strips_marks_and_d_bar():
+    assert [t.text for t in FOLDED_ANALYZER("Đường Tịnh Biên")] == ["duong", "tinh", "bien"]
+    assert [t.text for t in EXACT_ANALYZER("Đường Tịnh Biên")] == ["đường", "tịnh", "biên"]
+
+
+def test_document_numbers_split_into_searchable_parts():
+    assert exact("Chỉ thị 05/CT-TTg") == ["chỉ", "thị", "05", "ct", "ttg"]
+
+
+def test_corpus_nfd_documents_analyze_like_their_nfc_form(shared_corpus):
+    checked = 0
+    with (shared_corpus / "news_mds_phenikaa.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            body = json.loads(line)["body"]
+            if unicodedata.normalize("NFC", body) != body:
+                assert exact(body) == exact(unicodedata.normalize("NFC", body))
+                checked += 1
+    assert checked >= 10
