@@ -1,7 +1,7 @@
 import json
 import unicodedata
 
-from searchsvc.analysis import EXACT_ANALYZER, FOLDED_ANALYZER, analyze
+from searchsvc.analysis import adjacent_pairs, analyze
 
 
 def exact(text):
@@ -32,9 +32,13 @@ def test_tone_placement_and_case_are_unified():
     assert exact("thuỷ lợi") == exact("thủy lợi")
 
 
-def test_folded_analyzer_strips_marks_and_d_bar():
-    assert [t.text for t in FOLDED_ANALYZER("Đường Tịnh Biên")] == ["duong", "tinh", "bien"]
-    assert [t.text for t in EXACT_ANALYZER("Đường Tịnh Biên")] == ["đường", "tịnh", "biên"]
+def test_folded_form_strips_marks_and_d_bar():
+    assert [t.folded for t in analyze("Đường Tịnh Biên")] == ["duong", "tinh", "bien"]
+    assert [t.exact for t in analyze("Đường Tịnh Biên")] == ["đường", "tịnh", "biên"]
+
+
+def test_neighbouring_syllables_pair_up_folded():
+    assert adjacent_pairs(analyze("Hội nghị Tịnh Biên")) == ["hoi nghi", "nghi tinh", "tinh bien"]
 
 
 def test_document_numbers_split_into_searchable_parts():
