@@ -159,15 +159,20 @@ class IndexView:
         """All values of a facet field with their documents, read once per generation from the term list."""
         table = self._facets.get(field)
         if table is None:
-            terms = sorted({term for term in self.reader.field_terms(field)})
-            values, meta, docs_parts, value_parts = [], [], [], []
-            for number, term in enumerate(terms):
+            # Terms of one value can differ in their meta (an issuer or an author's name spelt two ways): they are
+            # one value, shown with the meta of its most frequent term. An empty value cannot be selected: dropped.
+            grouped: dict[str, list[tuple[dict, np.ndarray]]] = {}
+            for term in sorted(set(self.reader.field_terms(field))):
                 value, term_meta = split_facet_term(term)
-                postings = self.postings(field, term)
+                if value:
+                    grouped.setdefault(value, []).append((term_meta, self.postings(field, term).docs))
+            values, meta, docs_parts, value_parts = [], [], [], []
+            for number, (value, parts) in enumerate(grouped.items()):
+                docs = parts[0][1] if len(parts) == 1 else np.unique(np.concatenate([docs for _, docs in parts]))
                 values.append(value)
-                meta.append(term_meta)
-                docs_parts.append(postings.docs)
-                value_parts.append(np.full(len(postings.docs), number, dtype=np.int32))
+                meta.append(max(parts, key=lambda part: len(part[1]))[0])
+                docs_parts.append(docs)
+                value_parts.append(np.full(len(docs), number, dtype=np.int32))
             table = FacetTable(
                 values=tuple(values),
                 meta=tuple(meta),
