@@ -7,6 +7,7 @@ Knows nothing of Flask: the web layer and the CLI both build a ``SearchRequest``
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +20,7 @@ from searchsvc.facets import FACETS, FacetValue, count_values, filter_mask
 from searchsvc.postings import IndexView
 from searchsvc.query import parse_query
 from searchsvc.snippets import highlight, make_snippet
+from searchsvc.suggest import suggest_filters
 
 MAX_QUERY_LENGTH = 1000
 MAX_PER_PAGE = 100
@@ -27,6 +29,7 @@ DEFAULT_PER_PAGE = 10
 SORTS = ("relevance", "newest", "oldest")
 SINGLE_PARAMETERS = ("q", "date_from", "date_to", "sort", "page", "per_page")
 PARAMETERS = SINGLE_PARAMETERS + FACETS
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ class SearchRequest:
 def _parse_int(raw: str | None, name: str, low: int, high: int, default: int) -> int:
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:  # "²".isdigit(), int("²") fails
         raise InvalidParameter(f"«{name}» phải là số nguyên từ {low} đến {high}.", param=name)
     return int(raw)
 
@@ -96,7 +99,7 @@ def _parse_date(raw: str | None, name: str) -> date | None:
     if not raw:
         return None
     try:
-        if len(raw) != 10:
+        if not ISO_DAY.fullmatch(raw):  # fromisoformat also reads week dates such as 2020-W01-1
             raise ValueError
         return date.fromisoformat(raw)
     except ValueError:
@@ -169,6 +172,7 @@ def search(view: IndexView, request: SearchRequest) -> SearchResult:
             if other != name:
                 facet_base &= mask
         facets[name], truncated[name] = count_values(view, name, facet_base, request.filters.get(name, ()))
+    suggestions = suggest_filters(view, request.q, request.filters)
     return SearchResult(
         request=request,
         total=int(final.sum()),
@@ -177,6 +181,7 @@ def search(view: IndexView, request: SearchRequest) -> SearchResult:
         truncated=truncated,
         took_ms=(time.perf_counter() - started) * 1000,
         relaxed=match.relaxed,
+        suggestions=suggestions,
     )
 
 
