@@ -1,0 +1,57 @@
+"""gunicorn settings for ``searchsvc serve`` (``gunicorn --config gunicorn.conf.py wsgi:app``), sized for 2 cores.
+
+A search is numpy work that mostly holds the GIL, so parallelism comes from processes: one worker per core. Each
+worker keeps its own index view (posting and facet arrays, up to ~256 MB of postings cache), so more workers cost
+memory; a few threads per worker let a slow query or a client on a slow link not block the others.
+"""
+
+import json
+import time
+from pathlib import Path
+
+from gunicorn.glogging import Logger
+
+bind = "127.0.0.1:8000"
+# Find wsgi.py from any working directory, without changing it (a relative --index-dir stays relative to it).
+pythonpath = str(Path(__file__).resolve().parent)
+workers = 2
+worker_class = "gthread"
+threads = 4
+# A search is at most a second or two even on the whole corpus; a worker stuck far longer is restarted.
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so slow growth in memory (caches, fragmentation) cannot pile up.
+max_requests = 10000
+max_requests_jitter = 1000
+limit_request_line = 8190
+accesslog = "-"
+errorlog = "-"
+
+
+class JsonAccessLogger(Logger):
+    """Access log lines as JSON objects, escaped properly (a format string cannot escape quotes in a URL)."""
+
+    def access(self, resp, req, environ, request_time):
+        if not self.access_log_enabled:
+            return
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        entry = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "remote": environ.get("REMOTE_ADDR", "-"),
+            "method": environ.get("REQUEST_METHOD"),
+            "path": environ.get("PATH_INFO"),
+            "query": environ.get("QUERY_STRING", ""),
+            "status": int(status),
+            "bytes": getattr(resp, "sent", None),
+            "duration_ms": round(request_time.total_seconds() * 1000, 1),
+            "user_agent": environ.get("HTTP_USER_AGENT"),
+            "referer": environ.get("HTTP_REFERER"),
+        }
+        try:
+            self.access_log.info(json.dumps(entry, ensure_ascii=False))
+        except Exception:
+            self.exception("could not write the access log")
+
+
+logger_class = JsonAccessLogger

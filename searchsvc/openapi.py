@@ -1,0 +1,264 @@
+"""The OpenAPI 3.1 document of the JSON API, built as a dict and served at ``/api/openapi.json``.
+
+Parameter limits come from the modules that enforce them, so the document cannot drift from the validation;
+``tests/test_openapi.py`` checks the real responses against it.
+"""
+
+from __future__ import annotations
+
+from searchsvc import catalog
+from searchsvc.facets import FACETS
+from searchsvc.search import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS
+
+MAX_ANALYZE_LENGTH = 10_000
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict) -> dict:
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+def _object(properties: dict, required: tuple[str, ...] | None = None, **extra) -> dict:
+    return {"type": "object", "properties": properties,
+            "required": list(properties if required is None else required), **extra}
+
+
+def _array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+STRING = {"type": "string"}
+COUNT = {"type": "integer", "minimum": 0}
+DAY = {"type": "string", "format": "date"}
+
+SCHEMAS = {
+    "Error": _object({
+        "error": _object({
+            "code": {"type": "string", "description": "Stable machine-readable code, e.g. `invalid_parameter`."},
+            "message": {"type": "string", "description": "What went wrong, in Vietnamese."},
+            "param": {**_nullable(STRING), "description": "The request parameter at fault, if one is."},
+        }, additionalProperties=False),
+    }, additionalProperties=False),
+    "FacetValue": _object({
+        "value": {"type": "string", "description": "What to pass as the facet's filter parameter."},
+        "label": STRING,
+        "count": COUNT,
+        "selected": {"type": "boolean"},
+        "parent": {"type": "string", "description": "The year of a month, the province of a district."},
+    }, required=("value", "label", "count", "selected")),
+    "Locality": _object({
+        "code": STRING,
+        "name": STRING,
+        "type": STRING,
+        "level": {"type": "integer"},
+        "province": _nullable(STRING),
+        "province_code": _nullable(STRING),
+        "role": {"type": "string", "enum": ["main", "mentioned"]},
+    }),
+    "Directive": _object({
+        "id": STRING,
+        "label": STRING,
+        "type": STRING,
+        "number": STRING,
+        "symbol": _nullable(STRING),
+        "year": _nullable({"type": "integer"}),
+        "issuer": _nullable(STRING),
+    }),
+    "Hit": _object({
+        "id": STRING,
+        "title": STRING,
+        "title_html": {"type": "string", "description": "The title, HTML-escaped, with query words in `<mark>`."},
+        "url": _nullable(STRING),
+        "published": _nullable(DAY),
+        "authors": _array(STRING),
+        "localities": _array(_ref("Locality")),
+        "directives": _array(_ref("Directive")),
+        "snippet": {"type": "string", "description": "HTML-escaped passage with query words in `<mark>`."},
+        "score": {"type": "number"},
+    }),
+    "Suggestion": _object({
+        "facet": {"type": "string", "enum": ["directive", "date"]},
+        "value": STRING,
+        "label": STRING,
+        "count": COUNT,
+        "match": {"type": "string", "description": "The part of `q` the filter was recognised in."},
+    }),
+    "SearchResponse": _object({
+        "query": _object({
+            "q": STRING,
+            "filters": {"type": "object", "propertyNames": {"enum": list(FACETS)},
+                        "additionalProperties": _array(STRING)},
+            "date_from": _nullable(DAY),
+            "date_to": _nullable(DAY),
+            "sort": {"type": "string", "enum": list(SORTS)},
+            "all_words_matched": {"type": "boolean",
+                                  "description": "False when no article held every word and partial matches are shown."},
+        }),
+        "total": COUNT,
+        "page": {"type": "integer", "minimum": 1},
+        "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        "pages": COUNT,
+        "took_ms": {"type": "number", "minimum": 0},
+        "results": _array(_ref("Hit")),
+        "facets": _object({name: _array(_ref("FacetValue")) for name in FACETS}, additionalProperties=False),
+        "suggestions": _array(_ref("Suggestion")),
+    }),
+    "FacetSearchResponse": _object({
+        "facet": {"type": "string", "enum": list(FACETS)},
+        "q": STRING,
+        "total": {**COUNT, "description": "How many values matched; `values` holds at most `limit` of them."},
+        "values": _array(_ref("FacetValue")),
+    }),
+    "Article": _object({
+        "id": STRING,
+        "title": STRING,
+        "body": {"type": "string", "description": "Paragraphs, one per line."},
+        "url": _nullable(STRING),
+        "published": _nullable(DAY),
+        "published_source": _nullable(STRING),
+        "authors": _array(STRING),
+        "source_credit": _nullable(STRING),
+        "localities": _array(_ref("Locality")),
+        "directives": _array(_ref("Directive")),
+        "category": _nullable(STRING),
+    }),
+    "DirectiveSummary": {
+        "allOf": [_ref("Directive"), _object({"count": {**COUNT, "description": "Citing articles."}})],
+    },
+    "DirectiveList": _object({"total": COUNT, "directives": _array(_ref("DirectiveSummary"))}),
+    "Count": _object({"value": STRING, "label": STRING, "count": COUNT}),
+    "DirectiveStats": {
+        "allOf": [_ref("DirectiveSummary"), _object({
+            "by_year": {**_array(_ref("Count")), "description": "Citing articles by year of publication."},
+            "undated": {**COUNT, "description": "Citing articles with no publication date."},
+            "by_province": {**_array(_ref("Count")), "description": "Citing articles by province, most first."},
+            "unlocated": {**COUNT, "description": "Citing articles with no province."},
+        })],
+    },
+    "AnalyzeResponse": _object({
+        "text": STRING,
+        "tokens": _array(_object({
+            "position": COUNT,
+            "exact": {"type": "string", "description": "NFC, lower case, canonical tone marks."},
+            "folded": {"type": "string", "description": "Without marks (đ -> d)."},
+            "start": COUNT,
+            "end": COUNT,
+        })),
+    }),
+    "Health": _object({
+        "status": {"type": "string", "const": "ok"},
+        "documents": COUNT,
+        "generation": STRING,
+    }),
+}
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+RESPONSES = {
+    "BadRequest": _error("Unknown or repeated parameter, bad value, query too long, or a query string that is not "
+                         "UTF-8."),
+    "NotFound": _error("No such path, article, directive or facet."),
+    "Unavailable": _error("No index has been built yet."),
+}
+ETAG = {"ETag": {"description": "Changes when a new index generation is served.", "schema": STRING}}
+
+
+def _query(name: str, schema: dict, description: str, **extra) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description, **extra}
+
+
+def _path(name: str, description: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1},
+            "description": description}
+
+
+def _get(operation_id: str, summary: str, schema: str, parameters: list | None = None, not_found: bool = False,
+         headers: dict | None = None) -> dict:
+    responses = {
+        "200": {"description": "OK", "headers": headers if headers is not None else ETAG,
+                "content": {"application/json": {"schema": _ref(schema)}}},
+        "304": {"description": "Not modified since the `ETag` sent in `If-None-Match`."},
+        "400": {"$ref": "#/components/responses/BadRequest"},
+        "503": {"$ref": "#/components/responses/Unavailable"},
+    }
+    if not_found:
+        responses["404"] = {"$ref": "#/components/responses/NotFound"}
+    return {"get": {"operationId": operation_id, "summary": summary, "parameters": parameters or [],
+                    "responses": responses}}
+
+
+FACET_VALUE = {"type": "array", "items": {"type": "string"}}
+SEARCH_PARAMETERS = [
+    _query("q", {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+           "Words to find. `\"quoted phrases\"` and `-excluded` words are understood; anything else is read as "
+           "plain words. Empty: every article matching the filters, newest first."),
+    *[
+        _query(name, FACET_VALUE, f"Repeatable `{name}` facet value (its `value`); values of one facet combine "
+                                  f"with OR, facets with AND.", style="form", explode=True)
+        for name in FACETS
+    ],
+    _query("date_from", {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+           "First publication day, `YYYY-MM-DD`."),
+    _query("date_to", {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+           "Last publication day, `YYYY-MM-DD`; not before `date_from`."),
+    _query("sort", {"type": "string", "enum": list(SORTS)}, "Default: `relevance` with `q`, else `newest`."),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "Page, from 1."),
+    _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
+           "Results per page."),
+]
+
+
+def build_document() -> dict:
+    """The whole OpenAPI 3.1 document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "searchsvc",
+            "version": "1.0.0",
+            "description": "Full-text search over Vietnamese local-government news, with facets by date, "
+                           "locality, author and cited document. Every error is `{\"error\": {\"code\", "
+                           "\"message\", \"param\"}}`; an unknown parameter is a 400.",
+        },
+        "paths": {
+            "/api/search": _get("search", "Search articles, with facet counts and suggested filters",
+                                "SearchResponse", SEARCH_PARAMETERS),
+            "/api/facets/{name}": _get(
+                "searchFacetValues", "Find values of one facet by what is typed (accents and directive "
+                                     "spellings ignored)", "FacetSearchResponse",
+                [
+                    {**_path("name", "The facet."), "schema": {"type": "string", "enum": list(FACETS)}},
+                    _query("q", {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+                           "What to look for: `tinh bien`, `05/CT-TTg`, `chi thi 05`. Empty: every value."),
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": catalog.MAX_FACET_SEARCH_LIMIT,
+                                     "default": catalog.FACET_SEARCH_LIMIT}, "At most this many values."),
+                ], not_found=True),
+            "/api/articles/{id}": _get("getArticle", "One article with all of its metadata", "Article",
+                                       [_path("id", "The article id.")], not_found=True),
+            "/api/directives": _get("listDirectives", "Every document cited in the corpus, most cited first",
+                                    "DirectiveList"),
+            "/api/directives/{id}": _get("getDirective", "One cited document, its citing articles by year and by "
+                                                         "province", "DirectiveStats",
+                                         [_path("id", "The directive id, as in `/api/directives`.")], not_found=True),
+            "/api/analyze": _get("analyze", "The tokens of a text, as the index sees them", "AnalyzeResponse",
+                                 [{**_query("text", {"type": "string", "maxLength": MAX_ANALYZE_LENGTH},
+                                            "The text to analyze."), "required": True}]),
+            "/healthz": _get("health", "Liveness, with the index's document count and generation", "Health",
+                             headers={}),
+            "/api/openapi.json": {"get": {
+                "operationId": "openapi", "summary": "This document",
+                "responses": {
+                    "200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "304": {"description": "Not modified."},
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                },
+            }},
+        },
+        "components": {"schemas": SCHEMAS, "responses": RESPONSES},
+    }
