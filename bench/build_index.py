@@ -1,0 +1,35 @@
+"""Index a corpus in its own process, so the benchmark can read this process's peak RSS when it exits.
+
+Prints one JSON line: what ``index_paths`` reported, and the peak RSS of this process and of any processes it
+waited for (an indexer that forks workers). Run: ``python -m bench.build_index INDEX_DIR PATH...``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import resource
+import sys
+from pathlib import Path
+
+from searchsvc.indexer import index_paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    logging.basicConfig(level=logging.ERROR)
+    index_dir, paths = Path(argv[0]), [Path(p) for p in argv[1:]]
+    report = index_paths(paths, index_dir, rebuild=True)
+    print(json.dumps({
+        "indexed": report.indexed,
+        "updated": report.updated,
+        "skipped": report.skipped,
+        "seconds": report.seconds,
+        "self_max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "children_max_rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
