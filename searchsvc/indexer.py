@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import IndexWriter
 
 from searchsvc.article import Article
 from searchsvc.errors import IndexBusy, ParseError
 from searchsvc.extract import enrich
+from searchsvc.fastwriter import FastSegmentWriter
 from searchsvc.layout import CURRENT, live_generation
 from searchsvc.parse import iter_input_files, read_articles
 from searchsvc.schema import SCHEMA, article_to_document
@@ -42,7 +42,6 @@ logger = logging.getLogger(__name__)
 LOCK_FILE = ".indexer.lock"
 BUILD_PREFIX = ".build-"
 GENERATION_PREFIX = "gen-"
-WRITER_MEMORY_MB = 256
 KEPT_GENERATIONS = 2
 
 
@@ -121,7 +120,7 @@ def _write(ix, files: list[Path], report: IndexReport, progress: Callable[[int, 
            replace_existing: bool) -> None:
     """Add every article in one writer and one commit: all of this run is visible, or none of it."""
     last_occurrence, total = _last_occurrences(files)
-    writer: IndexWriter = ix.writer(limitmb=WRITER_MEMORY_MB)
+    writer = FastSegmentWriter(ix)
     try:
         with ix.searcher() as searcher:
             for done, article in enumerate(_articles(files, report), start=1):

@@ -5,9 +5,7 @@ posting in most articles, so that work dominates every query. Here a posting lis
 unpickle and one ``cumsum`` per block of up to 128 postings) into arrays of global document numbers and
 frequencies, and the engine does the rest with vectorised numpy.
 
-This reads Whoosh internals (``W3LeafMatcher`` block data and the field-length columns), which is why
-``whoosh-reloaded`` is pinned to one exact version; ``tests/test_postings.py`` checks that the arrays equal what
-Whoosh's own matchers return.
+The Whoosh internals this needs live in ``w3.py``.
 """
 
 from __future__ import annotations
@@ -20,16 +18,13 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
 
 from searchsvc.layout import live_generation
 from searchsvc.schema import split_facet_term
+from searchsvc.w3 import deleted_docs, read_blocks, read_field_lengths
 
 CACHE_BYTES = 256 * 1024 * 1024
-BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 EMPTY_DOCS = np.zeros(0, dtype=np.int32)
 EMPTY_FREQS = np.zeros(0, dtype=np.float32)
 
@@ -89,8 +84,7 @@ class IndexView:
         live = np.ones(self.doc_count_all, dtype=bool)
         for leaf, offset in self.leaves:
             if leaf.has_deletions():
-                deleted = np.fromiter(leaf.deleted_docs(), dtype=np.int64)
-                live[deleted + offset] = False
+                live[deleted_docs(leaf) + offset] = False
         return live
 
     @cached_property
@@ -123,7 +117,7 @@ class IndexView:
                 matcher = leaf.postings(field, text)
             except TermNotFound:
                 continue
-            for docs, freqs in _blocks(matcher):
+            for docs, freqs in read_blocks(matcher):
                 docs_parts.append(docs + offset)
                 freq_parts.append(freqs)
         if not docs_parts:
@@ -139,16 +133,8 @@ class IndexView:
         """Token count of ``field`` in every document (Whoosh stores it rounded to one byte)."""
         lengths = self._lengths.get(field)
         if lengths is None:
-            parts = []
-            for leaf, _ in self.leaves:
-                count = leaf.doc_count_all()
-                column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-                raw = np.zeros(count, dtype=np.uint8)
-                if column is not None:
-                    stored = column._dbfile.get(column._basepos, min(column._count, count))
-                    raw[: len(stored)] = np.frombuffer(stored, dtype=np.uint8)
-                parts.append(BYTE_TO_LENGTH[raw])
-            lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+            parts = [read_field_lengths(leaf._perdoc, field, leaf.doc_count_all()) for leaf, _ in self.leaves]
+            lengths = np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, dtype=np.float32)
             self._lengths[field] = lengths
         return lengths
 
@@ -198,34 +184,6 @@ class IndexView:
     def docnum_of(self, article_id: str) -> int | None:
         postings = self.postings("id", article_id)
         return int(postings.docs[0]) if len(postings.docs) else None
-
-
-def _blocks(matcher):
-    """Yield ``(docs, freqs)`` per posting block."""
-    if isinstance(matcher, ListMatcher):
-        docs = np.asarray(matcher._ids, dtype=np.int64)
-        if matcher._weights is not None:
-            freqs = np.asarray(matcher._weights, dtype=np.float32)
-        else:
-            freqs = np.full(len(docs), matcher._all_weights or 1.0, dtype=np.float32)
-        yield docs, freqs
-        return
-    if not isinstance(matcher, W3LeafMatcher):
-        raise TypeError(f"unexpected Whoosh matcher {type(matcher).__name__}: is whoosh-reloaded 2.7.5 installed?")
-    while True:
-        matcher._read_data()
-        ids, weights, _ = matcher._data
-        docs = np.cumsum(np.asarray(ids, dtype=np.int64))
-        if weights is None:
-            freqs = np.ones(len(docs), dtype=np.float32)
-        elif isinstance(weights, float):
-            freqs = np.full(len(docs), weights, dtype=np.float32)
-        else:
-            freqs = np.asarray(weights, dtype=np.float32)
-        yield docs, freqs
-        if matcher._lastblock:
-            return
-        matcher._goto(matcher._nextoffset)
 
 
 class ViewCache:

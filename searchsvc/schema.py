@@ -19,31 +19,24 @@ import json
 
 from collections import Counter
 
-from whoosh.analysis import RegexTokenizer
-from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
-from whoosh.formats import Frequency
-from whoosh.system import pack_uint
+from whoosh.fields import ID, STORED, FieldType, Schema
+from whoosh.formats import Existence
 
 from searchsvc.analysis import adjacent_pairs, analyze
 from searchsvc.article import Article
 from searchsvc.normalize import fold_text
 
 FACET_SEPARATOR = "\x1f"
-VALUE_SEPARATOR = "\x1e"
 FACET_FIELDS = ("date", "locality", "author", "directive")
 MONTH_NAMES = "Tháng {month}/{year}"
 
 
-def _facet_field() -> TEXT:
-    """One term per facet value; the separator is a control character, which no value or label contains."""
-    return TEXT(analyzer=RegexTokenizer(f"[^{VALUE_SEPARATOR}]+"), phrase=False)
-
-
 class SyllableField(FieldType):
-    """A frequency-only text field whose value is the list of its terms, already analyzed by ``analysis``.
+    """A text field whose value is the list of its terms, already analyzed by ``analysis``.
 
     Skipping Whoosh's token-object pipeline and counting terms with ``Counter`` removes most of the per-token
-    Python work at indexing time.
+    Python work at indexing time. The term frequency travels as the posting weight (what Whoosh's own BM25 reads
+    too), so postings carry no value bytes at all.
     """
 
     indexed = True
@@ -51,10 +44,24 @@ class SyllableField(FieldType):
     stored = False
 
     def __init__(self):
-        self.format = Frequency()
+        self.format = Existence()
 
     def index(self, value, **kwargs):
-        return ((term.encode("utf-8"), freq, float(freq), pack_uint(freq)) for term, freq in Counter(value).items())
+        return ((term.encode("utf-8"), freq, float(freq), b"") for term, freq in Counter(value).items())
+
+
+class FacetField(FieldType):
+    """One term per facet value (the value is a list of facet terms); no lengths, no frequencies."""
+
+    indexed = True
+    scorable = False
+    stored = False
+
+    def __init__(self):
+        self.format = Existence()
+
+    def index(self, value, **kwargs):
+        return ((term.encode("utf-8"), 1, 1.0, b"") for term in dict.fromkeys(value))
 
 
 SCHEMA = Schema(
@@ -65,10 +72,10 @@ SCHEMA = Schema(
     content_folded=SyllableField(),
     content_pairs=SyllableField(),
     day=ID(),
-    date=_facet_field(),
-    locality=_facet_field(),
-    author=_facet_field(),
-    directive=_facet_field(),
+    date=FacetField(),
+    locality=FacetField(),
+    author=FacetField(),
+    directive=FacetField(),
     document=STORED(),
 )
 
@@ -109,7 +116,7 @@ def article_to_document(article: Article) -> dict:
     }
     for field, terms in facets.items():
         if terms:
-            document[field] = VALUE_SEPARATOR.join(dict.fromkeys(terms))
+            document[field] = terms
     if article.published:
         document["day"] = article.published.isoformat()
     return document

@@ -1,0 +1,88 @@
+"""The Whoosh internals searchsvc relies on behave as assumed (whoosh-reloaded is pinned for this reason)."""
+
+from importlib.metadata import version
+
+import numpy as np
+import pytest
+from whoosh import index as whoosh_index
+
+from searchsvc.extract import enrich
+from searchsvc.fastwriter import FastSegmentWriter
+from searchsvc.parse import iter_input_files, read_articles
+from searchsvc.postings import IndexView
+from searchsvc.schema import SCHEMA, article_to_document
+from searchsvc.w3 import WHOOSH_VERSION, read_blocks
+
+from conftest import SAMPLES
+
+
+def test_the_pinned_whoosh_is_installed():
+    assert version("whoosh-reloaded") == WHOOSH_VERSION
+
+
+@pytest.fixture(scope="module")
+def documents():
+    articles = [item for path in iter_input_files([SAMPLES]) for item in read_articles(path)]
+    return [article_to_document(enrich(article)) for article in articles] * 13
+
+
+def _build(path, documents, fast: bool):
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), SCHEMA)
+    writer = FastSegmentWriter(ix) if fast else ix.writer()
+    for number, document in enumerate(documents):
+        writer.add_document(**{**document, "id": f"{document['id']}-{number}"})
+    writer.commit()
+    return ix
+
+
+def _all_postings(ix):
+    with ix.reader() as reader:
+        postings = {}
+        for field, term in reader.all_terms():
+            matcher = reader.postings(field, term)
+            items = []
+            while matcher.is_active():
+                items.append((matcher.id(), matcher.weight()))
+                matcher.next()
+            postings[field, term] = items
+        lengths = {field: [reader.doc_field_length(doc, field) for doc in range(reader.doc_count_all())]
+                   for field in ("title", "content", "content_pairs")}
+        return postings, lengths
+
+
+def test_fast_writer_output_reads_back_exactly_like_whoosh_own(tmp_path, documents):
+    ours = _all_postings(_build(tmp_path / "fast", documents, fast=True))
+    whoosh_own = _all_postings(_build(tmp_path / "whoosh", documents, fast=False))
+    assert ours == whoosh_own
+    assert any(len(items) > 128 for items in ours[0].values()), "a term must span several posting blocks"
+
+
+def test_block_reader_returns_what_whoosh_matchers_return(tmp_path, documents):
+    ix = _build(tmp_path / "ix", documents, fast=True)
+    postings, _ = _all_postings(ix)
+    with ix.reader() as reader:
+        for (field, term), items in postings.items():
+            blocks = list(read_blocks(reader.postings(field, term)))
+            docs = np.concatenate([docs for docs, _ in blocks]).tolist()
+            freqs = np.concatenate([freqs for _, freqs in blocks]).tolist()
+            assert list(zip(docs, freqs)) == items
+
+
+def test_view_reads_postings_across_segments_and_skips_deleted(tmp_path, documents):
+    ix = _build(tmp_path / "ix", documents[:10], fast=True)
+    writer = FastSegmentWriter(ix)
+    for number, document in enumerate(documents[10:20]):
+        writer.add_document(**{**document, "id": f"second-{number}"})
+    writer.delete_by_term("id", f"{documents[0]['id']}-0")
+    writer.commit(merge=False)
+    view = IndexView(tmp_path / "ix")
+    assert len(view.leaves) == 2
+    assert view.doc_count == 19
+    term = documents[0]["content_folded"][0]
+    with ix.searcher() as searcher:
+        matcher = searcher.reader().postings("content_folded", term)
+        expected = [doc for doc in matcher.all_ids() if not searcher.reader().is_deleted(doc)]
+    found = view.postings("content_folded", term).docs.tolist()
+    assert found == expected
+    assert 0 not in found and any(doc >= 10 for doc in found)
