@@ -1,0 +1,129 @@
+"""Every bad input to the API gets the one error shape, ``{"error": {"code", "message", "param"}}``, and its status."""
+
+from __future__ import annotations
+
+import pytest
+
+from searchsvc import create_app
+
+LONG = "a" * 1001
+
+# (raw path with query string, status, code, param)
+BAD_REQUESTS = [
+    # unknown and repeated parameters, on every route
+    ("/api/search?qq=x", 400, "unknown_parameter", "qq"),
+    ("/api/search?q=x&Q=y", 400, "unknown_parameter", "Q"),
+    ("/api/search?q=a&q=b", 400, "invalid_parameter", "q"),
+    ("/api/search?page=1&page=2", 400, "invalid_parameter", "page"),
+    ("/api/facets/locality?query=x", 400, "unknown_parameter", "query"),
+    ("/api/facets/locality?q=a&q=b", 400, "invalid_parameter", "q"),
+    ("/api/articles/tin-1?full=1", 400, "unknown_parameter", "full"),
+    ("/api/directives?page=2", 400, "unknown_parameter", "page"),
+    ("/api/directives/chi-thi-5-tw?x=1", 400, "unknown_parameter", "x"),
+    ("/api/analyze?text=a&lang=vi", 400, "unknown_parameter", "lang"),
+    ("/healthz?verbose=1", 400, "unknown_parameter", "verbose"),
+    ("/api/openapi.json?v=2", 400, "unknown_parameter", "v"),
+    # page and page size
+    ("/api/search?page=0", 400, "invalid_parameter", "page"),
+    ("/api/search?page=-1", 400, "invalid_parameter", "page"),
+    ("/api/search?page=abc", 400, "invalid_parameter", "page"),
+    ("/api/search?page=1.5", 400, "invalid_parameter", "page"),
+    ("/api/search?page=%C2%B2", 400, "invalid_parameter", "page"),
+    ("/api/search?page=+1", 400, "invalid_parameter", "page"),
+    ("/api/search?page=1001", 400, "invalid_parameter", "page"),
+    ("/api/search?page=99999999999999999999999", 400, "invalid_parameter", "page"),
+    ("/api/search?per_page=0", 400, "invalid_parameter", "per_page"),
+    ("/api/search?per_page=101", 400, "invalid_parameter", "per_page"),
+    ("/api/search?per_page=ten", 400, "invalid_parameter", "per_page"),
+    ("/api/facets/author?limit=0", 400, "invalid_parameter", "limit"),
+    ("/api/facets/author?limit=101", 400, "invalid_parameter", "limit"),
+    ("/api/facets/author?limit=x", 400, "invalid_parameter", "limit"),
+    # dates
+    ("/api/search?date_from=2020-13-01", 400, "invalid_parameter", "date_from"),
+    ("/api/search?date_from=2020-02-30", 400, "invalid_parameter", "date_from"),
+    ("/api/search?date_from=20200101", 400, "invalid_parameter", "date_from"),
+    ("/api/search?date_from=2020-W01-1", 400, "invalid_parameter", "date_from"),
+    ("/api/search?date_from=01/02/2020", 400, "invalid_parameter", "date_from"),
+    ("/api/search?date_to=h%C3%B4m+nay", 400, "invalid_parameter", "date_to"),
+    ("/api/search?date_to=2020-1-1", 400, "invalid_parameter", "date_to"),
+    ("/api/search?date_from=2021-01-01&date_to=2020-01-01", 400, "invalid_parameter", "date_from"),
+    # other values
+    ("/api/search?sort=best", 400, "invalid_parameter", "sort"),
+    (f"/api/search?q={LONG}", 400, "invalid_parameter", "q"),
+    (f"/api/facets/directive?q={LONG}", 400, "invalid_parameter", "q"),
+    ("/api/analyze", 400, "invalid_parameter", "text"),
+    (f"/api/analyze?text={'a' * 10_001}", 400, "invalid_parameter", "text"),
+    # invalid UTF-8 in the query string, in a value or a name, percent-encoded or raw
+    ("/api/search?q=%FF", 400, "invalid_encoding", "q"),
+    ("/api/search?q=ch%E1%BB", 400, "invalid_encoding", "q"),
+    ("/api/search?q=%C3%28", 400, "invalid_encoding", "q"),
+    ("/api/search?q=%ED%A0%80", 400, "invalid_encoding", "q"),  # an encoded UTF-16 surrogate
+    ("/api/search?q=%C0%AF", 400, "invalid_encoding", "q"),  # overlong "/"
+    ("/api/search?locality=%FE%FF", 400, "invalid_encoding", "locality"),
+    ("/api/facets/locality?q=t%ECnh", 400, "invalid_encoding", "q"),
+    ("/api/analyze?text=%80", 400, "invalid_encoding", "text"),
+    ("/healthz?%FF=1", 400, "invalid_encoding", "\ufffd"),
+    # unknown paths and ids
+    ("/api/nope", 404, "not_found", None),
+    ("/api", 404, "not_found", None),
+    ("/api/search/more", 404, "not_found", None),
+    ("/api/articles/no-such-article", 404, "not_found", "id"),
+    ("/api/articles/%FF", 404, "not_found", "id"),
+    ("/api/directives/no-such-directive", 404, "not_found", "id"),
+    ("/api/facets/province", 404, "not_found", "name"),
+    ("/api/facets/", 404, "not_found", None),
+]
+
+
+@pytest.fixture(scope="module")
+def client(sample_index_dir):
+    return create_app({"INDEX_DIR": str(sample_index_dir), "TESTING": True}).test_client()
+
+
+def assert_error_shape(response, status: int, code: str | None = None, param: str | None = None) -> None:
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "param"}
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert "Traceback" not in response.get_data(as_text=True)
+    if code is not None:
+        assert body["error"]["code"] == code
+        assert body["error"]["param"] == param
+
+
+@pytest.mark.parametrize(("path", "status", "code", "param"), BAD_REQUESTS, ids=[r[0][:60] for r in BAD_REQUESTS])
+def test_bad_request_gets_the_one_error_shape(client, path, status, code, param):
+    assert_error_shape(client.get(path), status, code, param)
+
+
+def test_raw_bytes_that_are_not_utf8_are_refused(client):
+    response = client.get("/api/search", environ_overrides={"QUERY_STRING": b"q=\xff".decode("latin-1")})
+    assert_error_shape(response, 400, "invalid_encoding", "q")
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+@pytest.mark.parametrize("path", ["/api/search", "/api/directives", "/api/articles/tin-1", "/healthz"])
+def test_other_methods_are_refused_with_the_shape(client, method, path):
+    response = getattr(client, method)(path)
+    assert_error_shape(response, 405, "method_not_allowed", None)
+    assert "GET" in response.headers["Allow"]
+
+
+def test_head_is_answered_like_get(client):
+    response = client.head("/api/search?q=x")
+    assert response.status_code == 200 and response.data == b""
+
+
+@pytest.mark.parametrize("path", ["/api/search", "/healthz", "/api/directives", "/api/articles/tin-1"])
+def test_missing_index_is_503_with_the_shape(tmp_path, path):
+    client = create_app({"INDEX_DIR": str(tmp_path / "none"), "TESTING": True}).test_client()
+    assert_error_shape(client.get(path), 503, "index_missing", None)
+
+
+def test_valid_requests_never_use_the_error_shape(client):
+    for path in ["/api/search?q=x", "/api/facets/date?q=2020", "/api/directives", "/healthz", "/api/openapi.json",
+                 "/api/analyze?text=x"]:
+        response = client.get(path)
+        assert response.status_code == 200 and "error" not in response.get_json(), path
