@@ -224,7 +224,8 @@ def build_document() -> dict:
             "version": "1.0.0",
             "description": "Full-text search over Vietnamese local-government news, with facets by date, "
                            "locality, author and cited document. Every error is `{\"error\": {\"code\", "
-                           "\"message\", \"param\"}}`; an unknown parameter is a 400.",
+                           "\"message\", \"param\"}}`; an unknown or repeated parameter is a 400. A parameter "
+                           "given with an empty value (`page=`, as an HTML form sends it) counts as not given.",
         },
         "paths": {
             "/api/search": _get("search", "Search articles, with facet counts and suggested filters",
@@ -252,7 +253,7 @@ def build_document() -> dict:
             "/healthz": _get("health", "Liveness, with the index's document count and generation", "Health",
                              headers={}),
             "/api/openapi.json": {"get": {
-                "operationId": "openapi", "summary": "This document",
+                "operationId": "openapi", "summary": "This document", "parameters": [],
                 "responses": {
                     "200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
                     "304": {"description": "Not modified."},
