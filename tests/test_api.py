@@ -148,6 +148,7 @@ def assert_counts_equal_totals(client, params: dict) -> None:
     """Each listed value's count is the total the user gets by selecting it instead of that facet's selection."""
     data = get(client, "/api/search", **params)
     for facet, values in data["facets"].items():
+        assert len({value["value"] for value in values}) == len(values), f"{facet} lists a value twice"
         for value in values:
             chosen = {**params, facet: [value["value"]]}
             assert get(client, "/api/search", **chosen)["total"] == value["count"], (facet, value)
