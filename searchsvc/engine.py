@@ -26,7 +26,7 @@ TITLE_WEIGHT = 2.0
 # A document spelling an unaccented query word exactly as typed ranks above one with other marks.
 EXACT_FORM_BONUS = 0.15
 # A pair of query words standing side by side in the text counts as much as this share of one more word.
-PAIR_WEIGHT = 1.0
+PAIR_WEIGHT = 2.0
 PAIRS_FIELD = "content_pairs"
 
 

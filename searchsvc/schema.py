@@ -7,7 +7,8 @@ Field design, for speed on Vietnamese (every syllable a token, the common ones i
 * ``content_pairs`` holds every pair of neighbouring folded syllables (``hoi nghi``). Adjacency of query words
   (a Vietnamese word is several syllables) and quoted phrases become term look-ups scored over whole posting
   lists, instead of position checks per document: Whoosh never stores positions here.
-* Text fields are handed to Whoosh already analyzed (``SyllableField``), so each article is tokenized once.
+* Text fields are handed to Whoosh already analyzed and counted (``SyllableField``), so each article is
+  tokenized once, and the counting can happen in a worker process (``indexer``).
 * Facet fields hold one term per value, ``value<US>json(meta)``, so the facet values, their labels and their
   hierarchy come from the term list of the index itself, with no stored-field reads.
 * ``document`` stores the article as a dict for display.
@@ -32,7 +33,7 @@ MONTH_NAMES = "Tháng {month}/{year}"
 
 
 class SyllableField(FieldType):
-    """A text field whose value is the list of its terms, already analyzed by ``analysis``.
+    """A text field whose value is the ``Counter`` of its terms, already analyzed by ``analysis``.
 
     Skipping Whoosh's token-object pipeline and counting terms with ``Counter`` removes most of the per-token
     Python work at indexing time. The term frequency travels as the posting weight (what Whoosh's own BM25 reads
@@ -47,7 +48,7 @@ class SyllableField(FieldType):
         self.format = Existence()
 
     def index(self, value, **kwargs):
-        return ((term.encode("utf-8"), freq, float(freq), b"") for term, freq in Counter(value).items())
+        return ((term.encode("utf-8"), freq, float(freq), b"") for term, freq in value.items())
 
 
 class FacetField(FieldType):
@@ -101,11 +102,11 @@ def article_to_document(article: Article) -> dict:
     content_tokens = analyze(f"{article.title}\n{article.body}")
     document = {
         "id": article.id,
-        "title": [token.exact for token in title_tokens],
-        "title_folded": [token.folded for token in title_tokens],
-        "content": [token.exact for token in content_tokens],
-        "content_folded": [token.folded for token in content_tokens],
-        "content_pairs": adjacent_pairs(content_tokens),
+        "title": Counter(token.exact for token in title_tokens),
+        "title_folded": Counter(token.folded for token in title_tokens),
+        "content": Counter(token.exact for token in content_tokens),
+        "content_folded": Counter(token.folded for token in content_tokens),
+        "content_pairs": Counter(adjacent_pairs(content_tokens)),
         "document": article.to_dict(),
     }
     facets = {

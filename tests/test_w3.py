@@ -79,7 +79,7 @@ def test_view_reads_postings_across_segments_and_skips_deleted(tmp_path, documen
     view = IndexView(tmp_path / "ix")
     assert len(view.leaves) == 2
     assert view.doc_count == 19
-    term = documents[0]["content_folded"][0]
+    term = next(iter(documents[0]["content_folded"]))
     with ix.searcher() as searcher:
         matcher = searcher.reader().postings("content_folded", term)
         expected = [doc for doc in matcher.all_ids() if not searcher.reader().is_deleted(doc)]

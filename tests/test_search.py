@@ -1,0 +1,142 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+from werkzeug.datastructures import MultiDict
+
+from searchsvc.cli import cli
+from searchsvc.errors import InvalidParameter, UnknownParameter
+from searchsvc.indexer import index_paths
+from searchsvc.postings import ViewCache
+from searchsvc.search import SearchRequest, search
+
+RECORDS = [
+    {"id": "duong", "title": "Sửa chữa đường giao thông nông thôn", "body": "Xã nâng cấp tuyến đường liên thôn dài 3 km."},
+    {"id": "duong-2", "title": "Tuyên dương gương người tốt việc tốt", "body": "Huyện tuyên dương 20 tập thể và cá nhân."},
+    {"id": "duong-3", "title": "Đảm nhận nhiệm vụ đương nhiệm", "body": "Ông được giao nhiệm vụ đương nhiệm tại xã."},
+    {"id": "tinh-bien", "title": "Tịnh Biên tổ chức hội nghị giao ban", "body": "Huyện Tịnh Biên tổng kết công tác khoa giáo."},
+    {"id": "tinh-bien-body", "title": "Tổng kết năm học", "body": "Học sinh ở Tịnh Biên đạt nhiều giải thưởng; huyện khen thưởng."},
+    {"id": "tinh-scattered", "title": "Tính toán biên chế", "body": "Sở tính lại biên chế cho các trường."},
+    {"id": "plain-tinh", "title": "Tin tinh gon bien ban", "body": "Ghi chep tinh gon, khong dau."},
+    {"id": "hoi-nghi", "title": "Hội nghị giao ban khoa giáo", "body": "Hội nghị giao ban diễn ra sáng nay."},
+    {"id": "hoi-nghi-scattered", "title": "Giao lưu văn nghệ", "body": "Hội thi nghị lực sống, giao lưu và ban nhạc."},
+    {"id": "html", "title": "<script>alert(1)</script> đường mới", "body": "Con đường <b>mới</b> & đẹp."},
+] + [
+    {"id": f"bulk-{n:02d}", "title": f"Bản tin số {n}", "body": "Tin tức địa phương trong tuần.", "published": f"2020-01-{n:02d}"}
+    for n in range(1, 26)
+]
+
+
+@pytest.fixture(scope="module")
+def view(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("search")
+    feed = folder / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS), encoding="utf-8")
+    index_paths([feed], folder / "index")
+    return ViewCache(folder / "index").get()
+
+
+def ids(view, q, **args):
+    result = search(view, SearchRequest.from_args(MultiDict({"q": q, "per_page": "100", **args})))
+    return [hit.id for hit in result.hits]
+
+
+def test_a_word_typed_without_marks_matches_every_accented_form(view):
+    assert {"duong", "duong-2", "duong-3", "html"} <= set(ids(view, "duong"))
+
+
+def test_a_word_typed_with_marks_matches_only_that_word(view):
+    assert ids(view, "dương") == ["duong-2"]
+    assert set(ids(view, "đường")) == {"duong", "html"}
+
+
+def test_marks_and_no_marks_mix_per_word(view):
+    found = ids(view, "Tinh Biên")
+    assert {"tinh-bien", "tinh-bien-body"} <= set(found)
+    assert "plain-tinh" not in found
+
+
+def test_among_folded_matches_the_same_spelling_ranks_first(view):
+    assert ids(view, "tinh gon")[0] == "plain-tinh"
+
+
+def test_title_matches_rank_above_body_matches(view):
+    found = ids(view, "tịnh biên")
+    assert found.index("tinh-bien") < found.index("tinh-bien-body")
+
+
+def test_words_standing_together_rank_above_scattered_syllables(view):
+    found = ids(view, "tinh bien")
+    assert found.index("tinh-scattered") > max(found.index("tinh-bien"), found.index("tinh-bien-body"))
+    found = ids(view, "hoi nghi giao ban")
+    assert found[0] == "hoi-nghi" and found.index("hoi-nghi-scattered") > 0
+
+
+def test_quoted_phrases_keep_only_documents_with_the_words_side_by_side(view):
+    assert set(ids(view, '"tinh bien"')) == {"tinh-bien", "tinh-bien-body"}
+    assert set(ids(view, '"hội nghị giao ban"')) == {"hoi-nghi", "tinh-bien"}
+
+
+def test_excluded_words_remove_documents(view):
+    assert "duong" not in ids(view, "duong -nông")
+
+
+def test_when_no_document_has_every_word_the_best_partial_matches_are_shown(view):
+    result = search(view, SearchRequest.from_args(MultiDict({"q": "đường xyzzyqq"})))
+    assert result.relaxed and result.hits[0].id in {"duong", "html"}
+
+
+def test_unreadable_syntax_is_searched_as_plain_words(view):
+    assert ids(view, '"tinh bien') == ids(view, "tinh bien")
+
+
+def test_snippets_mark_accented_words_for_an_unaccented_query_and_escape_html(view):
+    result = search(view, SearchRequest.from_args(MultiDict({"q": "duong moi"})))
+    hit = next(h for h in result.hits if h.id == "html")
+    assert "<mark>đường</mark>" in hit.snippet and "&lt;b&gt;<mark>mới</mark>&lt;/b&gt; &amp; đẹp" in hit.snippet
+    assert "&lt;script&gt;" in hit.title_html and "<script>" not in hit.title_html
+
+
+def test_pages_split_the_results_without_overlap(view):
+    first = ids(view, "tin tuc", per_page="10")
+    request = lambda page: SearchRequest.from_args(MultiDict({"q": "tin tuc", "per_page": "10", "page": page}))
+    pages = [[h.id for h in search(view, request(str(p))).hits] for p in (1, 2, 3)]
+    assert pages[0] == first[:10]
+    assert len(set(sum(pages, []))) == 25 and [len(p) for p in pages] == [10, 10, 5]
+    assert search(view, request("3")).pages == 3
+
+
+def test_no_text_lists_newest_first(view):
+    result = search(view, SearchRequest.from_args(MultiDict({"per_page": "3"})))
+    assert [h.id for h in result.hits] == ["bulk-25", "bulk-24", "bulk-23"]
+    assert result.total == len(RECORDS)
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    ({"page": "0"}, InvalidParameter), ({"per_page": "101"}, InvalidParameter), ({"page": "x"}, InvalidParameter),
+    ({"date_from": "2020-13-01"}, InvalidParameter), ({"sort": "best"}, InvalidParameter),
+    ({"q": "a" * 1001}, InvalidParameter), ({"colour": "red"}, UnknownParameter),
+])
+def test_bad_requests_are_refused_before_searching(args, error):
+    with pytest.raises(error) as raised:
+        SearchRequest.from_args(MultiDict(args))
+    assert raised.value.param == next(iter(args))
+
+
+def test_cli_search_json_has_the_api_shape(view):
+    result = CliRunner().invoke(cli, ["search", "--index-dir", str(view.path.parent), "--json", "--per-page", "2", "duong"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {"total", "page", "per_page", "pages", "results", "facets"} <= data.keys()
+    assert data["per_page"] == 2 and len(data["results"]) == 2
+    assert {"id", "title", "snippet", "score"} <= data["results"][0].keys()
+
+
+def test_cli_analyze_prints_both_forms():
+    result = CliRunner().invoke(cli, ["analyze", "Hoà Bình"])
+    assert result.output.splitlines() == ["0\thòa\thoa\t0-3", "1\tbình\tbinh\t4-8"]
+
+
+def test_cli_reports_a_missing_index_without_a_traceback(tmp_path):
+    result = CliRunner().invoke(cli, ["search", "--index-dir", str(tmp_path), "x"])
+    assert result.exit_code == 1 and "Chưa có chỉ mục" in result.output and "Traceback" not in result.output
