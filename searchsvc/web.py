@@ -143,8 +143,10 @@ def index():
         pages["previous"] = _page_url(_with_page(pairs, search_request.page - 1))
     if search_request.page < result.pages:
         pages["next"] = _page_url(_with_page(pairs, search_request.page + 1))
+    # A new search from the form keeps the filters, range, order and page size; it starts again at page 1.
+    hidden = [(name, value) for name, value in pairs if name not in ("q", "page") and value]
     return render_template("search.html", result=result, request_=search_request, hits=hits, facets=facets,
-                           suggestions=suggestions, pages=pages)
+                           suggestions=suggestions, pages=pages, hidden=hidden)
 
 
 def _toggle_url(pairs: list[tuple[str, str]], facet: str, value: str) -> str:

@@ -531,3 +531,11 @@ def test_search_page_errors_are_html(client):
     assert '<html lang="vi">' in response.get_data(as_text=True)
     missing = client.get("/no-such-page")
     assert missing.status_code == 404 and missing.mimetype == "text/html"
+
+
+def test_search_form_keeps_the_filters_but_not_the_page(client):
+    page = client.get("/", query_string={"q": "x", "locality": "89", "sort": "oldest", "page": "2"}).get_data(
+        as_text=True)
+    assert '<input type="hidden" name="locality" value="89">' in page
+    assert '<input type="hidden" name="sort" value="oldest">' in page
+    assert 'name="page"' not in page
