@@ -11,7 +11,7 @@ import re
 from dataclasses import fields
 
 from searchsvc.article import Directive
-from searchsvc.directives import parse_directive_query
+from searchsvc.directives import DirectiveQuery, parse_directive_query
 from searchsvc.facets import search_values
 from searchsvc.normalize import fold_text, nfc
 from searchsvc.postings import IndexView
@@ -19,6 +19,8 @@ from searchsvc.postings import IndexView
 # The longest directive reference staff type: "Chỉ thị số 05/CT-TTg ngày 2020" is six words.
 MAX_SPAN_WORDS = 7
 MAX_PER_MATCH = 5
+# References read per query: each costs a pass over the directive values, and nobody types more than a few.
+MAX_REFERENCES = 5
 EDGE_PUNCTUATION = "\"'“”‘’()[]{}.,;:!?"
 MONTH = re.compile(r"(?<!\w)(?:tháng|thang)\s*0?(?P<month>\d{1,2})\s*(?:/|-|\.|\s+năm\s+|\s+nam\s+)\s*"
                    r"(?P<year>(?:19|20)\d\d)(?!\d)")
@@ -36,10 +38,13 @@ def suggest_filters(view: IndexView, q: str, selected: dict[str, tuple[str, ...]
     text = nfc(q)
     selected = selected or {}
     suggestions: list[dict] = []
-    directive_spans = []
+    directive_spans, queries = [], set()
     for start, end in _directive_spans(text):
         directive_spans.append((start, end))
-        suggestions += _directive_suggestions(view, text[start:end], start)
+        query = parse_directive_query(text[start:end])
+        if query not in queries and len(queries) < MAX_REFERENCES:
+            queries.add(query)
+            suggestions += _directive_suggestions(view, query, text[start:end], start)
     for start, end, value in _date_values(text):
         if not any(s <= start < e for s, e in directive_spans):
             suggestions += _date_suggestion(view, value, text[start:end], start)
@@ -82,9 +87,7 @@ def _strip_edges(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _directive_suggestions(view: IndexView, span: str, position: int) -> list[dict]:
-    query = parse_directive_query(span)
-
+def _directive_suggestions(view: IndexView, query: DirectiveQuery, span: str, position: int) -> list[dict]:
     def matches(value: str, meta: dict) -> bool:
         directive = directive_from_facet(value, meta)
         return directive is not None and query.matches(directive)

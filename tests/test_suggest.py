@@ -119,3 +119,8 @@ def test_any_text_gives_well_formed_suggestions(sample_view, q):
         assert set(suggestion) == {"facet", "value", "label", "count", "match"}
         assert suggestion["facet"] in ("directive", "date") and suggestion["count"] > 0
         assert suggestion["match"] and suggestion["match"] in nfc(q)
+
+
+def test_many_references_in_one_query_are_read_a_few_at_a_time(sample_view):
+    q = " ".join(f"CT {n}" for n in range(1, 200))[:1000]
+    assert len({s["match"] for s in suggest_filters(sample_view, q)}) <= 5
