@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searchsvc import create_app
 
@@ -127,3 +129,20 @@ def test_valid_requests_never_use_the_error_shape(client):
                  "/api/analyze?text=x"]:
         response = client.get(path)
         assert response.status_code == 200 and "error" not in response.get_json(), path
+
+
+ROUTES = ["/api/search", "/api/facets/directive", "/api/articles/tin-1", "/api/directives", "/api/directives/x",
+          "/api/analyze", "/healthz", "/api/openapi.json", "/"]
+# Query strings built from the characters that matter to parsing: separators, escapes, digits, dates, names.
+QUERY_PIECES = st.sampled_from(["&", "=", "%", "+", "q", "page", "per_page", "date", "date_from", "locality", "sort",
+                                "text", "limit", "-", "1", "0", "2020", "/", "%FF", "%C3", "%A9", "\u1ecb", "\x00"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(path=st.sampled_from(ROUTES), query=st.lists(QUERY_PIECES | st.text(max_size=5), max_size=12).map("".join))
+def test_no_query_string_reaches_a_server_error(client, path, query):
+    raw = query.encode("utf-8", "surrogatepass").decode("latin-1")
+    response = client.get(path, environ_overrides={"QUERY_STRING": raw})
+    assert response.status_code < 500
+    if response.status_code >= 400 and path != "/":
+        assert_error_shape(response, response.status_code)
