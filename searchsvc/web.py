@@ -15,7 +15,7 @@ from urllib.parse import unquote_to_bytes, urlencode
 from flask import Blueprint, current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from searchsvc import catalog
+from searchsvc import VIEWS_EXTENSION, catalog
 from searchsvc.analysis import analyze
 from searchsvc.errors import InvalidParameter, SearchError, UnknownParameter, error_body
 from searchsvc.facets import FACETS
@@ -175,8 +175,6 @@ def _safe_link(url: str | None) -> str | None:
 
 def _view() -> IndexView:
     """The live index generation (reopened if a new one was swapped in), remembered for the ETag."""
-    from searchsvc import VIEWS_EXTENSION
-
     view = current_app.extensions[VIEWS_EXTENSION].get()
     g.generation = view.generation
     return view
