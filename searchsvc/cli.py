@@ -45,8 +45,7 @@ def index_command(index_dir: Path | None, rebuild: bool, paths: tuple[Path, ...]
 
     def progress(done: int, total: int) -> None:
         bar.total = total
-        bar.n = done
-        bar.refresh() if done % 100 == 0 or done == total else None
+        bar.update(done - bar.n)
 
     try:
         report = index_paths(paths, target, rebuild=rebuild, progress=progress)
