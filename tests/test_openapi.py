@@ -171,7 +171,7 @@ def test_generated_requests_never_fail_and_always_match_the_document(api_schema,
     operation = api_schema[path]["GET"]
     checks = CHECKS
 
-    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=100, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=mode))
     def check(case):
         case.call_and_validate(checks=checks)
