@@ -140,6 +140,6 @@ def _locality_terms(article: Article) -> list[str]:
     for place in places:
         if place.province_code:
             terms.append(facet_term(place.province_code, {"label": place.province or place.province_code, "level": 1}))
-        if place.level == 2:
+        if place.level == 2 and place.code:
             terms.append(facet_term(place.code, {"label": place.name, "level": 2, "parent": place.province_code}))
     return terms
