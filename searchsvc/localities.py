@@ -30,7 +30,8 @@ import re
 import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
+from itertools import islice
 from typing import NamedTuple
 from importlib import resources
 
@@ -71,10 +72,6 @@ PREFIXES = {
     ("thi", "tran"): (3,),
     ("dac", "khu"): (3,),
 }
-PREFIXES_BY_FIRST_WORD = {
-    first: [(words, levels) for words, levels in PREFIXES.items() if words[0] == first]
-    for first in {words[0] for words in PREFIXES}
-}
 PREFIX_WORDS = frozenset("tỉnh thành phố huyện quận thị xã trấn phường đặc khu".split())
 PREFIX_LABELS = {1: "tỉnh", 2: "huyện", 3: "xã"}
 # Words that start a sentence in front of a place name without being part of it (``Tại Quảng Nam``).
@@ -86,9 +83,68 @@ LEADING_WORDS = frozenset(
 NOT_COMMUNE_BEFORE = frozenset({"tac"})
 LIST_STARTERS = frozenset({"cac", "nhung", "hai", "ba", "bon", "nam"})
 TOKEN = re.compile(r"[^\W_]+")
-LETTER = re.compile(r"[^\W\d_]")
+TOKEN_START = re.compile(r"(?<![^\W_])[^\W_]")
+PREVIOUS_WORD = re.compile(r"([^\W_]+)[\W_]*$")
 HEADLINE_PREFIX = re.compile(r"^\s*([^:]{2,40}?)\s*:\s")
 BYLINE_PLACE = re.compile(r"\(([^()]{2,40})\)\s*$")
+
+
+_GAP = r"[^\S\n]+"
+
+
+def _char_class(test) -> str:
+    """A regular-expression class of the characters up to U+2FFF that pass ``test`` (Latin, Greek, Cyrillic …)."""
+    chars = [chr(point) for point in range(0x3000) if test(chr(point))]
+    ranges, first = [], 0
+    for index in range(1, len(chars) + 1):
+        if index == len(chars) or ord(chars[index]) != ord(chars[index - 1]) + 1:
+            ranges.append(re.escape(chars[first]) + ("-" + re.escape(chars[index - 1]) if index - 1 > first else ""))
+            first = index
+    return "[" + "".join(ranges) + "]"
+
+
+def _type_words_pattern(prefixes) -> str:
+    """One pattern for every type word, in any case and with any marks; the words are checked exactly once found.
+
+    It starts with one class of the first letters and tests the word boundary after it, so that the regular
+    expression engine can skip to those letters instead of trying every position.
+    """
+    letters: dict[str, set[str]] = defaultdict(set)
+    for point in range(0x3000):
+        char = chr(point)
+        base = fold(char).lower() if char.isalpha() else ""
+        if len(base) == 1 and base.isascii():
+            letters[base].add(char)
+
+    def loose(word: str) -> str:
+        return "".join("[" + "".join(sorted(letters[char])) + "]" for char in word)
+
+    by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    # Longest first, so that ``thị xã`` is one type word and not ``thị`` and ``xã``.
+    for words in sorted(prefixes, key=len, reverse=True):
+        by_first[words[0][0]].append(words)
+    rests = "|".join(
+        f"(?<={loose(first)})(?:"
+        + "|".join(loose(words[0][1:]) + "".join(_GAP + loose(word) for word in words[1:]) for words in group)
+        + ")"
+        for first, group in by_first.items()
+    )
+    firsts = "".join(sorted(set().union(*(letters[first] for first in by_first))))
+    return f"[{firsts}](?<![^\\W_].)(?:{rests})(?![^\\W_])"
+
+
+UPPER = _char_class(str.isupper)
+LOWER_CHAR = re.compile(_char_class(str.islower))
+UPPER_CHAR = re.compile(UPPER)
+_CAPITALISED = UPPER + r"[^\W_]*"
+TYPE_WORDS = re.compile(_type_words_pattern(PREFIXES))
+NAME_GAP = re.compile(_GAP)
+NAME_GAP_DOT = re.compile(r"[^\S\n]+|[^\S\n]*\.[^\S\n]*")
+# A capital, then (a test the engine can skip to) the word boundary before it.
+CAPITALISED_RUN = re.compile(rf"{UPPER}(?<![^\W_].)[^\W_]*(?:{_GAP}{_CAPITALISED})*")
+# The longest province name (``Bà Rịa Vũng Tàu``) after a word that only starts the sentence (``Tại``).
+MAX_BARE_WORDS = 5
+LIST_NEXT = re.compile(r"[^\S\n]*,[^\S\n]*|[^\S\n]+(?i:và|va)[^\S\n]+")
 
 
 @dataclass(frozen=True)
@@ -103,8 +159,7 @@ class Gazetteer:
     max_words: int
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One place name found in the text, before ambiguity is resolved."""
 
     codes: tuple[str, ...]
@@ -112,16 +167,6 @@ class Hit:
     level: int
     start: int
     main: bool
-
-
-class Token(NamedTuple):
-    """One word of the text; a tuple because an article has hundreds and frozen dataclasses are slow to build."""
-
-    start: int
-    end: int
-    text: str
-    key: str
-    capitalised: bool
 
 
 def extract_localities(title: str, body: str, byline: str | None = None) -> tuple[Locality, ...]:
@@ -272,154 +317,186 @@ def _index_keys(unit: Locality) -> list[str]:
     return [key, number] if number != key and number.isdigit() else [key]
 
 
-def _tokens(text: str) -> list[Token]:
-    return [
-        Token(match.start(), match.end(), match.group(), fold(match.group()).lower(), match.group()[0].isupper())
-        for match in TOKEN.finditer(text)
-    ]
-
-
-def _joined(text: str, left: Token, right: Token, allow_dot: bool = False) -> bool:
-    """Tell whether two tokens belong to one name: only spaces between them (or ``TP.HCM``'s dot)."""
-    gap = text[left.end:right.start]
-    if allow_dot and gap.strip() == ".":
-        return "\n" not in gap
-    return gap != "" and gap.isspace() and "\n" not in gap
-
-
-def _upper_lines(text: str) -> list[tuple[int, int]]:
-    """Spans of all-caps lines: they carry no case to tell names from words, so only typed names count there."""
-    spans = []
-    for line in re.finditer(r"[^\n]+", text):
-        letters = LETTER.findall(line.group())
-        if len(letters) > 12 and sum(map(str.isupper, letters)) > 0.8 * len(letters):
-            spans.append(line.span())
-    return spans
-
-
 def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
-    """Find typed names (``huyện X``, lists ``các huyện X, Y và Z``) and bare province names in one pass."""
-    tokens = _tokens(text)
-    upper_lines = _upper_lines(text)
+    """Find typed names (``huyện X``, lists ``các huyện X, Y và Z``) and bare province names.
 
-    def upper(token: Token) -> bool:
-        return any(start <= token.start < end for start, end in upper_lines)
-
+    Two regular-expression passes over the text, no tokenizing: type words (``huyện``, ``TP.``), each followed by
+    the longest gazetteer name made of the capitalised words right after it; then runs of capitalised words that
+    are a whole province name. Only those short spans are folded, and the look-ups are cached by span, because
+    the same names and capitalised words come back article after article.
+    """
     hits: list[Hit] = []
-    consumed: set[int] = set()
-    index = 0
-    while index < len(tokens):
-        prefix = _prefix_at(tokens, index)
-        name_start = index + prefix[0] if prefix else index
-        if prefix is None or name_start >= len(tokens) or not _joined(
-            text, tokens[name_start - 1], tokens[name_start], allow_dot=prefix[0] == 1
-        ):
-            index += 1
+    consumed: list[tuple[int, int]] = []
+    upper_lines: dict[int, bool] = {}
+    skip_until = 0
+    for match in TYPE_WORDS.finditer(text):
+        start = match.start()
+        if start < skip_until:
             continue
-        in_caps = upper(tokens[index])
-        numbered = tokens[index].key == "quan"
-        match = _longest_name(tokens, name_start, prefix[1], gazetteer, text, in_caps, numbered)
-        if match is None:
-            index = name_start
+        prefix = _type_word(match.group())
+        if prefix is None:
             continue
-        end, hit = match
-        hits.append(replace(hit, main=hit.start < main_before))
-        consumed.update(range(index, end))
-        in_list = index > 0 and tokens[index - 1].key in LIST_STARTERS
-        while in_list and end < len(tokens):
-            gap = text[tokens[end - 1].end:tokens[end].start]
-            if gap.strip() == ",":
-                next_start = end
-            elif gap.isspace() and tokens[end].key == "va":
-                next_start = end + 1
-            else:
-                break
-            match = _longest_name(tokens, next_start, (hit.level,), gazetteer, text, in_caps)
-            if "\n" in gap or match is None:
-                break
-            end, listed = match
-            hits.append(replace(listed, main=listed.start < main_before))
-            consumed.update(range(next_start, end))
-        index = end
+        words, levels = prefix
+        if words == ("xa",) and _previous_word(text, start) in NOT_COMMUNE_BEFORE:
+            continue
+        gap = (NAME_GAP_DOT if len(words) == 1 else NAME_GAP).match(text, match.end())
+        if gap is None:
+            continue
+        found = _longest_name(text, gap.end(), levels, gazetteer, words == ("quan",), upper_lines)
+        if found is None:
+            continue
+        end, hit = found
+        hits.append(hit._replace(main=hit.start < main_before))
+        consumed.append((start, end))
+        skip_until = end
+        if _previous_word(text, start) in LIST_STARTERS:
+            while (step := LIST_NEXT.match(text, end)) is not None:
+                listed = _longest_name(text, step.end(), (hit.level,), gazetteer, False, upper_lines)
+                if listed is None:
+                    break
+                end, item = listed
+                hits.append(item._replace(main=item.start < main_before))
+                consumed.append((step.end(), end))
+                skip_until = end
 
-    for run in _capitalised_runs(tokens, text):
-        if any(position in consumed for position in run) or upper(tokens[run[0]]):
+    position = 0
+    for run in CAPITALISED_RUN.finditer(text):
+        found = _bare_province(run.group())
+        if found is None:
             continue
-        if len(run) > 1 and normalize_word(tokens[run[0]].text) in LEADING_WORDS:
-            run = run[1:]
-        key = " ".join(tokens[position].key for position in run)
-        codes = gazetteer.names[1].get(key)
-        if codes and key not in BARE_PROVINCE_STOPLIST:
-            start = tokens[run[0]].start
-            hits.append(Hit(codes, text[start:tokens[run[-1]].end], 1, start, start < main_before))
+        offset, codes = found
+        # A run that holds a typed name (``Tỉnh Quảng Nam``, ``UBND TP Hà Nội``) was read as one.
+        while position < len(consumed) and consumed[position][1] <= run.start():
+            position += 1
+        if position < len(consumed) and consumed[position][0] < run.end():
+            continue
+        if _upper_line(text, run.start(), upper_lines):
+            continue
+        start = run.start() + offset
+        hits.append(Hit(codes, text[start:run.end()], 1, start, start < main_before))
     return hits
 
 
-def _prefix_at(tokens: list[Token], index: int) -> tuple[int, tuple[int, ...]] | None:
-    """Return the length and levels of the type word starting at ``index``, if there is one."""
-    for words, levels in PREFIXES_BY_FIRST_WORD.get(tokens[index].key, ()):
-        span = tokens[index:index + len(words)]
-        if tuple(token.key for token in span) != words:
-            continue
-        # Folding makes "xa" (far), "quân" (army) and "tính" look like type words; accented text must say them.
-        if any(not token.text.isascii() and normalize_word(token.text) not in PREFIX_WORDS for token in span):
-            continue
-        if words == ("xa",) and index > 0 and tokens[index - 1].key in NOT_COMMUNE_BEFORE:
-            return None
-        if words == ("xa",) and index > 0 and tokens[index - 1].key == "thi":
-            return None
-        return len(words), levels
-    return None
-
-
-def _longest_name(tokens, start, levels, gazetteer, text, upper, numbered=False):
-    """Match the longest gazetteer name right after a type word; in cased text it must be capitalised words."""
-    if start >= len(tokens):
+@lru_cache(maxsize=1024)
+def _type_word(phrase: str) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
+    """The folded words and levels of a type word the loose pattern found, if it is one."""
+    words = phrase.split()
+    # Folding makes "xa" (far), "quân" (army) and "tính" look like type words; accented text must say them.
+    if any(not word.isascii() and normalize_word(word) not in PREFIX_WORDS for word in words):
         return None
-    span = [start]
-    while len(span) < gazetteer.max_words and span[-1] + 1 < len(tokens) and _joined(
-        text, tokens[span[-1]], tokens[span[-1] + 1]
-    ):
-        span.append(span[-1] + 1)
-    for size in range(len(span), 0, -1):
-        words = [tokens[position] for position in span[:size]]
-        if not upper and not all(token.capitalised or (numbered and token.text.isdigit()) for token in words):
-            continue
-        key = " ".join(token.key for token in words)
-        marked = " ".join(normalize_word(token.text) for token in words)
+    folded = tuple(_fold_word(word) for word in words)
+    levels = PREFIXES.get(folded)
+    return (folded, levels) if levels else None
+
+
+@lru_cache(maxsize=100_000)
+def _bare_province(run: str) -> tuple[int, tuple[str, ...]] | None:
+    """Where in a run of capitalised words a whole province name starts, and its codes.
+
+    The run may start with a word that only starts the sentence (``Tại Quảng Nam``).
+    """
+    words = run.split()
+    if len(words) > MAX_BARE_WORDS:
+        return None
+    provinces = load_gazetteer().names[1]
+    key = " ".join(map(_fold_word, words))
+    codes = provinces.get(key)
+    offset = 0
+    if codes is None and len(words) > 1 and normalize_word(words[0]) in LEADING_WORDS:
+        key = key.partition(" ")[2]
+        codes = provinces.get(key)
+        offset = run.index(words[1], len(words[0]))
+    if codes is None or key in BARE_PROVINCE_STOPLIST:
+        return None
+    return offset, codes
+
+
+def _longest_name(text, start, levels, gazetteer, numbered, upper_lines):
+    """Match the longest gazetteer name at ``start``; in cased text it must be capitalised words.
+
+    Return the end of the name and its hit, or None.
+    """
+    capitalised, numbered_words, any_words = _name_patterns(gazetteer.max_words)
+    run = (numbered_words if numbered else capitalised).match(text, start)
+    if run is None:
+        # All-caps lines carry no case to tell names from words: any words may be the name there.
+        if not TOKEN_START.match(text, start) or not _upper_line(text, start, upper_lines):
+            return None
+        run = any_words.match(text, start)
+    found = _name_at(run.group(), levels)
+    if found is None:
+        return None
+    length, level, codes = found
+    return start + length, Hit(codes, text[start:start + length], level, start, False)
+
+
+@lru_cache(maxsize=100_000)
+def _name_at(words_text: str, levels: tuple[int, ...]) -> tuple[int, int, tuple[str, ...]] | None:
+    """The longest leading words of ``words_text`` that name a unit of one of ``levels``: length, level, codes."""
+    gazetteer = load_gazetteer()
+    spans = [word.span() for word in TOKEN.finditer(words_text)]
+    words = [words_text[left:right] for left, right in spans]
+    keys = [_fold_word(word) for word in words]
+    for size in range(len(words), 0, -1):
+        key = " ".join(keys[:size])
         for level in levels:
-            codes = gazetteer.names[level].get(key, ())
+            codes = gazetteer.names[level].get(key)
+            if not codes:
+                continue
+            marked = " ".join(map(normalize_word, words[:size]))
             if marked != key:
                 # Folding merges Chư/Chũ and Hòa/Hoa; text written with marks must match them.
                 codes = tuple(code for code in codes if _marked(gazetteer.units[code].name) == marked)
             if codes:
-                name = text[words[0].start:words[-1].end]
-                return start + size, Hit(codes, name, level, words[0].start, False)
+                return spans[size - 1][1], level, codes
     return None
 
 
+@cache
+def _name_patterns(max_words: int) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """Up to ``max_words`` words joined by spaces: capitalised, capitalised or numbers (``Quận 1``), any."""
+    number = r"\d+(?![^\W_])"
+    return tuple(
+        re.compile(rf"{word}(?:{_GAP}{word}){{0,{max_words - 1}}}")
+        for word in (_CAPITALISED, f"(?:{_CAPITALISED}|{number})", r"[^\W_]+")
+    )
+
+
+def _upper_line(text: str, position: int, cache: dict[int, bool]) -> bool:
+    """Tell whether the line holding ``position`` is in capitals (over 80% of more than 12 letters)."""
+    start = text.rfind("\n", 0, position) + 1
+    if start not in cache:
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        upper = len(UPPER_CHAR.findall(text, start, end))
+        # A line with a quarter as many lower-case letters as capitals is not in capitals: stop counting there.
+        enough = (upper + 3) // 4
+        lower = sum(1 for _ in islice(LOWER_CHAR.finditer(text, start, end), enough)) if enough else 0
+        cache[start] = lower < enough and upper + lower > 12
+    return cache[start]
+
+
+def _previous_word(text: str, position: int) -> str:
+    """The folded word before ``position``, whatever separates them."""
+    match = PREVIOUS_WORD.search(text, max(0, position - 24), position)
+    return _fold_word(match.group(1)) if match else ""
+
+
+@lru_cache(maxsize=100_000)
+def _fold_word(word: str) -> str:
+    return fold(word).lower()
+
+
+@cache
 def _marked(name: str) -> str:
     return " ".join(normalize_word(word) for word in TOKEN.findall(name))
-
-
-def _capitalised_runs(tokens: list[Token], text: str):
-    run: list[int] = []
-    for position, token in enumerate(tokens):
-        if token.capitalised and run and _joined(text, tokens[run[-1]], token):
-            run.append(position)
-            continue
-        if run:
-            yield run
-        run = [position] if token.capitalised else []
-    if run:
-        yield run
 
 
 def _bare_hits(phrase: str, offset: int, gazetteer: Gazetteer) -> list[Hit]:
     """Read a headline prefix or byline place: a bare province or district name, or a typed one."""
     typed = _scan(phrase, gazetteer, main_before=len(phrase) + 1)
     if typed:
-        return [replace(hit, start=hit.start + offset, main=True) for hit in typed]
+        return [hit._replace(start=hit.start + offset, main=True) for hit in typed]
     key = fold_key(phrase)
     for level in (1, 2):
         codes = gazetteer.names[level].get(key)
@@ -445,8 +522,9 @@ def _resolve(hits: list[Hit], gazetteer: Gazetteer) -> tuple[Locality, ...]:
             if hit.level != level:
                 continue
             # A name repeated in one article is one place: the first resolution holds for every mention.
-            if (level, fold_key(hit.name)) in by_name:
-                resolved[number] = by_name[level, fold_key(hit.name)]
+            name = _name_key(hit.name)
+            if (level, name) in by_name:
+                resolved[number] = by_name[level, name]
                 continue
             # Commune names repeat across the country and old ones vanished in mergers: a commune needs its
             # province or district named in the article, even when the gazetteer has one commune of that name.
@@ -454,26 +532,37 @@ def _resolve(hits: list[Hit], gazetteer: Gazetteer) -> tuple[Locality, ...]:
             code = hit.codes[0] if unique else _pick(hit, anchors, gazetteer, window=None if level == 3 else NEARBY)
             resolved[number] = code
             if code:
-                by_name[level, fold_key(hit.name)] = code
+                by_name[level, name] = code
             if code and not unique:
                 anchors.append((hit.start, code))
 
-    found: dict[str, Locality] = {}
+    places: dict[str, Locality] = {}
     order: dict[str, int] = {}
+    main: set[str] = set()
     for number, hit in enumerate(hits):
         code = resolved[number]
         if code:
-            unit = units[code]
+            key = code
+            places[key] = units[code]
         else:
-            name = normalize_text(hit.name)
-            unit = Locality("", name, units[hit.codes[0]].type if hit.level == 1 else PREFIX_LABELS[hit.level],
-                            hit.level)
-        key = unit.code or f"?{hit.level}:{fold_key(unit.name)}"
-        role = "main" if hit.main or found.get(key, unit).role == "main" else "mentioned"
-        found[key] = replace(unit, role=role)
+            key = f"?{hit.level}:{_name_key(hit.name)}"
+            places[key] = Locality("", normalize_text(hit.name),
+                                   units[hit.codes[0]].type if hit.level == 1 else PREFIX_LABELS[hit.level], hit.level)
+        if hit.main:
+            main.add(key)
         order[key] = min(order.get(key, hit.start), hit.start)
-    return tuple(sorted(found.values(), key=lambda unit: (unit.role != "main",
-                                                         order[unit.code or f"?{unit.level}:{fold_key(unit.name)}"])))
+    ranked = sorted(places, key=lambda key: (key not in main, order[key]))
+    return tuple(_as_main(places[key]) if key in main else places[key] for key in ranked)
+
+
+@lru_cache(maxsize=10_000)
+def _as_main(unit: Locality) -> Locality:
+    return replace(unit, role="main")
+
+
+@lru_cache(maxsize=100_000)
+def _name_key(name: str) -> str:
+    return fold_key(name)
 
 
 def _pick(hit: Hit, anchors: list[tuple[int, str]], gazetteer: Gazetteer, window: int | None) -> str | None:
