@@ -177,12 +177,17 @@ def extract_localities(title: str, body: str, byline: str | None = None) -> tupl
     """
     gazetteer = load_gazetteer()
     title, body = nfc(title or ""), nfc(body or "")
+    # One text, so that "nearby" can be measured across the title, the body and the byline.
     if byline is None:
+        # The byline is the body's last line, already in the text: scanning it twice would double its places.
+        text = f"{title}\n{body}"
         lines = body.rstrip().splitlines()
         byline = lines[-1] if lines else ""
-    byline = nfc(byline)
-    # One text, so that "nearby" can be measured across the title, the body and the byline.
-    text = f"{title}\n{body}\n{byline}"
+        byline_start = len(title) + 1 + body.rstrip().rfind(byline) if byline else len(text)
+    else:
+        byline = nfc(byline)
+        text = f"{title}\n{body}\n{byline}"
+        byline_start = len(title) + len(body) + 2
     lead_end = len(title) + 1 + _first_sentence_end(body)
     hits = _scan(text, gazetteer, main_before=lead_end)
     prefix = HEADLINE_PREFIX.match(title)
@@ -190,7 +195,7 @@ def extract_localities(title: str, body: str, byline: str | None = None) -> tupl
         hits.extend(_bare_hits(prefix.group(1), prefix.start(1), gazetteer))
     place = BYLINE_PLACE.search(byline)
     if place:
-        hits.extend(_bare_hits(place.group(1), len(title) + len(body) + 2 + place.start(1), gazetteer))
+        hits.extend(_bare_hits(place.group(1), byline_start + place.start(1), gazetteer))
     return _resolve(hits, gazetteer)
 
 
