@@ -51,6 +51,12 @@ def index_command(index_dir: Path | None, rebuild: bool, paths: tuple[Path, ...]
         report = index_paths(paths, target, rebuild=rebuild, progress=progress)
     except SearchError as error:
         raise click.ClickException(error.message) from None
+    except OSError as error:
+        raise click.ClickException(
+            f"Không ghi được chỉ mục vào {target}: {error.strerror or error}. Chỉ mục đang phục vụ không thay đổi."
+        ) from None
+    except KeyboardInterrupt:
+        raise click.ClickException("Đã dừng. Chỉ mục đang phục vụ không thay đổi.") from None
     finally:
         bar.close()
     for error in report.errors:

@@ -16,12 +16,14 @@ behind and a live one is never robbed of it.
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import logging
 import multiprocessing
 import os
 import secrets
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -46,6 +48,8 @@ GENERATION_PREFIX = "gen-"
 KEPT_GENERATIONS = 2
 WORKER_CHUNK = 8
 PARALLEL_FROM = 400
+SEGMENT_DOCUMENTS = 25_000
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -121,18 +125,23 @@ def _build_generation(files: list[Path], index_dir: Path, report: IndexReport,
 
 def _write(ix, files: list[Path], report: IndexReport, progress: Callable[[int, int], None] | None,
            replace_existing: bool) -> None:
-    """Add every article in one writer and one commit: all of this run is visible, or none of it."""
+    """Write every article of the run; nothing is visible before the end of the run.
+
+    Adding to the live index is one writer and one commit, all or nothing. A rebuild writes into a folder nobody
+    reads yet, so it commits a segment every ``SEGMENT_DOCUMENTS`` articles to bound the writer's memory.
+    """
     last_occurrence, total = _last_occurrences(files)
+    superseded = []
     articles = (
         article for article in _articles(files, report)
-        if last_occurrence.get(article.id) == (article.source, article.line) or _count_replaced(report)
+        if last_occurrence.get(article.id) == (article.source, article.line) or superseded.append(article.id)
     )
     writer = FastSegmentWriter(ix)
     try:
         with ix.searcher() as searcher, _document_maker(parallel=total >= PARALLEL_FROM) as make_documents:
             for done, (article, document) in enumerate(make_documents(articles), start=1):
                 if progress:
-                    progress(done + report.updated, total)
+                    progress(done + len(superseded), total)
                 if isinstance(document, ParseError):
                     _skip(report, document)
                 elif replace_existing and searcher.document_number(id=article.id) is not None:
@@ -141,16 +150,14 @@ def _write(ix, files: list[Path], report: IndexReport, progress: Callable[[int, 
                 else:
                     writer.add_document(**document)
                     report.indexed += 1
+                if not replace_existing and writer.doc_count() >= SEGMENT_DOCUMENTS:
+                    writer.commit(merge=False)
+                    writer = FastSegmentWriter(ix)
         writer.commit(merge=replace_existing)
     except BaseException:
         writer.cancel()
         raise
-
-
-def _count_replaced(report: IndexReport) -> bool:
-    """An earlier record of an id repeated later in the run: counted as updated, not indexed."""
-    report.updated += 1
-    return False
+    report.updated += len(superseded)
 
 
 def _articles(files: list[Path], report: IndexReport) -> Iterator[Article]:
@@ -174,6 +181,14 @@ def prepare_document(article: Article) -> tuple[Article, dict | ParseError]:
         return article, ParseError(article.source or article.id, article.line, f"lỗi khi trích xuất siêu dữ liệu: {error}")
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the indexer dies, even by ``kill -9``, so no orphan lingers."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:
+        os._exit(1)
+
+
 @contextmanager
 def _document_maker(parallel: bool) -> Iterator[Callable[[Iterable[Article]], Iterator[tuple[Article, dict | ParseError]]]]:
     """Prepare documents on every core while this process writes them; in order, so runs are reproducible.
@@ -184,7 +199,7 @@ def _document_maker(parallel: bool) -> Iterator[Callable[[Iterable[Article]], It
     if workers < 2 or not parallel:
         yield lambda articles: map(prepare_document, articles)
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
         yield lambda articles: pool.imap(prepare_document, articles, chunksize=WORKER_CHUNK)
 
 

@@ -104,3 +104,13 @@ def test_readers_follow_a_new_generation_without_reopening_by_hand(tmp_path):
     after = cache.get()
     assert after is not before and after.doc_count == 2
     assert cache.get() is after
+
+
+def test_a_rebuild_splits_into_segments_and_searches_across_them(tmp_path, monkeypatch):
+    monkeypatch.setattr("searchsvc.indexer.SEGMENT_DOCUMENTS", 3)
+    feed = write_feed(tmp_path / "a.jsonl", [record(f"n{i}", f"Tin số {i}", "Hội nghị giao ban") for i in range(8)])
+    index_paths([feed], tmp_path / "index", rebuild=True)
+    view = ViewCache(tmp_path / "index").get()
+    assert len(view.leaves) == 3
+    assert len(view.postings("content_folded", "giao").docs) == 8
+    assert set(titles(tmp_path / "index")) == {f"n{i}" for i in range(8)}

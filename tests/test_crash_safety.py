@@ -1,0 +1,167 @@
+"""kill -9 at any moment, a full disk, and readers during a swap: the index that was serving stays intact."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from searchsvc.indexer import index_paths
+from searchsvc.layout import live_generation
+from searchsvc.parse import iter_input_files, read_articles
+from searchsvc.postings import ViewCache
+
+from conftest import SAMPLES
+
+KILL_SEED = 7
+
+
+def write_corpus(path: Path, count: int, prefix: str) -> Path:
+    """``count`` articles made from the sample corpus under new ids, as JSON Lines."""
+    samples = [a for p in iter_input_files([SAMPLES]) for a in read_articles(p)]
+    with path.open("w", encoding="utf-8") as handle:
+        for number in range(count):
+            article = samples[number % len(samples)]
+            record = {"id": f"{prefix}-{number}", "title": f"{article.title} ({number})",
+                      "body": article.body, "author": article.byline}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def run_indexer(index_dir: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "searchsvc", "index", "--index-dir", str(index_dir), *args],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+
+
+def live_ids(index_dir: Path) -> set[str]:
+    view = ViewCache(index_dir).get()
+    return {view.stored(doc)["id"] for doc in range(view.doc_count_all) if view.live[doc]}
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpora")
+    return write_corpus(folder / "base.jsonl", 60, "base"), write_corpus(folder / "more.jsonl", 900, "more")
+
+
+@pytest.fixture(scope="module")
+def full_run_seconds(corpora, tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("timing")
+    started = time.monotonic()
+    process = run_indexer(index_dir, "--rebuild", str(corpora[1]))
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr.decode()
+    return time.monotonic() - started
+
+
+@pytest.mark.parametrize("mode", ["add", "rebuild"])
+def test_kill_9_at_any_moment_leaves_the_previous_index_and_the_next_run_works(tmp_path, corpora, full_run_seconds, mode):
+    base, more = corpora
+    index_dir = tmp_path / "index"
+    index_paths([base], index_dir)
+    before = live_ids(index_dir)
+    rng = random.Random(KILL_SEED)
+    extra = ["--rebuild"] if mode == "rebuild" else []
+    fractions = sorted(rng.uniform(0.05, 1.0) for _ in range(5))
+    for fraction in fractions:
+        process = run_indexer(index_dir, *extra, str(more))
+        time.sleep(fraction * full_run_seconds)
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+        process.communicate(timeout=30)
+        after = live_ids(index_dir)
+        if process.returncode == 0:
+            break
+        assert after == before, f"killed at {fraction:.0%} of a run: the live index changed"
+        assert _workers_gone(process.pid), "the killed indexer left worker processes behind"
+    finished = run_indexer(index_dir, *extra, str(more))
+    _, stderr = finished.communicate(timeout=120)
+    assert finished.returncode == 0, stderr.decode()
+    expected = {f"more-{n}" for n in range(900)} | (set() if mode == "rebuild" else before)
+    assert live_ids(index_dir) == expected
+    assert not list(index_dir.glob(".build-*"))
+
+
+def _workers_gone(group: int, seconds: float = 10) -> bool:
+    """Wait until no live process is left in the killed indexer's process group."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        alive = []
+        for status in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = status.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if fields[2] == str(group) and fields[0] != "Z":
+                alive.append(status.parent.name)
+        if not alive:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1M", "tmpfs", str(mount_point)],
+                            capture_output=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs to fill (needs root): {result.stderr.decode().strip()}")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_a_full_disk_is_reported_and_the_old_index_stays_intact(tiny_disk, corpora):
+    base, more = corpora
+    index_dir = tiny_disk / "index"
+    index_paths([base], index_dir)
+    before = live_ids(index_dir)
+    process = run_indexer(index_dir, "--rebuild", str(more))
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1
+    message = stderr.decode()
+    assert "Không ghi được chỉ mục" in message and "Traceback" not in message
+    assert live_ids(index_dir) == before
+    assert not list(index_dir.glob(".build-*"))
+
+
+def test_readers_keep_answering_through_rebuilds_and_never_go_back(tmp_path, corpora):
+    base, more = corpora
+    index_dir = tmp_path / "index"
+    index_paths([base], index_dir)
+    cache = ViewCache(index_dir)
+    seen, failures, stop = [], [], threading.Event()
+
+    def read():
+        while not stop.is_set():
+            try:
+                view = cache.get()
+                seen.append(live_generation(index_dir).name if view else None)
+                seen[-1] = view.generation
+                assert view.doc_count in (60, 900)
+            except Exception as error:  # noqa: BLE001 - any reader failure fails the test
+                failures.append(repr(error))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for corpus in (more, base, more):
+            index_paths([corpus], index_dir, rebuild=True)
+    finally:
+        stop.set()
+        reader.join(10)
+    assert not failures
+    order = list(dict.fromkeys(seen))
+    assert order == sorted(order), "a reader saw an older generation after a newer one"
+    assert len(order) >= 2
