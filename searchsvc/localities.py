@@ -74,6 +74,13 @@ PREFIXES = {
 }
 PREFIX_WORDS = frozenset("tỉnh thành phố huyện quận thị xã trấn phường đặc khu".split())
 PREFIX_LABELS = {1: "tỉnh", 2: "huyện", 3: "xã"}
+# The unit type a district-level type word names: it decides between namesakes (quận Hoàng Mai in Hà Nội, thị xã
+# Hoàng Mai in Nghệ An) when no province is named nearby. Not ``huyện``: many huyện have since become thị xã or
+# cities, so an older ``huyện Phong Điền`` (Huế, now a thị xã) would go to the huyện of that name in Cần Thơ.
+KIND_TYPES = {"quan": "quận", "thi xa": "thị xã", "tx": "thị xã"}
+# Abbreviated type words may be followed by a dot (``TP.HCM``, ``TP. Hà Nội``); after a full word a dot ends the
+# sentence (``… trên địa bàn xã. Hồ Phú Ninh …``).
+ABBREVIATIONS = frozenset({("tp",), ("tx",)})
 # Words that start a sentence in front of a place name without being part of it (``Tại Quảng Nam``).
 LEADING_WORDS = frozenset(
     "tại ở theo về từ đến tới còn trong với như cùng nhưng và khi sau trước riêng cả chiều sáng tối trưa ngày đêm"
@@ -144,6 +151,15 @@ NAME_GAP_DOT = re.compile(r"[^\S\n]+|[^\S\n]*\.[^\S\n]*")
 CAPITALISED_RUN = re.compile(rf"{UPPER}(?<![^\W_].)[^\W_]*(?:{_GAP}{_CAPITALISED})*")
 # The longest province name (``Bà Rịa Vũng Tàu``) after a word that only starts the sentence (``Tại``).
 MAX_BARE_WORDS = 5
+NOT_NEWSPAPER_BEFORE = ("thông", "cảnh", "dự", "tình", "khai", "trình", "điện", "họp", "tố")
+# What comes before a newspaper's place name: ``báo``/``tờ`` and capitalised title words, or ``Pháp luật``.
+# ``thông báo``, ``cảnh báo``, ``dự báo`` … are words of their own, not newspapers.
+NEWSPAPER_BEFORE = re.compile(
+    r"(?:(?<![^\W_])"
+    + "".join(f"(?<!{word} )(?<!{word.capitalize()} )" for word in NOT_NEWSPAPER_BEFORE)
+    + rf"(?:[Bb]áo|[Tt]ờ)|(?<![^\W_])(?:{UPPER}[^\W_]*[^\S\n]+)*Pháp[^\S\n]+[Ll]uật)"
+    rf"(?:[^\S\n]+{UPPER}[^\W_]*)*[^\S\n]+$"
+)
 LIST_NEXT = re.compile(r"[^\S\n]*,[^\S\n]*|[^\S\n]+(?i:và|va)[^\S\n]+")
 
 
@@ -167,6 +183,8 @@ class Hit(NamedTuple):
     level: int
     start: int
     main: bool
+    # The folded type word in front of the name (``quan``, ``thi xa``), empty for a bare name.
+    kind: str = ""
 
 
 def extract_localities(title: str, body: str, byline: str | None = None) -> tuple[Locality, ...]:
@@ -344,13 +362,14 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
         words, levels = prefix
         if words == ("xa",) and _previous_word(text, start) in NOT_COMMUNE_BEFORE:
             continue
-        gap = (NAME_GAP_DOT if len(words) == 1 else NAME_GAP).match(text, match.end())
+        gap = (NAME_GAP_DOT if words in ABBREVIATIONS else NAME_GAP).match(text, match.end())
         if gap is None:
             continue
         found = _longest_name(text, gap.end(), levels, gazetteer, words == ("quan",), upper_lines)
-        if found is None:
+        if found is None or _newspaper(text, start):
             continue
         end, hit = found
+        hit = hit._replace(kind=" ".join(words))
         hits.append(hit._replace(main=hit.start < main_before))
         consumed.append((start, end))
         skip_until = end
@@ -360,7 +379,7 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
                 if listed is None:
                     break
                 end, item = listed
-                hits.append(item._replace(main=item.start < main_before))
+                hits.append(item._replace(main=item.start < main_before, kind=hit.kind))
                 consumed.append((step.end(), end))
                 skip_until = end
 
@@ -375,9 +394,9 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
             position += 1
         if position < len(consumed) and consumed[position][0] < run.end():
             continue
-        if _upper_line(text, run.start(), upper_lines):
-            continue
         start = run.start() + offset
+        if _upper_line(text, run.start(), upper_lines) or _newspaper(text, start):
+            continue
         hits.append(Hit(codes, text[start:run.end()], 1, start, start < main_before))
     return hits
 
@@ -448,10 +467,11 @@ def _name_at(words_text: str, levels: tuple[int, ...]) -> tuple[int, int, tuple[
             codes = gazetteer.names[level].get(key)
             if not codes:
                 continue
-            marked = " ".join(map(normalize_word, words[:size]))
-            if marked != key:
-                # Folding merges Chư/Chũ and Hòa/Hoa; text written with marks must match them.
-                codes = tuple(code for code in codes if _marked(gazetteer.units[code].name) == marked)
+            marked = tuple(map(normalize_word, words[:size]))
+            if " ".join(marked) != key:
+                # Folding merges Chư/Chũ and Hòa/Hoa: a word written with marks must match them, a word written
+                # without (``Chư Pah`` for Chư Păh) matches any.
+                codes = tuple(code for code in codes if _marks_agree(marked, _marked(gazetteer.units[code].name)))
             if codes:
                 return spans[size - 1][1], level, codes
     return None
@@ -493,8 +513,22 @@ def _fold_word(word: str) -> str:
 
 
 @cache
-def _marked(name: str) -> str:
-    return " ".join(normalize_word(word) for word in TOKEN.findall(name))
+def _marked(name: str) -> tuple[str, ...]:
+    return tuple(normalize_word(word) for word in TOKEN.findall(name))
+
+
+def _marks_agree(written: tuple[str, ...], name: tuple[str, ...]) -> bool:
+    return len(written) == len(name) and all(
+        word == other or word.isascii() for word, other in zip(written, name)
+    )
+
+
+def _newspaper(text: str, start: int) -> bool:
+    """Tell whether the name at ``start`` ends a newspaper's name (``báo Pháp luật TP.HCM``, ``báo Quảng Nam``)."""
+    before = text[max(0, start - 40):start]
+    if "áo" not in before and "ờ" not in before and "uật" not in before:
+        return False
+    return NEWSPAPER_BEFORE.search(text, max(0, start - 40), start) is not None
 
 
 def _bare_hits(phrase: str, offset: int, gazetteer: Gazetteer) -> list[Hit]:
@@ -535,6 +569,9 @@ def _resolve(hits: list[Hit], gazetteer: Gazetteer) -> tuple[Locality, ...]:
             # province or district named in the article, even when the gazetteer has one commune of that name.
             unique = len(hit.codes) == 1 and level < 3
             code = hit.codes[0] if unique else _pick(hit, anchors, gazetteer, window=None if level == 3 else NEARBY)
+            if code is None and level == 2 and hit.kind in KIND_TYPES:
+                typed = [code for code in hit.codes if units[code].type == KIND_TYPES[hit.kind]]
+                code = typed[0] if len(typed) == 1 else None
             resolved[number] = code
             if code:
                 by_name[level, name] = code

@@ -109,3 +109,35 @@ def test_facet_labels_come_from_codes():
     assert locality_by_code("890").name == "Tịnh Biên"
     assert province_for("890").name == "An Giang"
     assert locality_by_code("no-such-code") is None
+
+
+def test_type_word_breaks_a_tie_between_namesakes():
+    # quận Hoàng Mai is in Hà Nội; the thị xã of that name is in Nghệ An.
+    (place,) = extract_localities("", "UBND quận Hoàng Mai vừa chỉ đạo xử lý vi phạm đê điều.", "")
+    assert (place.name, place.type, place.province) == ("Hoàng Mai", "quận", "Hà Nội")
+
+
+def test_huyen_does_not_break_a_tie():
+    # huyện Phong Điền of 2017 may be Huế's (a thị xã since 2021) or Cần Thơ's: the type word cannot tell.
+    (place,) = extract_localities("", "Nông dân huyện Phong Điền thu hoạch lúa.", "")
+    assert (place.name, place.province) == ("Phong Điền", None)
+
+
+def test_newspaper_name_is_not_a_place():
+    assert places("", "Trao đổi với báo Pháp luật TP.HCM, ông A cho biết.") == set()
+    assert places("", "Chiều 6-2, trao đổi với Pháp Luật TP.HCM, ông A cho biết.") == set()
+    assert places("", "Theo tin tức trên báo Nghệ An, mưa lớn gây ngập.") == set()
+
+
+def test_reporting_is_not_a_newspaper():
+    assert {p.province_code for p in extract_localities("", "Cảnh báo Quảng Ninh mưa lớn. Thông báo Hà Nội.", "")} \
+        == {"22", "01"}
+
+
+def test_word_written_without_marks_matches_a_marked_name():
+    found = extract_localities("", "Công an huyện Chư Pah (Gia Lai) cho biết.", "")
+    assert ("Chư Păh", "Gia Lai") in {(place.name, place.province) for place in found}
+
+
+def test_dot_after_a_full_type_word_ends_the_sentence():
+    assert places("", "Vụ việc xảy ra trên địa bàn xã. Hồ Phú Ninh rộng 2.000 ha.") == set()
