@@ -26,6 +26,12 @@ class UnknownParameter(SearchError):
     code = "unknown_parameter"
 
 
+class QueryTooExpensive(SearchError):
+    """A query that would hold a worker past its time budget is stopped rather than left running."""
+
+    code = "query_too_expensive"
+
+
 class NotFound(SearchError):
     status = 404
     code = "not_found"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from searchsvc.analysis import analyze
 from searchsvc.normalize import nfc
 
-MAX_QUERY_WORDS = 64
+MAX_QUERY_WORDS = 32
 PHRASE = re.compile(r'(-?)"([^"]*)"')
 
 
@@ -38,6 +38,7 @@ class ParsedQuery:
     words: tuple[QueryWord, ...] = ()
     phrases: tuple[tuple[QueryWord, ...], ...] = ()
     excluded: tuple[QueryWord, ...] = ()
+    words_ignored: int = 0
 
     @property
     def is_empty(self) -> bool:
@@ -45,7 +46,7 @@ class ParsedQuery:
 
 
 def parse_query(text: str) -> ParsedQuery:
-    """Parse a search box entry; at most ``MAX_QUERY_WORDS`` words are kept, so no query can run unbounded.
+    """Parse a search box entry; words past ``MAX_QUERY_WORDS`` are ignored (and counted), so no query runs unbounded.
 
     >>> q = parse_query('tinh Biên "hội nghị" -covid')
     >>> [w.term for w in q.words], [[w.term for w in p] for p in q.phrases], [w.term for w in q.excluded]
@@ -75,7 +76,8 @@ def parse_query(text: str) -> ParsedQuery:
         for chunk in piece.split():
             target = excluded if chunk.startswith("-") and len(chunk) > 1 else words
             target.extend(_words(chunk))
-    return ParsedQuery(tuple(words[:MAX_QUERY_WORDS]), tuple(phrases), tuple(excluded[:MAX_QUERY_WORDS]))
+    ignored = max(len(words) - MAX_QUERY_WORDS, 0) + max(len(excluded) - MAX_QUERY_WORDS, 0)
+    return ParsedQuery(tuple(words[:MAX_QUERY_WORDS]), tuple(phrases), tuple(excluded[:MAX_QUERY_WORDS]), ignored)
 
 
 def _words(text: str) -> list[QueryWord]:

@@ -26,6 +26,8 @@ MAX_QUERY_LENGTH = 1000
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 DEFAULT_PER_PAGE = 10
+# Seconds of matching a query may take before it is stopped (the slowest real query takes a small fraction).
+QUERY_TIME_BUDGET = 2.0
 SORTS = ("relevance", "newest", "oldest")
 SINGLE_PARAMETERS = ("q", "date_from", "date_to", "sort", "page", "per_page")
 PARAMETERS = SINGLE_PARAMETERS + FACETS
@@ -132,6 +134,7 @@ class SearchResult:
     truncated: dict[str, bool]
     took_ms: float
     relaxed: bool = False
+    words_ignored: int = 0
     suggestions: list[dict] = field(default_factory=list)
 
     @property
@@ -140,7 +143,8 @@ class SearchResult:
 
     def to_dict(self) -> dict:
         return {
-            "query": {**self.request.to_dict(), "all_words_matched": not self.relaxed},
+            "query": {**self.request.to_dict(), "all_words_matched": not self.relaxed,
+                      "words_ignored": self.words_ignored},
             "total": self.total,
             "page": self.request.page,
             "per_page": self.request.per_page,
@@ -156,7 +160,7 @@ def search(view: IndexView, request: SearchRequest) -> SearchResult:
     """Run one search: every match counted, one page ranked and rendered, every facet counted."""
     started = time.perf_counter()
     query = parse_query(request.q)
-    match = match_text(view, query)
+    match = match_text(view, query, deadline=time.monotonic() + QUERY_TIME_BUDGET)
     base = match.mask & _date_range(view, request)
     masks = {name: filter_mask(view, name, values) for name, values in request.filters.items() if values}
     final = base.copy()
@@ -181,6 +185,7 @@ def search(view: IndexView, request: SearchRequest) -> SearchResult:
         truncated=truncated,
         took_ms=(time.perf_counter() - started) * 1000,
         relaxed=match.relaxed,
+        words_ignored=query.words_ignored,
         suggestions=suggestions,
     )
 

@@ -140,3 +140,21 @@ def test_cli_analyze_prints_both_forms():
 def test_cli_reports_a_missing_index_without_a_traceback(tmp_path):
     result = CliRunner().invoke(cli, ["search", "--index-dir", str(tmp_path), "x"])
     assert result.exit_code == 1 and "Chưa có chỉ mục" in result.output and "Traceback" not in result.output
+
+
+def test_words_past_the_limit_are_ignored_and_counted(view):
+    from searchsvc.query import MAX_QUERY_WORDS
+
+    q = " ".join(["duong"] * (MAX_QUERY_WORDS + 5))
+    result = search(view, SearchRequest.from_args(MultiDict({"q": q})))
+    assert result.to_dict()["query"]["words_ignored"] == 5
+    assert result.total > 0
+
+
+def test_a_query_past_its_time_budget_is_stopped_with_a_clear_error(view, monkeypatch):
+    from searchsvc.errors import QueryTooExpensive
+
+    monkeypatch.setattr("searchsvc.search.QUERY_TIME_BUDGET", -1.0)
+    with pytest.raises(QueryTooExpensive) as raised:
+        search(view, SearchRequest.from_args(MultiDict({"q": "duong moi"})))
+    assert raised.value.status == 400 and raised.value.param == "q"
