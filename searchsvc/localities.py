@@ -160,6 +160,14 @@ NEWSPAPER_BEFORE = re.compile(
     + rf"(?:[Bb]áo|[Tt]ờ)|(?<![^\W_])(?:{UPPER}[^\W_]*[^\S\n]+)*Pháp[^\S\n]+[Ll]uật)"
     rf"(?:[^\S\n]+{UPPER}[^\W_]*)*[^\S\n]+$"
 )
+# Words that say where someone lives or comes from, with no parenthesis or sentence end before the name.
+RESIDENCE_BEFORE = re.compile(
+    r"(?<![^\W_])(?:[Tt]rú|[Nn]gụ|[Qq]uê|HKTT|[Hh]ộ khẩu|[Ss]inh sống)(?![^\W_])(?:[^()\n;.]|(?<=[A-Z])\.)*$"
+)
+# A sentence ends at a line break or at . ! ? before a space, unless the dot closes an abbreviation (TP. Hà Nội).
+SENTENCE_END = re.compile(r"(?<![A-ZĐ])[.!?…](?=\s)|\n")
+# How far into the body its first place still counts as the lead's.
+LEAD_CHARS = 400
 LIST_NEXT = re.compile(r"[^\S\n]*,[^\S\n]*|[^\S\n]+(?i:và|va)[^\S\n]+")
 
 
@@ -206,15 +214,15 @@ def extract_localities(title: str, body: str, byline: str | None = None) -> tupl
         byline = nfc(byline)
         text = f"{title}\n{body}\n{byline}"
         byline_start = len(title) + len(body) + 2
-    lead_end = len(title) + 1 + _first_sentence_end(body)
-    hits = _scan(text, gazetteer, main_before=lead_end)
+    # Places in the title are main; in the body, the lead decides (see ``_main_places``).
+    hits = _scan(text, gazetteer, main_before=len(title) + 1)
     prefix = HEADLINE_PREFIX.match(title)
     if prefix:
         hits.extend(_bare_hits(prefix.group(1), prefix.start(1), gazetteer))
     place = BYLINE_PLACE.search(byline)
     if place:
         hits.extend(_bare_hits(place.group(1), byline_start + place.start(1), gazetteer))
-    return _resolve(hits, gazetteer)
+    return _resolve(hits, gazetteer, text, body_start=len(title) + 1)
 
 
 def locality_by_code(code: str) -> Locality | None:
@@ -549,7 +557,7 @@ def _first_sentence_end(body: str) -> int:
     return match.end() if match else len(body)
 
 
-def _resolve(hits: list[Hit], gazetteer: Gazetteer) -> tuple[Locality, ...]:
+def _resolve(hits: list[Hit], gazetteer: Gazetteer, text: str = "", body_start: int = 0) -> tuple[Locality, ...]:
     """Pick one unit per hit from the provinces and districts named nearby, or leave the name unresolved."""
     units = gazetteer.units
     anchors = [(hit.start, hit.codes[0]) for hit in hits if len(hit.codes) == 1]
@@ -580,7 +588,7 @@ def _resolve(hits: list[Hit], gazetteer: Gazetteer) -> tuple[Locality, ...]:
 
     places: dict[str, Locality] = {}
     order: dict[str, int] = {}
-    main: set[str] = set()
+    keys: list[str] = []
     for number, hit in enumerate(hits):
         code = resolved[number]
         if code:
@@ -590,11 +598,61 @@ def _resolve(hits: list[Hit], gazetteer: Gazetteer) -> tuple[Locality, ...]:
             key = f"?{hit.level}:{_name_key(hit.name)}"
             places[key] = Locality("", normalize_text(hit.name),
                                    units[hit.codes[0]].type if hit.level == 1 else PREFIX_LABELS[hit.level], hit.level)
-        if hit.main:
-            main.add(key)
+        keys.append(key)
         order[key] = min(order.get(key, hit.start), hit.start)
+    main = _main_places(hits, keys, places, gazetteer, text, body_start)
     ranked = sorted(places, key=lambda key: (key not in main, order[key]))
     return tuple(_as_main(places[key]) if key in main else places[key] for key in ranked)
+
+
+def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], gazetteer: Gazetteer, text: str,
+                 body_start: int) -> set[str]:
+    """The places an article is about, strongest evidence first.
+
+    - The headline prefix (``Tịnh Biên: …``), the byline's parentheses and the title name them outright.
+    - The lead: the first place the body names within its first ``LEAD_CHARS`` characters, other than where someone
+      lives (``trú tại …``, ``quê …``), and in the sentence that names it every district or province of the same
+      province. A commune there makes its district main rather than itself, since a lead pins the event to a
+      commune the reader filters by district.
+    - Each main place brings its district and province, when the article names them too.
+    """
+    main = {key for hit, key in zip(hits, keys) if hit.main}
+    body = sorted((hit.start, number) for number, hit in enumerate(hits)
+                  if body_start <= hit.start < body_start + LEAD_CHARS and not _residence(text, hit.start))
+    if body:
+        lead = keys[body[0][1]]
+        sentence_start, sentence_end = _sentence(text, body[0][0])
+        province = places[lead].province_code
+        for start, number in body:
+            if start >= sentence_end:
+                break
+            key = keys[number]
+            if key != lead and (province is None or places[key].province_code != province):
+                continue
+            if hits[number].level < 3:
+                main.add(key)
+            elif gazetteer.district_of.get(key) in places:
+                main.add(gazetteer.district_of[key])
+    for key in list(main):
+        unit = places[key]
+        for parent in (gazetteer.district_of.get(key), unit.province_code):
+            if parent and parent != key and parent in places:
+                main.add(parent)
+    return main
+
+
+def _residence(text: str, start: int) -> bool:
+    """Tell whether the name at ``start`` says where a person lives or comes from (``trú tại xã …``, ``quê …``)."""
+    return RESIDENCE_BEFORE.search(text, max(0, start - 80), start) is not None
+
+
+def _sentence(text: str, position: int) -> tuple[int, int]:
+    """The bounds of the sentence holding ``position``."""
+    start = 0
+    for match in SENTENCE_END.finditer(text, max(0, position - 600), position):
+        start = match.end()
+    end = SENTENCE_END.search(text, position)
+    return start, end.start() if end else len(text)
 
 
 @lru_cache(maxsize=10_000)

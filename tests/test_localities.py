@@ -37,8 +37,32 @@ def test_commune_carries_its_province():
 
 
 def test_later_mentions_are_not_main():
-    found = places("Hội nghị giao ban", "Hội nghị diễn ra sáng nay. Đoàn đã đến thăm tỉnh Quảng Nam.")
+    found = places("Hội nghị giao ban", "Hội nghị diễn ra tại huyện Tịnh Biên, tỉnh An Giang. Đoàn đã đến thăm tỉnh Quảng Nam.")
     assert ("Quảng Nam", "Quảng Nam", "mentioned") in found
+    assert ("Tịnh Biên", "An Giang", "main") in found
+
+
+def test_lead_place_is_the_first_the_body_names_not_a_residence():
+    found = places("Bắt đối tượng trộm cắp", "Công an thành phố Hà Tĩnh vừa bắt giữ Đặng Văn Hiếu (SN 1994, trú tại xã"
+                   " Nghi Long, huyện Nghi Lộc, Nghệ An) và Phạm Quốc Anh (quê huyện Can Lộc).")
+    assert {name for name, _, role in found if role == "main"} == {"Hà Tĩnh"}
+
+
+def test_lead_commune_makes_its_district_and_province_main():
+    found = places("Nữ công nhân tử vong", "Mọi người tá hỏa.\nVụ việc xảy ra tại xã Kim Xuyên, huyện Kim Thành, tỉnh Hải"
+                   " Dương. Nạn nhân trú tại xã Tà Hộc, huyện Mai Sơn, tỉnh Sơn La.")
+    assert {name for name, _, role in found if role == "main"} == {"Kim Thành", "Hải Dương"}
+
+
+def test_lead_sentence_keeps_only_the_lead_province():
+    found = places("Tai nạn", "Tai nạn xảy ra trên đường theo hướng từ Bình Dương đi Đồng Nai.")
+    assert {name for name, _, role in found if role == "main"} == {"Bình Dương"}
+
+
+def test_main_place_brings_its_province_only_when_named():
+    assert {n for n, _, role in places("Quỳnh Lưu: Trao quà", "Tại xã Quỳnh Hoa.") if role == "main"} == {"Quỳnh Lưu"}
+    found = places("Gò Công Tây: Giông lốc", "Xã Yên Luông, huyện Gò Công Tây (Tiền Giang) khắc phục.")
+    assert {name for name, _, role in found if role == "main"} == {"Gò Công Tây", "Tiền Giang"}
 
 
 def test_tp_hcm_abbreviation_is_ho_chi_minh_city():
