@@ -36,6 +36,7 @@ BYLINE_MAX_WORDS = 10
 BYLINE_MAX_CHARS = 80
 SENTENCE_END = tuple(".!?…:;\"”'")
 MAX_ID_LENGTH = 200
+MAX_BODY_CHARACTERS = 1_000_000
 # A few replaced bytes in an otherwise UTF-8 file are a stray error; more mean another encoding.
 STRAY_BYTE_SHARE = 0.001
 
@@ -114,9 +115,10 @@ def _clean(text: str) -> str:
 
 
 def parse_scraped_text(text: str, path: Path) -> Article | ParseError:
-    """Read one article in the scraper's layout (see ``shared/samples/README.md``)."""
-    lines = [line.strip() for line in text.split("\n")]
-    lines = [line for line in lines if line and not NOISE_LINE.match(line)]
+    """Read one article in the scraper's layout (see ``shared/samples/README.md``): the first line is the site's
+    title, picked up by the scraper whatever the site calls itself, and never part of the article."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()][1:]
+    lines = [line for line in lines if not NOISE_LINE.match(line)]
     if len(lines) < 2:
         return ParseError(path, None, "thiếu tiêu đề hoặc nội dung bài viết")
     title, *paragraphs = lines
@@ -127,7 +129,7 @@ def parse_scraped_text(text: str, path: Path) -> Article | ParseError:
     return Article(
         id=article_id,
         title=title,
-        body="\n".join(paragraphs),
+        body=_bounded("\n".join(paragraphs), path, None),
         byline=byline,
         source=str(path),
         line=None,
@@ -169,7 +171,7 @@ def article_from_record(record: object, path: Path, line: int) -> Article:
     return Article(
         id=_clean_id(article_id),
         title=" ".join(_clean(title).split()),
-        body="\n".join(p for p in paragraphs if p and not NOISE_LINE.match(p)),
+        body=_bounded("\n".join(p for p in paragraphs if p and not NOISE_LINE.match(p)), path, line),
         url=_optional_text(record, "url", path, line),
         published=published,
         published_source="metadata" if published else None,
@@ -208,6 +210,16 @@ def _parse_published(value: object, path: Path, line: int) -> date | None:
         return datetime.fromisoformat(value.strip()).date()
     except ValueError:
         raise ParseError(path, line, f"ngày «{value[:40]}» không theo dạng ISO (YYYY-MM-DD)") from None
+
+
+def _bounded(body: str, path: Path, line: int | None) -> str:
+    """Cut a body past ``MAX_BODY_CHARACTERS``: no news article is that long, and one runaway file must not
+    hold the indexer's memory."""
+    if len(body) <= MAX_BODY_CHARACTERS:
+        return body
+    logger.warning("%s:%s: nội dung dài %d ký tự, chỉ lập chỉ mục %d ký tự đầu",
+                   path, line or 1, len(body), MAX_BODY_CHARACTERS)
+    return body[:MAX_BODY_CHARACTERS]
 
 
 def _clean_id(raw: str) -> str:

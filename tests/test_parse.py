@@ -133,3 +133,29 @@ def test_shared_samples_parse_with_their_bylines(shared_corpus):
     assert len(articles) == 68
     assert not [a for a in articles if isinstance(a, ParseError)]
     assert sum(1 for a in articles if a.byline) >= 60
+
+
+def test_a_50_mb_file_is_indexed_from_its_beginning_without_exhausting_memory(tmp_path):
+    from searchsvc.parse import MAX_BODY_CHARACTERS
+
+    paragraph = "Người dân xã Văn Giáo tham gia ngày hội đại đoàn kết toàn dân tộc. " * 20
+    path = tmp_path / "huge.txt"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("Your Website Title\nMột bài viết rất dài\n")
+        while handle.tell() < 50 * 1024 * 1024:
+            handle.write(paragraph + "\n")
+    article = only(read_articles(path))
+    assert len(article.body) == MAX_BODY_CHARACTERS
+    assert article.body.startswith("Người dân xã Văn Giáo")
+
+
+def test_a_1_mb_single_json_line_is_read(tmp_path):
+    body = "Hội nghị giao ban. " * 52_000
+    article = only(read_articles(write(tmp_path, "long.jsonl", json.dumps({"id": "long", "title": "Dài", "body": body}))))
+    assert article.id == "long" and len(article.body) == len(body.strip())
+
+
+def test_the_first_line_is_the_site_title_whatever_it_says(tmp_path):
+    text = SCRAPED.replace("Your Website Title", "Cổng thông tin điện tử huyện Tịnh Biên")
+    article = only(read_articles(write(tmp_path, "a.txt", text)))
+    assert article.title == "Tịnh Biên: Hội nghị giao ban công tác khoa giáo"
