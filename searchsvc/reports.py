@@ -1,0 +1,36 @@
+"""What staff read about one directive: ``catalog.directive_stats`` plus its citing articles by month and district.
+
+Plain Python over the facet tables, like ``catalog``: counts are over every live article of the index.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from searchsvc.catalog import directive_stats
+from searchsvc.facets import filter_mask
+from searchsvc.postings import IndexView
+
+
+def directive_report(view: IndexView, directive_id: str) -> dict:
+    """``directive_stats`` with ``by_month`` (oldest first) and ``by_district`` (most first, with the province)."""
+    report = directive_stats(view, directive_id)
+    citing = filter_mask(view, "directive", (directive_id,)) & view.live
+    months = [item for item in _counts(view, "date", citing) if item["parent"]]
+    months.sort(key=lambda item: item["value"])
+    districts = [item for item in _counts(view, "locality", citing) if item["parent"]]
+    provinces = {item["value"]: item["label"] for item in report["by_province"]}
+    for item in districts:
+        item["province"] = provinces.get(item["parent"], item["parent"])
+    districts.sort(key=lambda item: (-item["count"], item["label"]))
+    return {**report, "by_month": months, "by_district": districts}
+
+
+def _counts(view: IndexView, facet: str, documents: np.ndarray) -> list[dict]:
+    table = view.facet_table(facet)
+    counts = np.bincount(table.entry_values[documents[table.entry_docs]], minlength=len(table.values))
+    return [
+        {"value": value, "label": meta.get("label", value), "count": int(counts[i]), "parent": meta.get("parent")}
+        for i, (value, meta) in enumerate(zip(table.values, table.meta))
+        if counts[i]
+    ]
