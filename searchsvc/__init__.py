@@ -10,6 +10,7 @@ from pathlib import Path
 from searchsvc import config
 
 TEMPLATES_DIR = config.PROJECT_ROOT / "templates"
+STATIC_DIR = config.PROJECT_ROOT / "static"
 VIEWS_EXTENSION = "searchsvc.views"
 
 
@@ -37,7 +38,7 @@ def create_app(test_config: dict | None = None):
     from searchsvc.postings import ViewCache
 
     _configure_logging()
-    app = Flask(__name__, template_folder=str(TEMPLATES_DIR))
+    app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR))
     app.config.from_mapping(config.defaults())
     app.config.from_prefixed_env("SEARCHSVC")
     if test_config:

@@ -137,8 +137,25 @@ SCHEMAS = {
             "undated": {**COUNT, "description": "Citing articles with no publication date."},
             "by_province": {**_array(_ref("Count")), "description": "Citing articles by province, most first."},
             "unlocated": {**COUNT, "description": "Citing articles with no province."},
+            "by_month": {**_array(_ref("ChildCount")), "description": "Citing articles by month (`YYYY-MM`, its "
+                                                                     "year as `parent`), oldest first."},
+            "by_district": {**_array({"allOf": [_ref("ChildCount"), _object({"province": STRING})]}),
+                            "description": "Citing articles by district (its province code as `parent`, its "
+                                           "name as `province`), most first."},
         })],
     },
+    "ChildCount": _object({"value": STRING, "label": STRING, "count": COUNT, "parent": STRING}),
+    "SuggestResponse": _object({
+        "q": STRING,
+        "suggestions": _array(_object({
+            "kind": {"type": "string", "enum": ["place", "directive", "title"]},
+            "label": {"type": "string", "description": "What to show, as the corpus spells it."},
+            "detail": {"type": "string", "description": "The province of a place, the article count of a "
+                                                        "directive, the date of an article (may be empty)."},
+            "url": {"type": "string", "description": "Where choosing it leads: a filtered search, a directive "
+                                                     "page or an article page (a path on this site)."},
+        })),
+    }),
     "AnalyzeResponse": _object({
         "text": STRING,
         "tokens": _array(_object({
@@ -244,9 +261,13 @@ def build_document() -> dict:
                                        [_path("id", "The article id.")], not_found=True),
             "/api/directives": _get("listDirectives", "Every document cited in the corpus, most cited first",
                                     "DirectiveList"),
-            "/api/directives/{id}": _get("getDirective", "One cited document, its citing articles by year and by "
-                                                         "province", "DirectiveStats",
+            "/api/directives/{id}": _get("getDirective", "One cited document, its citing articles by year, month, "
+                                                         "province and district", "DirectiveStats",
                                          [_path("id", "The directive id, as in `/api/directives`.")], not_found=True),
+            "/api/suggest": _get("suggest", "Suggestions while typing: places, directives, article titles "
+                                            "(accents ignored; the last word may be unfinished)", "SuggestResponse",
+                                 [_query("q", {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+                                         "What has been typed so far; fewer than two letters suggest nothing.")]),
             "/api/analyze": _get("analyze", "The tokens of a text, as the index sees them", "AnalyzeResponse",
                                  [{**_query("text", {"type": "string", "maxLength": MAX_ANALYZE_LENGTH},
                                             "The text to analyze."), "required": True}]),

@@ -10,25 +10,32 @@ from __future__ import annotations
 import hashlib
 import logging
 from functools import cache
-from urllib.parse import unquote_to_bytes, urlencode
+from datetime import datetime, timezone
+from urllib.parse import unquote_to_bytes
 
-from flask import Blueprint, current_app, g, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from searchsvc import VIEWS_EXTENSION, catalog
+from searchsvc import VIEWS_EXTENSION, catalog, feeds, pages
 from searchsvc.analysis import analyze
 from searchsvc.errors import InvalidParameter, SearchError, UnknownParameter, error_body
-from searchsvc.facets import FACETS
 from searchsvc.openapi import MAX_ANALYZE_LENGTH, build_document
 from searchsvc.postings import IndexView
-from searchsvc.search import MAX_QUERY_LENGTH, SearchRequest, search
+from searchsvc.reports import directive_report
+from searchsvc.search import MAX_PAGE, MAX_QUERY_LENGTH, SearchRequest, search
+from searchsvc.typeahead import suggest_as_you_type
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("web", __name__)
 
 API_PREFIXES = ("/api/", "/healthz")
 CACHE_CONTROL = "public, max-age=60"
-FACET_TITLES = {"date": "Thời gian", "locality": "Địa phương", "author": "Tác giả", "directive": "Văn bản"}
+# Pages load only their own stylesheet and script: no inline script or style, no other origin, no framing.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'; manifest-src 'self'"
+)
 HTTP_MESSAGES = {
     404: "Không tìm thấy đường dẫn này.",
     405: "Phương thức HTTP này không được hỗ trợ ở đây.",
@@ -54,9 +61,7 @@ def api_search():
 def api_facet_values(name: str):
     """Values of one facet matching ``q`` (accents and directive spellings ignored), with counts."""
     args = _args(("q", "limit"))
-    q = args.get("q", "")
-    if len(q) > MAX_QUERY_LENGTH:
-        raise InvalidParameter(f"Câu tìm kiếm dài quá {MAX_QUERY_LENGTH} ký tự.", param="q")
+    q = _q(args)
     limit = _int_arg(args, "limit", 1, catalog.MAX_FACET_SEARCH_LIMIT, catalog.FACET_SEARCH_LIMIT)
     values, total = catalog.search_facet(_view(), name, q, limit)
     return jsonify({"facet": name, "q": q, "total": total, "values": [value.to_dict() for value in values]})
@@ -78,7 +83,14 @@ def api_directives():
 @bp.get("/api/directives/<path:directive_id>")
 def api_directive(directive_id: str):
     _args(())
-    return jsonify(catalog.directive_stats(_view(), directive_id))
+    return jsonify(directive_report(_view(), directive_id))
+
+
+@bp.get("/api/suggest")
+def api_suggest():
+    """Suggestions while typing: places, directives and article titles, accents ignored."""
+    q = _q(_args(("q",)))
+    return jsonify({"q": q, "suggestions": suggest_as_you_type(_view(), q)})
 
 
 @bp.get("/api/analyze")
@@ -117,58 +129,75 @@ def _openapi_document() -> dict:
     return build_document()
 
 
-# --- the HTML page ----------------------------------------------------------------------------------------------
+# --- the HTML pages: each is also JSON (``Accept: application/json``), the body of its API route ------------------
 
 @bp.get("/")
 def index():
-    """A plain server-rendered search page over the same search layer as ``/api/search``."""
-    search_request = SearchRequest.from_args(request.args)
-    result = search(_view(), search_request)
-    pairs = list(request.args.items(multi=True))
-    facets = [
-        {
-            "name": name,
-            "title": FACET_TITLES[name],
-            "values": [
-                {**value.to_dict(), "url": _toggle_url(pairs, name, value.value)} for value in result.facets[name]
-            ],
-        }
-        for name in FACETS
-    ]
-    suggestions = [{**item, "url": _page_url(pairs + [(item["facet"], item["value"])])}
-                   for item in result.suggestions]
-    hits = [{**hit.to_dict(), "link": _safe_link(hit.url)} for hit in result.hits]
-    pages = {}
-    if search_request.page > 1:
-        pages["previous"] = _page_url(_with_page(pairs, search_request.page - 1))
-    if search_request.page < result.pages:
-        pages["next"] = _page_url(_with_page(pairs, search_request.page + 1))
-    # A new search from the form keeps the filters, range, order and page size; it starts again at page 1.
-    hidden = [(name, value) for name, value in pairs if name not in ("q", "page") and value]
-    return render_template("search.html", result=result, request_=search_request, hits=hits, facets=facets,
-                           suggestions=suggestions, pages=pages, hidden=hidden)
+    """Search: the page over the same search layer as ``/api/search``."""
+    if _wants_json():
+        return api_search()
+    context = pages.search_page(_view(), list(request.args.items(multi=True)))
+    return render_template("search.html", **context)
 
 
-def _toggle_url(pairs: list[tuple[str, str]], facet: str, value: str) -> str:
-    """The page with ``value`` of ``facet`` selected, or unselected if it was; back to page 1."""
-    if (facet, value) in pairs:
-        changed = [pair for pair in pairs if pair != (facet, value)]
-    else:
-        changed = pairs + [(facet, value)]
-    return _page_url([pair for pair in changed if pair[0] != "page"])
+@bp.get("/articles/<path:article_id>")
+def article(article_id: str):
+    """One article, the words of ``q`` marked."""
+    if _wants_json():
+        return api_article(article_id)
+    q = _q(_args(("q",)))
+    return render_template("article.html", **pages.article_page(_view(), article_id, q))
 
 
-def _with_page(pairs: list[tuple[str, str]], page: int) -> list[tuple[str, str]]:
-    return [pair for pair in pairs if pair[0] != "page"] + [("page", str(page))]
+@bp.get("/directives")
+def directives():
+    """Every cited directive, searchable and sortable."""
+    args = _args(("q", "sort", "page"))
+    context = pages.directives_page(_view(), _q(args), args.get("sort") or "count",
+                                    _int_arg(args, "page", 1, MAX_PAGE, 1))
+    if _wants_json():
+        return jsonify(context["json"])
+    return render_template("directives.html", **context)
 
 
-def _page_url(pairs: list[tuple[str, str]]) -> str:
-    return "/?" + urlencode(pairs) if pairs else "/"
+@bp.get("/directives/<path:directive_id>")
+def directive(directive_id: str):
+    """One directive for staff: who cites it, when and where."""
+    if _wants_json():
+        return api_directive(directive_id)
+    args = _args(("page",))
+    context = pages.directive_page(_view(), directive_id, _int_arg(args, "page", 1, MAX_PAGE, 1))
+    return render_template("directive.html", **context)
 
 
-def _safe_link(url: str | None) -> str | None:
-    """Only web links leave the page: a stored ``javascript:`` URL must not become clickable."""
-    return url if url and url.lower().startswith(("http://", "https://")) else None
+@bp.get("/feed.atom")
+def feed():
+    """The newest results of a search as an Atom feed (the search page's parameters, newest first by default)."""
+    args = MultiDict(request.args)
+    if not args.get("sort"):
+        args["sort"] = "newest"
+    view = _view()
+    result = search(view, SearchRequest.from_args(args))
+    pairs = [(name, value) for name, value in request.args.items(multi=True) if name != "page"]
+    root = request.host_url.rstrip("/")
+    q = result.request.q.strip()
+    body = feeds.atom_feed(
+        result,
+        title=f"Tin tức: {q}" if q else "Tin tức chính quyền địa phương",
+        self_url=root + request.full_path.rstrip("?"),
+        page_url=root + pages.search_url(pairs),
+        article_url=lambda hit: root + pages.article_path(hit.id),
+        generated=datetime.fromtimestamp(view.path.stat().st_mtime, timezone.utc),
+    )
+    return Response(body, mimetype=feeds.MEDIA_TYPE)
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    """Lets a browser add the search box (OpenSearch 1.1 description)."""
+    _args(())
+    body = render_template("opensearch.xml", root=request.host_url.rstrip("/"))
+    return Response(body, mimetype="application/opensearchdescription+xml")
 
 
 # --- request helpers --------------------------------------------------------------------------------------------
@@ -190,6 +219,19 @@ def _args(allowed: tuple[str, ...]):
     return request.args
 
 
+def _q(args) -> str:
+    q = args.get("q", "")
+    if len(q) > MAX_QUERY_LENGTH:
+        raise InvalidParameter(f"Câu tìm kiếm dài quá {MAX_QUERY_LENGTH} ký tự.", param="q")
+    return q
+
+
+def _wants_json() -> bool:
+    """A page asked for as JSON (``Accept: application/json`` preferred to HTML) answers with its API body."""
+    accept = request.accept_mimetypes
+    return accept.quality("application/json") > accept.quality("text/html")
+
+
 def _int_arg(args, name: str, low: int, high: int, default: int) -> int:
     raw = args.get(name, "")
     if raw == "":
@@ -200,7 +242,7 @@ def _int_arg(args, name: str, low: int, high: int, default: int) -> int:
 
 
 def _is_api() -> bool:
-    return request.path.startswith(API_PREFIXES) or request.path == "/api"
+    return request.path.startswith(API_PREFIXES) or request.path == "/api" or _wants_json()
 
 
 @bp.before_app_request
@@ -218,12 +260,19 @@ def reject_undecodable_query_string():
 
 @bp.after_app_request
 def add_cache_and_cors_headers(response):
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    if not request.path.startswith(API_PREFIXES):
+        response.vary.add("Accept")  # pages answer HTML or JSON by it
     if response.status_code == 200 and request.method in ("GET", "HEAD"):
         if "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = CACHE_CONTROL
         generation = g.get("generation")
         if generation is not None:
-            tag = hashlib.sha1(f"{generation}\n{request.full_path}".encode()).hexdigest()[:32]
+            # The media type is part of the tag: a page's HTML and its JSON are two representations of one URL.
+            key = f"{generation}\n{request.full_path}\n{response.mimetype}"
+            tag = hashlib.sha1(key.encode()).hexdigest()[:32]
             response.set_etag(tag, weak=True)
         else:
             response.add_etag()

@@ -1,0 +1,338 @@
+"""What each HTML page shows, as plain data for its template: search-layer results plus the links between pages.
+
+Every link is built here from the request's own parameters (``pairs``, in the order given), so a facet link
+toggles one value and keeps the rest, and the templates only print. Text is never marked safe here except the
+search layer's ``title_html``/``snippet``, which ``snippets.highlight`` escaped. Plain Python: no Flask.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from werkzeug.datastructures import MultiDict
+
+from searchsvc import catalog
+from searchsvc.charts import Bar, bar_chart, month_label, month_series
+from searchsvc.errors import InvalidParameter
+from searchsvc.facets import FACETS
+from searchsvc.postings import IndexView
+from searchsvc.query import parse_query
+from searchsvc.reports import directive_report
+from searchsvc.schema import author_value
+from searchsvc.search import MAX_QUERY_LENGTH, SearchRequest, search
+from searchsvc.snippets import highlight
+from searchsvc.spelling import suggest_spelling
+
+Pairs = list[tuple[str, str]]
+
+FACET_TITLES = {"date": "Thời gian", "locality": "Địa phương", "author": "Tác giả", "directive": "Văn bản"}
+SORT_LABELS = {"relevance": "Liên quan nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
+DIRECTIVE_SORTS = {"count": "Nhiều bài nhất", "date": "Năm ban hành mới nhất", "label": "Tên văn bản (A–Z)"}
+DIRECTIVES_PER_PAGE = 50
+CITING_PER_PAGE = 20
+PAGE_WINDOW = 2
+
+
+# --- links ------------------------------------------------------------------------------------------------------
+
+def search_url(pairs: Pairs, path: str = "/") -> str:
+    """``path`` with ``pairs`` as its query string, empty values left out."""
+    kept = [(name, value) for name, value in pairs if value != ""]
+    return path + ("?" + urlencode(kept) if kept else "")
+
+
+def article_path(article_id: str) -> str:
+    return "/articles/" + quote(article_id, safe="")
+
+
+def directive_path(directive_id: str) -> str:
+    return "/directives/" + quote(directive_id, safe="")
+
+
+def safe_link(url: str | None) -> str | None:
+    """Only web links leave the page: a stored ``javascript:`` URL must not become clickable."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def _without(pairs: Pairs, *names: str) -> Pairs:
+    return [pair for pair in pairs if pair[0] not in names]
+
+
+def _toggle(pairs: Pairs, facet: str, value: str) -> str:
+    """The search with ``value`` of ``facet`` selected, or unselected if it was; back to page 1."""
+    pairs = _without(pairs, "page")
+    if (facet, value) in pairs:
+        return search_url([pair for pair in pairs if pair != (facet, value)])
+    return search_url(pairs + [(facet, value)])
+
+
+def _add(pairs: Pairs, facet: str, value: str) -> str:
+    """The search with ``value`` of ``facet`` selected (kept if it already was); back to page 1."""
+    pairs = _without(pairs, "page")
+    return search_url(pairs if (facet, value) in pairs else pairs + [(facet, value)])
+
+
+def day_label(iso: str | None) -> str:
+    """``2020-09-30`` -> ``30/09/2020``, the way Vietnamese writes a date.
+
+    >>> day_label("2020-09-30T08:00:00+07:00")
+    '30/09/2020'
+    """
+    if not iso:
+        return ""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+
+
+# --- the search page -------------------------------------------------------------------------------------------
+
+def search_page(view: IndexView, pairs: Pairs) -> dict:
+    """Everything the search page shows for the request parameters ``pairs``."""
+    search_request = SearchRequest.from_args(MultiDict(pairs))
+    result = search(view, search_request)
+    pairs = [(name, value) for name, value in pairs if value != ""]
+    labels = {(name, value.value): value.label for name, values in result.facets.items() for value in values}
+    return {
+        "request_": search_request,
+        "result": result,
+        "hits": [_hit(hit, pairs, search_request.q) for hit in result.hits],
+        "facets": [_facet(name, result, pairs) for name in FACETS],
+        "chips": _chips(pairs, labels),
+        "clear_url": search_url([pair for pair in pairs if pair[0] in ("q", "sort", "per_page")]),
+        "suggestions": [{**item, "url": _add(pairs, item["facet"], item["value"])} for item in result.suggestions],
+        "did_you_mean": _did_you_mean(view, search_request.q, pairs),
+        "pages": _pagination(pairs, search_request.page, result.pages),
+        # The search box keeps filters, range, order and page size; a new search starts again at page 1.
+        "hidden": [pair for pair in pairs if pair[0] not in ("q", "page")],
+        "sort_hidden": [pair for pair in pairs if pair[0] not in ("sort", "page")],
+        "range_hidden": [pair for pair in pairs if pair[0] not in ("date_from", "date_to", "page")],
+        "sorts": [{"value": value, "label": label, "selected": value == search_request.effective_sort}
+                  for value, label in SORT_LABELS.items() if value != "relevance" or search_request.q.strip()],
+        "json_url": search_url(pairs, "/api/search"),
+        "feed_url": search_url(_without(pairs, "page", "sort", "per_page"), "/feed.atom"),
+        "first_number": (search_request.page - 1) * search_request.per_page + 1,
+    }
+
+
+def _hit(hit, pairs: Pairs, q: str) -> dict:
+    places = [place for place in hit.localities if place.get("role") == "main"] or hit.localities
+    seen, links = set(), []
+    for place in places:
+        # Provinces and districts are facet values; a commune is shown with its name only.
+        value = place.get("code") if place.get("level") in (1, 2) else None
+        key = value or place.get("name")
+        if key in seen:
+            continue
+        seen.add(key)
+        links.append({"label": place.get("name") or "", "url": _add(pairs, "locality", value) if value else None})
+    return {
+        "id": hit.id,
+        "title_html": hit.title_html,
+        "snippet": hit.snippet,
+        "url": search_url([("q", q)] if q.strip() else [], article_path(hit.id)),
+        "source": safe_link(hit.url),
+        "published": hit.published,
+        "date_label": day_label(hit.published),
+        "places": links,
+        "authors": [{"label": name, "url": _add(pairs, "author", author_value(name))} for name in hit.authors],
+        "directives": [{"label": d["label"], "url": _add(pairs, "directive", d["id"]), "page": directive_path(d["id"])}
+                       for d in hit.directives],
+    }
+
+
+def _facet(name: str, result, pairs: Pairs) -> dict:
+    """One sidebar section: top-level values with their children (months of a year, districts of a province)."""
+    values = [{**value.to_dict(), "url": _toggle(pairs, name, value.value), "children": []}
+              for value in result.facets[name]]
+    by_value = {value["value"]: value for value in values}
+    top = []
+    for value in values:
+        parent = by_value.get(value.get("parent"))
+        (parent["children"] if parent else top).append(value)
+    if name == "date":
+        top.sort(key=lambda value: value["value"], reverse=True)
+        for value in top:
+            value["children"].sort(key=lambda child: child["value"])
+    facet = {"name": name, "title": FACET_TITLES[name], "values": top, "truncated": result.truncated[name],
+             "selected": any(value["selected"] for value in values)}
+    if name == "date":
+        facet["charts"] = _date_charts(top)
+    return facet
+
+
+def _date_charts(years: list[dict]) -> list:
+    """Articles by year, every year from the first to the last; then by month for each selected year."""
+    charts = []
+    if years:
+        counted = {int(value["value"]): value for value in years}
+        bars = []
+        for year in range(min(counted), max(counted) + 1):
+            value = counted.get(year)
+            bars.append(Bar(str(year), value["count"] if value else 0,
+                            value["url"] if value and value["count"] else None, bool(value and value["selected"])))
+        charts.append(bar_chart("Số bài theo năm", bars, width=240))
+    for year in years:
+        if not year["selected"]:
+            continue
+        months = {child["value"]: child for child in year["children"]}
+        bars = []
+        for month in range(1, 13):
+            child = months.get(f"{year['value']}-{month:02d}")
+            bars.append(Bar(str(month), child["count"] if child else 0, child["url"] if child and child["count"] else None,
+                            bool(child and child["selected"])))
+        charts.append(bar_chart(f"Năm {year['value']} theo tháng", bars, width=240))
+    return charts
+
+
+def _chips(pairs: Pairs, labels: dict) -> list[dict]:
+    """Each selected filter with the link that removes it."""
+    chips = []
+    for name, value in pairs:
+        if name in FACETS:
+            chips.append({"title": FACET_TITLES[name], "label": labels.get((name, value), value),
+                          "url": search_url([pair for pair in _without(pairs, "page") if pair != (name, value)])})
+        elif name in ("date_from", "date_to"):
+            chips.append({"title": "Từ ngày" if name == "date_from" else "Đến ngày", "label": day_label(value),
+                          "url": search_url(_without(pairs, "page", name))})
+    return chips
+
+
+def _did_you_mean(view: IndexView, q: str, pairs: Pairs) -> dict | None:
+    if not q.strip():
+        return None
+    spelled = suggest_spelling(view, q)
+    if spelled is None:
+        return None
+    return {"q": spelled, "url": search_url([("q", spelled)] + _without(pairs, "q", "page"))}
+
+
+def _pagination(pairs: Pairs, page: int, pages: int) -> dict | None:
+    """Previous and next, the first and last page, and the pages around this one."""
+    if pages <= 1 and page <= 1:
+        return None
+
+    def link(number: int) -> str:
+        return search_url(_without(pairs, "page") + ([("page", str(number))] if number > 1 else []))
+
+    numbers = sorted({1, pages, *range(max(1, page - PAGE_WINDOW), min(pages, page + PAGE_WINDOW) + 1)} - {0})
+    items, previous = [], 0
+    for number in numbers:
+        if number - previous > 1:
+            items.append({"gap": True})
+        items.append({"number": number, "url": link(number), "current": number == page})
+        previous = number
+    return {
+        "previous": link(page - 1) if page > 1 else None,
+        "next": link(page + 1) if page < pages else None,
+        "items": items,
+    }
+
+
+# --- the article page ------------------------------------------------------------------------------------------
+
+def article_page(view: IndexView, article_id: str, q: str) -> dict:
+    """The article with ``q``'s words marked, and links to the searches and directive pages it leads to."""
+    _check_q(q)
+    article = catalog.get_article(view, article_id)
+    query = parse_query(q)
+    places = []
+    for place in article.get("localities", []):
+        value = place.get("code") if place.get("level") in (1, 2) else None
+        places.append({"label": place.get("name") or "", "kind": place.get("type") or "",
+                       "province": place.get("province") if place.get("level") != 1 else None,
+                       "url": search_url([("locality", value)]) if value else None,
+                       "main": place.get("role") == "main"})
+    return {
+        "article": article,
+        "title_html": highlight(article["title"], query),
+        "paragraphs": [highlight(line, query) for line in article["body"].split("\n") if line.strip()],
+        "date_label": day_label(article.get("published")),
+        "places": places,
+        "authors": [{"label": name, "url": search_url([("author", author_value(name))])}
+                    for name in article.get("authors", [])],
+        "directives": [{**d, "url": directive_path(d["id"])} for d in article.get("directives", [])],
+        "source": safe_link(article.get("url")),
+        "back_url": search_url([("q", q)]) if q.strip() else None,
+        "q": q,
+        "json_url": "/api/articles/" + quote(article_id, safe=""),
+    }
+
+
+# --- the directive pages ---------------------------------------------------------------------------------------
+
+def directive_page(view: IndexView, directive_id: str, page: int) -> dict:
+    """One directive for staff: identity, how many cite it, when (by month) and where, and the citing articles."""
+    report = directive_report(view, directive_id)
+    filter_pair = [("directive", directive_id)]
+    months = {item["value"]: item["count"] for item in report["by_month"]}
+    timeline = []
+    if months:
+        timeline = [Bar(month_label(key), count, search_url(filter_pair + [("date", key)]) if count else None)
+                    for key, count in month_series(months)]
+    result = search(view, SearchRequest(filters={"directive": (directive_id,)}, sort="newest", page=page,
+                                        per_page=CITING_PER_PAGE))
+    districts: dict[str, list] = {}
+    for item in report["by_district"]:
+        districts.setdefault(item["parent"], []).append(
+            {**item, "url": search_url(filter_pair + [("locality", item["value"])])})
+    provinces = [{**item, "url": search_url(filter_pair + [("locality", item["value"])]),
+                  "districts": districts.get(item["value"], [])} for item in report["by_province"]]
+    pages = None
+    if result.pages > 1:
+        path = directive_path(directive_id)
+        pages = {"previous": search_url([("page", str(page - 1))] if page > 2 else [], path) if page > 1 else None,
+                 "next": search_url([("page", str(page + 1))], path) if page < result.pages else None,
+                 "page": page, "pages": result.pages}
+    return {
+        "directive": report,
+        "timeline": bar_chart("Số bài trích dẫn theo tháng", timeline) if timeline else None,
+        "provinces": provinces,
+        "hits": [_hit(hit, filter_pair, "") for hit in result.hits],
+        "total": result.total,
+        "first_number": (page - 1) * CITING_PER_PAGE + 1,
+        "pages": pages,
+        "search_url": search_url(filter_pair),
+        "feed_url": search_url(filter_pair, "/feed.atom"),
+        "json_url": directive_path(directive_id).replace("/directives/", "/api/directives/", 1),
+    }
+
+
+def directives_page(view: IndexView, q: str, sort: str, page: int) -> dict:
+    """Every cited directive, those matching ``q`` (any spelling staff use), in the chosen order, one page of them."""
+    _check_q(q)
+    if sort not in DIRECTIVE_SORTS:
+        raise InvalidParameter(f"«sort» phải là một trong: {', '.join(DIRECTIVE_SORTS)}.", param="sort")
+    directives = catalog.list_directives(view)
+    if q.strip():
+        matching = {value.value for value in catalog.search_facet(view, "directive", q, len(directives) or 1)[0]}
+        directives = [d for d in directives if d["id"] in matching]
+    if sort == "date":
+        directives.sort(key=lambda d: (d["year"] is None, -(d["year"] or 0), -d["count"], d["label"]))
+    elif sort == "label":
+        directives.sort(key=lambda d: (d["type"] or "", int(d["number"]) if (d["number"] or "").isdigit() else 0,
+                                       d["label"], d["id"]))
+    pages = max(1, -(-len(directives) // DIRECTIVES_PER_PAGE))
+    if page > pages:
+        raise InvalidParameter(f"«page» phải là số nguyên từ 1 đến {pages}.", param="page")
+    shown = directives[(page - 1) * DIRECTIVES_PER_PAGE: page * DIRECTIVES_PER_PAGE]
+    pairs = [pair for pair in [("q", q), ("sort", sort if sort != "count" else "")] if pair[1]]
+    return {
+        "q": q,
+        "sort": sort,
+        "sorts": [{"value": value, "label": label, "selected": value == sort} for value, label in DIRECTIVE_SORTS.items()],
+        "total": len(directives),
+        "directives": [{**d, "url": directive_path(d["id"]), "search_url": search_url([("directive", d["id"])])}
+                       for d in shown],
+        "pages": None if pages == 1 else {
+            "previous": search_url(pairs + ([("page", str(page - 1))] if page > 2 else []), "/directives")
+            if page > 1 else None,
+            "next": search_url(pairs + [("page", str(page + 1))], "/directives") if page < pages else None,
+            "page": page, "pages": pages},
+        "json": {"total": len(directives), "directives": directives},
+        "json_url": "/api/directives",
+    }
+
+
+def _check_q(q: str) -> None:
+    if len(q) > MAX_QUERY_LENGTH:
+        raise InvalidParameter(f"Câu tìm kiếm dài quá {MAX_QUERY_LENGTH} ký tự.", param="q")
+
