@@ -72,6 +72,15 @@ def _add(pairs: Pairs, facet: str, value: str) -> str:
     return search_url(pairs if (facet, value) in pairs else pairs + [(facet, value)])
 
 
+def directive_label(label: str, year) -> str:
+    """A directive's label with its year when the number does not carry it: two ``Chỉ thị 05/CT-TTg`` differ by it.
+
+    >>> directive_label("Chỉ thị 05/CT-TTg", 2020), directive_label("Nghị quyết 88/2019/QH14", 2019)
+    ('Chỉ thị 05/CT-TTg (2020)', 'Nghị quyết 88/2019/QH14')
+    """
+    return f"{label} ({year})" if year and str(year) not in label else label
+
+
 def day_label(iso: str | None) -> str:
     """``2020-09-30`` -> ``30/09/2020``, the way Vietnamese writes a date.
 
@@ -90,15 +99,22 @@ def search_page(view: IndexView, pairs: Pairs) -> dict:
     search_request = SearchRequest.from_args(MultiDict(pairs))
     result = search(view, search_request)
     pairs = [(name, value) for name, value in pairs if value != ""]
-    labels = {(name, value.value): value.label for name, values in result.facets.items() for value in values}
+    table = view.facet_table("directive")
+    years = {value: meta.get("year") for value, meta in zip(table.values, table.meta)}
+    facets = [_facet(name, result, pairs, years) for name in FACETS]
+    labels = {(facet["name"], value["value"]): value["label"]
+              for facet in facets for top in facet["values"] for value in [top, *top["children"]]}
+    suggestions = [{**item, "url": _add(pairs, item["facet"], item["value"]),
+                    "label": directive_label(item["label"], years.get(item["value"])) if item["facet"] == "directive"
+                    else item["label"]} for item in result.suggestions]
     return {
         "request_": search_request,
         "result": result,
         "hits": [_hit(hit, pairs, search_request.q) for hit in result.hits],
-        "facets": [_facet(name, result, pairs) for name in FACETS],
+        "facets": facets,
         "chips": _chips(pairs, labels),
         "clear_url": search_url([pair for pair in pairs if pair[0] in ("q", "sort", "per_page")]),
-        "suggestions": [{**item, "url": _add(pairs, item["facet"], item["value"])} for item in result.suggestions],
+        "suggestions": suggestions,
         "did_you_mean": _did_you_mean(view, search_request.q, pairs),
         "pages": _pagination(pairs, search_request.page, result.pages),
         # The search box keeps filters, range, order and page size; a new search starts again at page 1.
@@ -134,15 +150,18 @@ def _hit(hit, pairs: Pairs, q: str) -> dict:
         "date_label": day_label(hit.published),
         "places": links,
         "authors": [{"label": name, "url": _add(pairs, "author", author_value(name))} for name in hit.authors],
-        "directives": [{"label": d["label"], "url": _add(pairs, "directive", d["id"]), "page": directive_path(d["id"])}
-                       for d in hit.directives],
+        "directives": [{"label": directive_label(d["label"], d.get("year")), "url": _add(pairs, "directive", d["id"]),
+                        "page": directive_path(d["id"])} for d in hit.directives],
     }
 
 
-def _facet(name: str, result, pairs: Pairs) -> dict:
+def _facet(name: str, result, pairs: Pairs, years: dict) -> dict:
     """One sidebar section: top-level values with their children (months of a year, districts of a province)."""
     values = [{**value.to_dict(), "url": _toggle(pairs, name, value.value), "children": []}
               for value in result.facets[name]]
+    if name == "directive":
+        for value in values:
+            value["label"] = directive_label(value["label"], years.get(value["value"]))
     by_value = {value["value"]: value for value in values}
     top = []
     for value in values:
@@ -234,8 +253,10 @@ def article_page(view: IndexView, article_id: str, q: str) -> dict:
     _check_q(q)
     article = catalog.get_article(view, article_id)
     query = parse_query(q)
+    localities = article.get("localities", [])
     places = []
-    for place in article.get("localities", []):
+    # The places the article is about; those it only mentions (often in a name) are left out when there are any.
+    for place in [p for p in localities if p.get("role") == "main"] or localities:
         value = place.get("code") if place.get("level") in (1, 2) else None
         places.append({"label": place.get("name") or "", "kind": place.get("type") or "",
                        "province": place.get("province") if place.get("level") != 1 else None,
@@ -249,7 +270,8 @@ def article_page(view: IndexView, article_id: str, q: str) -> dict:
         "places": places,
         "authors": [{"label": name, "url": search_url([("author", author_value(name))])}
                     for name in article.get("authors", [])],
-        "directives": [{**d, "url": directive_path(d["id"])} for d in article.get("directives", [])],
+        "directives": [{**d, "label": directive_label(d["label"], d.get("year")), "url": directive_path(d["id"])}
+                       for d in article.get("directives", [])],
         "source": safe_link(article.get("url")),
         "back_url": search_url([("q", q)]) if q.strip() else None,
         "q": q,
@@ -284,6 +306,7 @@ def directive_page(view: IndexView, directive_id: str, page: int) -> dict:
                  "page": page, "pages": result.pages}
     return {
         "directive": report,
+        "title": directive_label(report["label"], report.get("year")),
         "timeline": bar_chart("Số bài trích dẫn theo tháng", timeline) if timeline else None,
         "provinces": provinces,
         "hits": [_hit(hit, filter_pair, "") for hit in result.hits],
