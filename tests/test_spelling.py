@@ -1,0 +1,41 @@
+"""'Did you mean': the corpus' own most frequent spelling of each run of the query's syllables."""
+
+from __future__ import annotations
+
+import pytest
+
+from searchsvc.spelling import respell, suggest_spelling
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("tinh bien", "Tịnh Biên"),
+    ("TINH BIEN", "Tịnh Biên"),
+    ("tình biên", "Tịnh Biên"),  # wrong marks: found through the folded form
+    ("ca phe", "cà phê"),
+    ("thuy loi phu my", "thủy lợi Phù Mỹ"),
+    ("phong chong dich tinh bien", "phòng chống dịch Tịnh Biên"),
+    ('"tinh bien" -covid', '"Tịnh Biên" -covid'),  # the syntax is kept, only syllables change
+    ("tinh bien xyzzy", "Tịnh Biên xyzzy"),  # a word found nowhere stays as typed
+])
+def test_unaccented_queries_get_the_corpus_spelling(sample_view, typed, expected):
+    assert suggest_spelling(sample_view, typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["Tịnh Biên", "tịnh biên", "xyzzy", "", "   ", "2020", "a " * 13])
+def test_nothing_to_suggest(sample_view, typed):
+    assert suggest_spelling(sample_view, typed) is None
+
+
+def test_context_decides_not_the_single_syllable():
+    texts = ["Tình hình ở Tịnh Biên.", "tình hình tốt, tình cảm, tình nguyện", "xã Tịnh Biên"]
+    assert respell(["tinh"], texts) == ["tình"]
+    assert respell(["tinh", "bien"], texts) == ["Tịnh", "Biên"]
+    assert respell(["tinh", "hinh", "tinh", "bien"], texts) == ["tình", "hình", "Tịnh", "Biên"]
+
+
+def test_runs_do_not_cross_punctuation():
+    assert respell(["bien", "trien"], ["Tịnh Biên: Triển khai", "biển triền"]) == ["biển", "triền"]
+
+
+def test_a_common_word_capitalised_at_a_sentence_start_stays_lower_case():
+    assert respell(["hoi", "nghi"], ["Hội nghị đã họp.", "tổ chức hội nghị", "Hội nghị"]) == ["hội", "nghị"]
