@@ -115,7 +115,7 @@ def search_page(view: IndexView, pairs: Pairs) -> dict:
         "chips": _chips(pairs, labels),
         "clear_url": search_url([pair for pair in pairs if pair[0] in ("q", "sort", "per_page")]),
         "suggestions": suggestions,
-        "did_you_mean": _did_you_mean(view, search_request.q, pairs),
+        "did_you_mean": _did_you_mean(view, search_request.q, pairs, result.total),
         "pages": _pagination(pairs, search_request.page, result.pages),
         # The search box keeps filters, range, order and page size; a new search starts again at page 1.
         "hidden": [pair for pair in pairs if pair[0] not in ("q", "page")],
@@ -215,8 +215,10 @@ def _chips(pairs: Pairs, labels: dict) -> list[dict]:
     return chips
 
 
-def _did_you_mean(view: IndexView, q: str, pairs: Pairs) -> dict | None:
-    if not q.strip():
+def _did_you_mean(view: IndexView, q: str, pairs: Pairs, total: int) -> dict | None:
+    """The query as the corpus spells it; only asked when a word came without marks or nothing matched."""
+    query = parse_query(q)
+    if query.is_empty or (total and all(word.marked for word in query.words)):
         return None
     spelled = suggest_spelling(view, q)
     if spelled is None:

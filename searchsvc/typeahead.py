@@ -42,7 +42,9 @@ def suggest_as_you_type(view: IndexView, q: str) -> list[dict]:
         docs, _ = rank(view, match, match.mask, "relevance", 0, 0 if match.relaxed else TITLES)
         for doc in docs:
             document = view.stored(int(doc))
-            items.append({"kind": "title", "label": document["title"], "detail": document.get("published") or "",
+            day = document.get("published") or ""
+            items.append({"kind": "title", "label": document["title"],
+                          "detail": f"{day[8:10]}/{day[5:7]}/{day[:4]}" if day else "",
                           "url": "/articles/" + quote(document["id"], safe="")})
     return items
 
