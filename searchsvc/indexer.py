@@ -25,6 +25,7 @@ import secrets
 import shutil
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ LOCK_FILE = ".indexer.lock"
 BUILD_PREFIX = ".build-"
 GENERATION_PREFIX = "gen-"
 KEPT_GENERATIONS = 2
-WORKER_CHUNK = 8
+WORKER_BATCH = 16
 PARALLEL_FROM = 400
 SEGMENT_DOCUMENTS = 25_000
 PR_SET_PDEATHSIG = 1
@@ -114,7 +115,7 @@ def _build_generation(files: list[Path], index_dir: Path, report: IndexReport,
     try:
         ix = whoosh_index.create_in(str(build_dir), SCHEMA)
         _write(ix, files, report, progress, replace_existing=False)
-        generation = index_dir / f"{GENERATION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+        generation = index_dir / f"{GENERATION_PREFIX}{_next_sequence(index_dir):06d}-{time.strftime('%Y%m%dT%H%M%S')}"
         build_dir.rename(generation)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
@@ -200,7 +201,28 @@ def _document_maker(parallel: bool) -> Iterator[Callable[[Iterable[Article]], It
         yield lambda articles: map(prepare_document, articles)
         return
     with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
-        yield lambda articles: pool.imap(prepare_document, articles, chunksize=WORKER_CHUNK)
+        yield lambda articles: _bounded_map(pool, articles, window=2 * workers)
+
+
+def _bounded_map(pool, articles: Iterable[Article], window: int) -> Iterator[tuple[Article, dict | ParseError]]:
+    """``pool.imap`` with a bounded number of batches in flight.
+
+    ``Pool.imap`` reads its whole input ahead and keeps every finished result until it is taken, so on a large
+    run the articles and documents of the whole corpus would pile up in memory while the writer catches up.
+    """
+    pending: deque = deque()
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) == WORKER_BATCH:
+            pending.append(pool.map_async(prepare_document, batch))
+            batch = []
+            if len(pending) >= window:
+                yield from pending.popleft().get()
+    if batch:
+        pending.append(pool.map_async(prepare_document, batch))
+    while pending:
+        yield from pending.popleft().get()
 
 
 def _last_occurrences(files: list[Path]) -> tuple[dict[str, tuple[str, int | None]], int]:
@@ -222,6 +244,12 @@ def _skip(report: IndexReport, error: ParseError) -> None:
     report.skipped += 1
     report.errors.append(error)
     logger.warning("%s", error)
+
+
+def _next_sequence(index_dir: Path) -> int:
+    """Generation names sort in the order they were built, so readers can tell newer from older."""
+    numbers = [int(p.name.split("-")[1]) for p in index_dir.glob(f"{GENERATION_PREFIX}*") if p.name.split("-")[1].isdigit()]
+    return max(numbers, default=0) + 1
 
 
 def _swap_current(index_dir: Path, generation: Path) -> None:

@@ -66,7 +66,7 @@ class IndexView:
         self.path = path
         self.ix = whoosh_index.open_dir(str(path))
         self.reader = self.ix.reader()
-        self.generation = f"{path.name}:{self.reader.generation()}"
+        self.generation = f"{path.name}:{self.reader.generation():06d}"
         self.doc_count_all = self.reader.doc_count_all()
         self.leaves = list(self.reader.leaf_readers())
         self._lock = threading.Lock()
