@@ -11,6 +11,8 @@ from pathlib import Path
 
 from gunicorn.glogging import Logger
 
+from searchsvc import JsonFormatter
+
 bind = "127.0.0.1:8000"
 # Find wsgi.py from any working directory, without changing it (a relative --index-dir stays relative to it).
 pythonpath = str(Path(__file__).resolve().parent)
@@ -32,8 +34,13 @@ accesslog = "-"
 errorlog = "-"
 
 
-class JsonAccessLogger(Logger):
-    """Access log lines as JSON objects, escaped properly (a format string cannot escape quotes in a URL)."""
+class JsonLogger(Logger):
+    """Access and error log lines as JSON objects, escaped properly (a format string cannot escape quotes in a URL)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.setFormatter(JsonFormatter())
 
     def access(self, resp, req, environ, request_time):
         if not self.access_log_enabled:
@@ -57,4 +64,4 @@ class JsonAccessLogger(Logger):
             self.exception("could not write the access log")
 
 
-logger_class = JsonAccessLogger
+logger_class = JsonLogger
