@@ -376,6 +376,25 @@ def _directive(group: list[_Mention]) -> Directive:
                      issuer=issuer)
 
 
+def undated_aliases(directives: dict[str, dict]) -> dict[str, str]:
+    """Year-less ids that can only mean one dated document of the index: ``chi-thi-5-ttg`` -> ``chi-thi-5-ttg-2020``.
+
+    An article that omits the year gets a year-less id, because two documents must never share an id. Across an
+    index, when exactly one dated document has the same type, number and issuer, the year-less mentions (which name
+    their issuer) are that document. ``directives`` maps ids to their ``Directive.to_dict()``.
+    """
+    dated: dict[str, list[str]] = {}
+    for directive_id, meta in directives.items():
+        year = meta.get("year")
+        if year and directive_id.endswith(f"-{year}"):
+            dated.setdefault(directive_id[: -len(str(year)) - 1], []).append(directive_id)
+    return {
+        undated: ids[0] for undated, ids in dated.items()
+        if len(ids) == 1 and undated in directives and not directives[undated].get("year")
+        and (directives[undated].get("symbol") or directives[undated].get("issuer"))
+    }
+
+
 def _slug(text: str) -> str:
     """ASCII lower-case words joined by hyphens: the URL-safe form ids are built from."""
     return "-".join(re.findall(r"[a-z0-9]+", fold(text).lower()))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from whoosh import index as whoosh_index
 from whoosh.reading import TermNotFound
 
 from searchsvc.layout import live_generation
+from searchsvc.directives import undated_aliases
 from searchsvc.schema import split_facet_term
 from searchsvc.w3 import deleted_docs, read_blocks, read_field_lengths
 
@@ -53,10 +54,14 @@ class FacetTable:
     meta: tuple[dict, ...]
     entry_docs: np.ndarray
     entry_values: np.ndarray
+    aliases: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def position(self) -> dict[str, int]:
-        return {value: i for i, value in enumerate(self.values)}
+        """Where each value (or a value merged into another, by its old name) sits in ``values``."""
+        positions = {value: i for i, value in enumerate(self.values)}
+        positions.update({alias: positions[target] for alias, target in self.aliases.items()})
+        return positions
 
 
 class IndexView:
@@ -152,11 +157,16 @@ class IndexView:
                 value, term_meta = split_facet_term(term)
                 if value:
                     grouped.setdefault(value, []).append((term_meta, self.postings(field, term).docs))
+            aliases = {}
+            if field == "directive":
+                aliases = undated_aliases({value: parts[0][0] for value, parts in grouped.items()})
+                for alias, target in aliases.items():
+                    grouped[target].extend(grouped.pop(alias))
             values, meta, docs_parts, value_parts = [], [], [], []
             for number, (value, parts) in enumerate(grouped.items()):
                 docs = parts[0][1] if len(parts) == 1 else np.unique(np.concatenate([docs for _, docs in parts]))
                 values.append(value)
-                meta.append(max(parts, key=lambda part: len(part[1]))[0])
+                meta.append(max(parts, key=lambda part: (bool(part[0].get("year")), len(part[1])))[0])
                 docs_parts.append(docs)
                 value_parts.append(np.full(len(docs), number, dtype=np.int32))
             table = FacetTable(
@@ -164,6 +174,7 @@ class IndexView:
                 meta=tuple(meta),
                 entry_docs=np.concatenate(docs_parts) if docs_parts else EMPTY_DOCS,
                 entry_values=np.concatenate(value_parts) if value_parts else EMPTY_DOCS,
+                aliases=aliases,
             )
             self._facets[field] = table
         return table
@@ -178,8 +189,17 @@ class IndexView:
         return days
 
     def stored(self, docnum: int) -> dict:
+        """The stored article, its cited directives named as the facet names them (see ``undated_aliases``)."""
         with self._lock:
-            return self.reader.stored_fields(docnum)["document"]
+            document = self.reader.stored_fields(docnum)["document"]
+        table = self.facet_table("directive")
+        if not any(d["id"] in table.aliases for d in document.get("directives", [])):
+            return document
+        resolved = {}
+        for directive in document["directives"]:
+            target = table.aliases.get(directive["id"])
+            resolved.setdefault(target or directive["id"], table.meta[table.position[target]] if target else directive)
+        return {**document, "directives": list(resolved.values())}
 
     def docnum_of(self, article_id: str) -> int | None:
         postings = self.postings("id", article_id)

@@ -232,3 +232,18 @@ def test_huong_dan_alone_is_still_a_huong_dan():
 def test_date_after_the_signer(text, year):
     [directive] = extract_directives(text)
     assert directive.year == year
+
+
+def test_undated_mentions_join_the_only_dated_document_with_their_issuer():
+    from searchsvc.directives import undated_aliases
+
+    directives = {
+        "chi-thi-5-ttg": {"year": None, "symbol": "CT-TTg", "issuer": "Thủ tướng"},
+        "chi-thi-5-ttg-2020": {"year": 2020, "symbol": "CT-TTg", "issuer": "Thủ tướng"},
+        "chi-thi-16-ttg": {"year": None, "symbol": "CT-TTg", "issuer": None},
+        "chi-thi-16-ttg-2019": {"year": 2019, "symbol": "CT-TTg", "issuer": None},
+        "chi-thi-16-ttg-2020": {"year": 2020, "symbol": "CT-TTg", "issuer": None},
+        "chi-thi-7": {"year": None, "symbol": None, "issuer": None},
+        "chi-thi-7-2021": {"year": 2021, "symbol": None, "issuer": None},
+    }
+    assert undated_aliases(directives) == {"chi-thi-5-ttg": "chi-thi-5-ttg-2020"}
