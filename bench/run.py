@@ -132,6 +132,7 @@ def ensure_index(dataset: Dataset, reindex: bool) -> tuple[Path, dict]:
         "peak_rss_children_mb": report["children_max_rss_kb"] / 1024,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "built_at": datetime.now().isoformat(timespec="seconds"),
+        "code_stamp": key["code"],
         "cached": False,
     }
     stamp_path.write_text(json.dumps({"key": key, "metrics": metrics}, indent=2))
@@ -386,11 +387,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             datasets.append(shared)
     results = []
-    for dataset in datasets:
-        results.append(run_dataset(dataset, args))
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    (RESULTS / f"{stamp}.json").write_text(json.dumps({**info, "results": results}, indent=2, ensure_ascii=False))
+    for dataset in datasets:
+        results.append(run_dataset(dataset, args))
+        # After every dataset, so a long run that fails late keeps what it measured.
+        (RESULTS / f"{stamp}.json").write_text(json.dumps({**info, "results": results}, indent=2, ensure_ascii=False))
     table = render(results, info)
     (RESULTS / f"{stamp}.md").write_text(table + "\n")
     print("\n" + table)
