@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from searchsvc.postings import FacetTable, IndexView
+from searchsvc.postings import IndexView
 
 FACETS = ("date", "locality", "author", "directive")
 FACET_SIZE = 20
@@ -48,40 +48,37 @@ def count_values(view: IndexView, facet: str, base: np.ndarray, selected: tuple[
 
     Children (months of a year, districts of a province) are listed only under a selected parent. Selected
     values are always listed, even at zero. Returns the values and whether the list was cut at ``size``.
+    Everything up to the listed values is numpy, so a facet with thousands of values costs no Python loop.
     """
     table = view.facet_table(facet)
     counts = np.bincount(table.entry_values[base[table.entry_docs]], minlength=len(table.values))
-    open_parents = set(selected) | {_parent(table, table.position[v]) for v in selected if v in table.position}
-    shown = []
-    for i, value in enumerate(table.values):
-        parent = _parent(table, i)
-        is_selected = value in selected
-        if parent and parent not in open_parents:
-            continue
-        if counts[i] or is_selected:
-            shown.append(FacetValue(value, table.meta[i].get("label", value), int(counts[i]), is_selected, parent))
+    chosen = np.zeros(len(table.values), dtype=bool)
+    chosen[[table.position[value] for value in selected if value in table.position]] = True
+    parents = table.parent_positions
+    open_parents = chosen | np.isin(np.arange(len(parents)), parents[chosen])
+    eligible = (parents < 0) | open_parents[np.maximum(parents, 0)]
+    candidates = np.flatnonzero(eligible & ((counts > 0) | chosen))
     if facet == "date":
-        shown.sort(key=lambda v: v.value, reverse=True)
+        candidates = candidates[np.argsort(np.array([table.values[i] for i in candidates]))[::-1]]
     else:
-        shown.sort(key=lambda v: (not v.selected, -v.count, v.label))
-    kept, unselected = [], 0
-    for value in shown:
-        if value.selected or unselected < size:
-            kept.append(value)
-            unselected += not value.selected
-    return kept, len(kept) < len(shown)
-
-
-def _parent(table: FacetTable, position: int) -> str | None:
-    return table.meta[position].get("parent")
+        candidates = candidates[np.lexsort((table.label_ranks[candidates], -counts[candidates], ~chosen[candidates]))]
+    unselected = np.cumsum(~chosen[candidates])
+    kept = candidates[chosen[candidates] | (unselected <= size)]
+    values = [
+        FacetValue(table.values[i], table.labels[i], int(counts[i]), bool(chosen[i]),
+                   table.values[parents[i]] if parents[i] >= 0 else None)
+        for i in kept
+    ]
+    return values, len(kept) < len(candidates)
 
 
 def search_values(view: IndexView, facet: str, matches) -> list[FacetValue]:
     """Every value of a facet accepted by ``matches(value, meta)``, with its count over the whole index."""
     table = view.facet_table(facet)
     counts = np.bincount(table.entry_values[view.live[table.entry_docs]], minlength=len(table.values))
+    parents = table.parent_positions
     found = [
-        FacetValue(value, table.meta[i].get("label", value), int(counts[i]), False, _parent(table, i))
+        FacetValue(value, table.labels[i], int(counts[i]), False, table.values[parents[i]] if parents[i] >= 0 else None)
         for i, value in enumerate(table.values)
         if counts[i] and matches(value, table.meta[i])
     ]

@@ -59,6 +59,26 @@ def fold(word: str) -> str:
     return _folding_transliterator().transliterate(word)
 
 
+@cache
+def _passage_table() -> dict[int, str]:
+    """``fold`` of every accented Latin letter that folds to a single letter, as a ``str.translate`` table."""
+    table = {}
+    for code in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)):
+        folded = fold(chr(code))
+        if len(folded) == 1 and folded != chr(code):
+            table[code] = folded
+    return table
+
+
+def fold_passage(text: str) -> str:
+    """Fold a whole NFC text letter by letter, keeping its length, so positions in it are positions in ``text``.
+
+    >>> fold_passage("Đường Tịnh Biên")
+    'duong tinh bien'
+    """
+    return text.translate(_passage_table()).lower()
+
+
 def has_marks(word: str) -> bool:
     """Tell whether a word carries any diacritic, which makes it an exact-form query word.
 

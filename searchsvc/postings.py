@@ -57,6 +57,23 @@ class FacetTable:
     aliases: dict[str, str] = field(default_factory=dict)
 
     @cached_property
+    def parent_positions(self) -> np.ndarray:
+        """Position of each value's parent (a district's province, a month's year), or -1."""
+        return np.array([self.position.get(m.get("parent"), -1) if m.get("parent") else -1 for m in self.meta],
+                        dtype=np.int64)
+
+    @cached_property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(m.get("label", value) for value, m in zip(self.values, self.meta))
+
+    @cached_property
+    def label_ranks(self) -> np.ndarray:
+        """Each value's place in label order, so ties in a count sort alphabetically without Python sorting."""
+        ranks = np.empty(len(self.values), dtype=np.int64)
+        ranks[sorted(range(len(self.values)), key=self.labels.__getitem__)] = np.arange(len(self.values))
+        return ranks
+
+    @cached_property
     def position(self) -> dict[str, int]:
         """Where each value (or a value merged into another, by its old name) sits in ``values``."""
         positions = {value: i for i, value in enumerate(self.values)}

@@ -8,7 +8,7 @@ typed with diacritics, which decides whether it matches only its exact form or e
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from searchsvc.analysis import analyze
 from searchsvc.normalize import nfc
@@ -23,10 +23,10 @@ class QueryWord:
 
     exact: str
     folded: str
+    marked: bool = field(init=False, compare=False)
 
-    @property
-    def marked(self) -> bool:
-        return self.exact != self.folded
+    def __post_init__(self):
+        object.__setattr__(self, "marked", self.exact != self.folded)
 
     @property
     def term(self) -> str:

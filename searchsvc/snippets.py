@@ -1,61 +1,93 @@
 """Highlighted, HTML-escaped snippets on the original accented text.
 
-The text is tokenized with the same analyzer as the index, so a query ``duong`` marks ``<mark>đường</mark>`` and a
-query ``dương`` does not; offsets point into the stored text, so what is marked is what the reader sees.
+The window is chosen on a folded copy of the text (one ``str.translate``, the same length as the text, so
+positions carry over), where one compiled pattern finds every query word; only the chosen window is then
+tokenized with the index's analyzer to mark words, so a query ``duong`` marks ``<mark>đường</mark>`` and a
+query ``dương`` does not. What is marked is what the reader sees.
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from html import escape
 
 from searchsvc.analysis import analyze
+from searchsvc.normalize import fold_passage
 from searchsvc.query import ParsedQuery
 
-SNIPPET_TOKENS = 36
-LEAD_CHARACTERS = 240
+SNIPPET_CHARACTERS = 240
+CONTEXT_BEFORE = 40
 MAX_WINDOW_STARTS = 200
+MAX_WORD_CHARACTERS = 30
 
 
 def make_snippet(text: str, query: ParsedQuery) -> str:
-    """The window of ``text`` with the most distinct query words, words marked, everything else escaped."""
-    tokens = analyze(text)
-    hits = [i for i, token in enumerate(tokens) if _matches(token, query)]
-    if not hits:
-        lead = text[:LEAD_CHARACTERS]
+    """The stretch of ``text`` with the most distinct query words, words marked, everything else escaped."""
+    start = _best_window_start(text, query)
+    if start is None:
+        lead = text[:SNIPPET_CHARACTERS]
         return escape(lead) + ("…" if len(text) > len(lead) else "")
-    start = _best_window(tokens, hits, query)
-    end = min(len(tokens), start + SNIPPET_TOKENS)
-    window_start = tokens[start].start if start > 0 else 0
-    window_end = tokens[end - 1].end if end < len(tokens) else len(text)
-    return ("…" if window_start > 0 else "") + highlight(text, query, window_start, window_end) + (
-        "…" if window_end < len(text) else "")
+    start = _word_boundary_before(text, max(0, start - CONTEXT_BEFORE))
+    end = _word_boundary_after(text, min(len(text), start + SNIPPET_CHARACTERS))
+    return ("…" if start > 0 else "") + highlight(text, query, start, end) + ("…" if end < len(text) else "")
 
 
 def highlight(text: str, query: ParsedQuery, start: int = 0, end: int | None = None) -> str:
     """Escape ``text[start:end]`` and wrap every query word in ``<mark>``."""
-    end = len(text) if end is None else end
-    pieces, cursor = [], start
-    for token in analyze(text):
-        if token.start < start or token.end > end or not _matches(token, query):
-            continue
-        pieces.append(escape(text[cursor:token.start]))
-        pieces.append(f"<mark>{escape(text[token.start:token.end])}</mark>")
-        cursor = token.end
-    pieces.append(escape(text[cursor:end]))
+    piece = text[start:len(text) if end is None else end]
+    exact, folded = _query_forms(query.words)
+    pieces, cursor = [], 0
+    for token in analyze(piece):
+        if token.exact in exact or token.folded in folded:
+            pieces.append(escape(piece[cursor:token.start]))
+            pieces.append(f"<mark>{escape(piece[token.start:token.end])}</mark>")
+            cursor = token.end
+    pieces.append(escape(piece[cursor:]))
     return "".join(pieces)
 
 
-def _matches(token, query: ParsedQuery) -> bool:
-    return any(
-        (token.exact == word.exact) if word.marked else (token.folded == word.folded) for word in query.words
-    )
+@lru_cache(maxsize=256)
+def _query_forms(words) -> tuple[frozenset[str], frozenset[str]]:
+    """The exact forms of marked query words and the folded forms of unmarked ones, for O(1) token checks."""
+    return (frozenset(w.exact for w in words if w.marked), frozenset(w.folded for w in words if not w.marked))
 
 
-def _best_window(tokens, hits: list[int], query: ParsedQuery) -> int:
-    """Start the window a few tokens before the run of hits that covers the most distinct query words."""
-    best_start, best_score = hits[0], -1
-    for first in hits[:MAX_WINDOW_STARTS]:
-        covered = {tokens[i].folded for i in hits if first <= i < first + SNIPPET_TOKENS}
-        if len(covered) > best_score:
-            best_start, best_score = first, len(covered)
-    return max(0, best_start - 4)
+@lru_cache(maxsize=256)
+def _word_pattern(folded_words: tuple[str, ...]) -> re.Pattern:
+    alternatives = "|".join(re.escape(word) for word in sorted(set(folded_words), key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
+def _best_window_start(text: str, query: ParsedQuery) -> int | None:
+    """Where the window covering the most distinct query words begins, or None when no word occurs."""
+    if not query.words:
+        return None
+    folded_text = fold_passage(text)
+    if len(folded_text) != len(text):
+        folded_text = text.lower()
+    hits = [(match.start(), match.group()) for match in
+            _word_pattern(tuple(w.folded for w in query.words)).finditer(folded_text)]
+    if not hits:
+        return None
+    best_start, best_cover = hits[0][0], 0
+    for index, (position, _) in enumerate(hits[:MAX_WINDOW_STARTS]):
+        covered = set()
+        for other, word in hits[index:]:
+            if other >= position + SNIPPET_CHARACTERS - CONTEXT_BEFORE:
+                break
+            covered.add(word)
+        if len(covered) > best_cover:
+            best_start, best_cover = position, len(covered)
+    return best_start
+
+
+def _word_boundary_before(text: str, position: int) -> int:
+    """Move back to the start of the word ``position`` falls in, so a snippet never opens mid-word."""
+    space = text.rfind(" ", max(0, position - MAX_WORD_CHARACTERS), position)
+    return space + 1 if space >= 0 else position
+
+
+def _word_boundary_after(text: str, position: int) -> int:
+    space = text.find(" ", position, position + MAX_WORD_CHARACTERS)
+    return space if space >= 0 else position
