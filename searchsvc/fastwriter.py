@@ -3,9 +3,10 @@
 Whoosh's own writer spends most of an indexing run in its commit: every posting goes through a sorted pool, a
 per-posting field-length look-up and a per-posting ``add_posting`` call. Vietnamese articles produce about 900
 postings each (every syllable, in two forms, and the syllable pairs), so that is several milliseconds per article.
-``FastSegmentWriter`` keeps Whoosh's document path (stored fields, lengths, columns, the segment and the table of
-contents) and replaces only the postings: they are collected in flat arrays, sorted with numpy, and written in
-blocks through Whoosh's own block writer, so the files are byte-for-byte in Whoosh's format and Whoosh reads them.
+``FastSegmentWriter`` keeps Whoosh's per-document writer (stored fields, lengths, the segment and the table of
+contents) and replaces the postings path: a document's terms arrive already counted and go into flat arrays with
+one list comprehension per field; at commit they are sorted with numpy and written in blocks through Whoosh's own
+block writer, so the files are byte-for-byte in Whoosh's format and Whoosh reads them.
 
 The Whoosh internals this needs live in ``w3.py``; ``tests/test_w3.py`` checks that an index written this way
 reads back exactly like one written by Whoosh.
@@ -30,11 +31,15 @@ class ArrayPool:
         self.fields: dict[str, _FieldPostings] = {}
 
     def add(self, item) -> None:
+        """One posting, as Whoosh's merge of an existing segment (``add_reader``) hands them over."""
         fieldname, term, docnum, weight, _ = item
+        self.field(fieldname).add_many([term], [weight], docnum)
+
+    def field(self, fieldname: str) -> _FieldPostings:
         postings = self.fields.get(fieldname)
         if postings is None:
             postings = self.fields[fieldname] = _FieldPostings()
-        postings.add(term, docnum, weight)
+        return postings
 
     def cleanup(self) -> None:
         self.fields.clear()
@@ -49,13 +54,15 @@ class _FieldPostings:
         self.docs = array("I")
         self.weights = array("f")
 
-    def add(self, term: bytes, docnum: int, weight: float) -> None:
-        term_id = self.terms.get(term)
-        if term_id is None:
-            term_id = self.terms[term] = len(self.terms)
-        self.term_ids.append(term_id)
-        self.docs.append(docnum)
-        self.weights.append(weight)
+    def add_many(self, terms: list[bytes], weights: list[float], docnum: int) -> None:
+        """All postings of one document in this field; a new term gets the next id as it is first seen.
+
+        A posting's weight is its frequency for every field of this schema (``Existence`` formats carry no value).
+        """
+        known = self.terms
+        self.term_ids.extend([known.setdefault(term, len(known)) for term in terms])
+        self.docs.extend([docnum] * len(terms))
+        self.weights.extend(weights)
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -64,6 +71,53 @@ class FastSegmentWriter(SegmentWriter):
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
         self.pool = ArrayPool()
+        self._forgotten: set[int] = set()
+        unsupported = [name for name, field in self.schema.items()
+                       if field.vector or field.column_type or field.separate_spelling()]
+        if unsupported:
+            raise TypeError(f"FastSegmentWriter does not write vectors, columns or spelling: {unsupported}")
+
+    def add_document(self, **fields):
+        """Whoosh's ``add_document`` for this schema (no boosts, vectors, columns or spelling), in bulk per field."""
+        self._check_state()
+        docnum = self.docnum
+        perdoc = self.perdocwriter
+        perdoc.start_doc(docnum)
+        try:
+            for fieldname in sorted(fields):
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                field = self.schema[fieldname]
+                length = 0
+                if field.indexed:
+                    if hasattr(field, "counted_terms"):
+                        terms, freqs = field.counted_terms(value)
+                    else:
+                        terms, freqs = [], []
+                        for term, freq, _, _ in field.index(value):
+                            terms.append(term)
+                            freqs.append(freq)
+                    self.pool.field(fieldname).add_many(terms, freqs, docnum)
+                    if field.scorable:
+                        length = sum(freqs)
+                perdoc.add_field(fieldname, field, value if field.stored else None, length)
+        except Exception:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def forget(self, docnum: int) -> None:
+        """Delete a document added earlier to this same writer (Whoosh can only delete committed ones)."""
+        self._forgotten.add(docnum - self.docbase)
+
+    def get_segment(self):
+        segment = super().get_segment()
+        for docnum in self._forgotten:
+            segment.delete_document(docnum)
+        return segment
 
     def _flush_segment(self):
         self.perdocwriter.close()

@@ -38,7 +38,7 @@ from searchsvc.errors import IndexBusy, ParseError
 from searchsvc.extract import enrich
 from searchsvc.fastwriter import FastSegmentWriter
 from searchsvc.layout import CURRENT, live_generation
-from searchsvc.parse import iter_input_files, read_articles
+from searchsvc.parse import JSONL_SUFFIXES, iter_input_files, read_articles
 from searchsvc.schema import SCHEMA, article_to_document
 
 logger = logging.getLogger(__name__)
@@ -129,28 +129,32 @@ def _write(ix, files: list[Path], report: IndexReport, progress: Callable[[int, 
     """Write every article of the run; nothing is visible before the end of the run.
 
     Adding to the live index is one writer and one commit, all or nothing. A rebuild writes into a folder nobody
-    reads yet, so it commits a segment every ``SEGMENT_DOCUMENTS`` articles to bound the writer's memory.
+    reads yet, so it commits a segment every ``SEGMENT_DOCUMENTS`` articles to bound the writer's memory. An id
+    repeated within the run keeps its last record.
     """
-    last_occurrence, total = _last_occurrences(files)
-    superseded = []
-    articles = (
-        article for article in _articles(files, report)
-        if last_occurrence.get(article.id) == (article.source, article.line) or superseded.append(article.id)
-    )
+    total = _count_records(files)
+    written: dict[str, tuple[FastSegmentWriter, int]] = {}
     writer = FastSegmentWriter(ix)
     try:
         with ix.searcher() as searcher, _document_maker(parallel=total >= PARALLEL_FROM) as make_documents:
-            for done, (article, document) in enumerate(make_documents(articles), start=1):
+            for done, (article, document) in enumerate(make_documents(_articles(files, report)), start=1):
                 if progress:
-                    progress(done + len(superseded), total)
+                    progress(done, total)
                 if isinstance(document, ParseError):
                     _skip(report, document)
-                elif replace_existing and searcher.document_number(id=article.id) is not None:
+                    continue
+                earlier = written.get(article.id)
+                if earlier and earlier[0] is writer:
+                    writer.forget(earlier[1])
+                    writer.add_document(**document)
+                    report.updated += 1
+                elif earlier or (replace_existing and searcher.document_number(id=article.id) is not None):
                     writer.update_document(**document)
                     report.updated += 1
                 else:
                     writer.add_document(**document)
                     report.indexed += 1
+                written[article.id] = (writer, writer.docnum - 1)
                 if not replace_existing and writer.doc_count() >= SEGMENT_DOCUMENTS:
                     writer.commit(merge=False)
                     writer = FastSegmentWriter(ix)
@@ -158,7 +162,6 @@ def _write(ix, files: list[Path], report: IndexReport, progress: Callable[[int, 
     except BaseException:
         writer.cancel()
         raise
-    report.updated += len(superseded)
 
 
 def _articles(files: list[Path], report: IndexReport) -> Iterator[Article]:
@@ -225,19 +228,16 @@ def _bounded_map(pool, articles: Iterable[Article], window: int) -> Iterator[tup
         yield from pending.popleft().get()
 
 
-def _last_occurrences(files: list[Path]) -> tuple[dict[str, tuple[str, int | None]], int]:
-    """Where each id is seen last, so a repeated id in one run is indexed once, from its last record.
-
-    Whoosh cannot delete a document added earlier in the same uncommitted writer, so duplicates are settled
-    before writing rather than after.
-    """
-    last, total = {}, 0
+def _count_records(files: list[Path]) -> int:
+    """About how many articles the run reads (lines of JSON Lines, one per text file): the progress bar's total."""
+    total = 0
     for path in files:
-        for item in read_articles(path, warn=False):
-            if not isinstance(item, ParseError):
-                last[item.id] = (item.source, item.line)
-                total += 1
-    return last, total
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            with path.open("rb") as handle:
+                total += sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+        else:
+            total += 1
+    return total
 
 
 def _skip(report: IndexReport, error: ParseError) -> None:

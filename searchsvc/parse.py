@@ -55,8 +55,8 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | ParseError]
             yield ParseError(path, None, "không tìm thấy tệp hoặc thư mục")
 
 
-def read_articles(path: Path, warn: bool = True) -> Iterator[Article | ParseError]:
-    """Every article of one file, or the reasons its parts could not be read; repairs are logged if ``warn``."""
+def read_articles(path: Path) -> Iterator[Article | ParseError]:
+    """Every article of one file, or the reasons its parts could not be read; repairs are logged."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -69,7 +69,7 @@ def read_articles(path: Path, warn: bool = True) -> Iterator[Article | ParseErro
     if text is None:
         yield ParseError(path, None, warning)
         return
-    if warning and warn:
+    if warning:
         logger.warning("%s: %s", path, warning)
     if path.suffix.lower() in JSONL_SUFFIXES:
         yield from parse_jsonl(text, path)

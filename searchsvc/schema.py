@@ -50,6 +50,10 @@ class SyllableField(FieldType):
     def index(self, value, **kwargs):
         return ((term.encode("utf-8"), freq, float(freq), b"") for term, freq in value.items())
 
+    def counted_terms(self, value: Counter) -> tuple[list[bytes], list[int]]:
+        """The terms and their frequencies in two lists, for ``FastSegmentWriter``'s bulk path."""
+        return [term.encode("utf-8") for term in value], list(value.values())
+
 
 class FacetField(FieldType):
     """One term per facet value (the value is a list of facet terms); no lengths, no frequencies."""
@@ -63,6 +67,10 @@ class FacetField(FieldType):
 
     def index(self, value, **kwargs):
         return ((term.encode("utf-8"), 1, 1.0, b"") for term in dict.fromkeys(value))
+
+    def counted_terms(self, value: list[str]) -> tuple[list[bytes], list[int]]:
+        terms = [term.encode("utf-8") for term in dict.fromkeys(value)]
+        return terms, [1] * len(terms)
 
 
 SCHEMA = Schema(

@@ -114,3 +114,13 @@ def test_a_rebuild_splits_into_segments_and_searches_across_them(tmp_path, monke
     assert len(view.leaves) == 3
     assert len(view.postings("content_folded", "giao").docs) == 8
     assert set(titles(tmp_path / "index")) == {f"n{i}" for i in range(8)}
+
+
+def test_a_repeated_id_keeps_its_last_record_across_rebuild_segments(tmp_path, monkeypatch):
+    monkeypatch.setattr("searchsvc.indexer.SEGMENT_DOCUMENTS", 3)
+    records = [record(f"n{i}", f"Tin số {i}") for i in range(7)] + [record("n1", "Bản sau cùng"), record("n6", "Sửa")]
+    report = index_paths([write_feed(tmp_path / "a.jsonl", records)], tmp_path / "index", rebuild=True)
+    assert (report.indexed, report.updated) == (7, 2)
+    found = titles(tmp_path / "index")
+    assert len(found) == 7 and found["n1"] == "Bản sau cùng" and found["n6"] == "Sửa"
+    assert ViewCache(tmp_path / "index").get().doc_count == 7
