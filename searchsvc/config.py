@@ -19,6 +19,7 @@ class Setting:
 SETTINGS = (
     Setting("INDEX_DIR", str(PROJECT_ROOT / "index"), "Where the index lives (a folder holding the live generation)."),
     Setting("CORS_ORIGINS", "", "Comma-separated origins allowed to call the JSON API from a browser; empty: CORS off."),
+    Setting("MAX_CONTENT_LENGTH", 64 * 1024, "Largest request body accepted, in bytes; the service reads none."),
 )
 
 

@@ -15,7 +15,7 @@ from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from searchsvc import VIEWS_EXTENSION, catalog, feeds, pages
 from searchsvc.analysis import analyze
@@ -243,6 +243,13 @@ def _int_arg(args, name: str, low: int, high: int, default: int) -> int:
 
 def _is_api() -> bool:
     return request.path.startswith(API_PREFIXES) or request.path == "/api" or _wants_json()
+
+
+@bp.before_app_request
+def reject_large_bodies():
+    """Refuse an oversized body before anything reads it: every route is a GET, so a large body is only a load."""
+    if request.content_length and request.content_length > current_app.config["MAX_CONTENT_LENGTH"]:
+        raise RequestEntityTooLarge()
 
 
 @bp.before_app_request
