@@ -97,6 +97,8 @@ SCHEMAS = {
             "sort": {"type": "string", "enum": list(SORTS)},
             "all_words_matched": {"type": "boolean",
                                   "description": "False when no article held every word and partial matches are shown."},
+            "words_ignored": {"type": "integer", "minimum": 0,
+                              "description": "Query words past the limit of 32, left out of the search."},
         }),
         "total": COUNT,
         "page": {"type": "integer", "minimum": 1},
