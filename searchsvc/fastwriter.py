@@ -69,7 +69,9 @@ class FastSegmentWriter(SegmentWriter):
     """``SegmentWriter`` with array-backed postings; use like ``ix.writer()``: ``FastSegmentWriter(ix)``."""
 
     def __init__(self, ix, **kwargs):
-        super().__init__(ix, **kwargs)
+        # Separate segment files, not one compound file: Whoosh reads a compound file's parts through BytesIO
+        # copies, which put the whole index in each reading process's memory (2.4 GB per worker at 200k articles).
+        super().__init__(ix, compound=False, **kwargs)
         self.pool = ArrayPool()
         self._forgotten: set[int] = set()
         unsupported = [name for name, field in self.schema.items()
