@@ -11,6 +11,7 @@ The Whoosh internals this needs live in ``w3.py``.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -88,6 +89,8 @@ class IndexView:
         self.path = path
         self.ix = whoosh_index.open_dir(str(path))
         self.reader = self.ix.reader()
+        # Segment files are plain open files: close them when the view is dropped, not at interpreter exit.
+        self._closer = weakref.finalize(self, self.reader.close)
         self.generation = f"{path.name}:{self.reader.generation():06d}"
         self.doc_count_all = self.reader.doc_count_all()
         self.leaves = list(self.reader.leaf_readers())
@@ -98,7 +101,7 @@ class IndexView:
         self._facets: dict[str, FacetTable] = {}
 
     def close(self) -> None:
-        self.reader.close()
+        self._closer()
 
     @cached_property
     def live(self) -> np.ndarray:
