@@ -58,7 +58,7 @@ def build(db_path: Path, corpus_paths: list[Path], view) -> dict:
     articles = {}
     for path in iter_input_files(corpus_paths):
         if isinstance(path, Path):
-            for article in read_articles(path, warn=False):
+            for article in read_articles(path):
                 if not isinstance(article, Exception):
                     articles[article.id] = article
     facet_rows = _facet_rows(view)
