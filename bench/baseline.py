@@ -141,7 +141,15 @@ class Baseline:
             "SELECT a.rowid, a.id, a.title, a.url, a.published FROM facets f JOIN articles a ON a.rowid = f.doc"
             " WHERE f.facet = ? AND f.value = ? ORDER BY a.day DESC LIMIT ? OFFSET ?",
             (facet, value, PER_PAGE, offset)).fetchall()
-        return BaselineResult(total, hits, {})
+        # Our answer to a filter-only request carries the four facets' counts too: the baseline computes the same.
+        counts: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for other, other_value, count in self.db.execute(
+                "SELECT g.facet, g.value, count(*) AS n FROM facets f JOIN facets g ON g.doc = f.doc"
+                " WHERE f.facet = ? AND f.value = ? GROUP BY g.facet, g.value ORDER BY g.facet, n DESC",
+                (facet, value)):
+            if len(counts[other]) < FACET_SIZE + 1:
+                counts[other].append((other_value, count))
+        return BaselineResult(total, hits, dict(counts))
 
     def _articles(self, page: list[tuple]) -> list[tuple]:
         if not page:

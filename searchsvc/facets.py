@@ -35,10 +35,10 @@ class FacetValue:
 def filter_mask(view: IndexView, facet: str, selected: tuple[str, ...]) -> np.ndarray:
     """Documents holding any of the selected values of one facet."""
     table = view.facet_table(facet)
-    positions = [table.position[value] for value in selected if value in table.position]
     mask = np.zeros(view.doc_count_all, dtype=bool)
-    if positions:
-        mask[table.entry_docs[np.isin(table.entry_values, positions)]] = True
+    for value in selected:
+        if value in table.position:
+            mask[table.documents_of(table.position[value])] = True
     return mask
 
 
@@ -51,7 +51,7 @@ def count_values(view: IndexView, facet: str, base: np.ndarray, selected: tuple[
     Everything up to the listed values is numpy, so a facet with thousands of values costs no Python loop.
     """
     table = view.facet_table(facet)
-    counts = np.bincount(table.entry_values[base[table.entry_docs]], minlength=len(table.values))
+    counts = table.count(base)
     chosen = np.zeros(len(table.values), dtype=bool)
     chosen[[table.position[value] for value in selected if value in table.position]] = True
     parents = table.parent_positions

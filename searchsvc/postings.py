@@ -27,6 +27,8 @@ from searchsvc.schema import split_facet_term
 from searchsvc.w3 import deleted_docs, read_blocks, read_field_lengths
 
 CACHE_BYTES = 256 * 1024 * 1024
+# Below one matching document per this many facet entries, count through the documents' own entries.
+SPARSE_SHARE = 32
 EMPTY_DOCS = np.zeros(0, dtype=np.int32)
 EMPTY_FREQS = np.zeros(0, dtype=np.float32)
 
@@ -56,6 +58,32 @@ class FacetTable:
     entry_docs: np.ndarray
     entry_values: np.ndarray
     aliases: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def value_starts(self) -> np.ndarray:
+        """Where each value's entries begin (entries are grouped by value): a value's documents without a scan."""
+        return np.searchsorted(self.entry_values, np.arange(len(self.values) + 1))
+
+    @cached_property
+    def by_document(self) -> tuple[np.ndarray, np.ndarray]:
+        """The entries again, grouped by document: ``(starts per document, values)``, for counting few documents."""
+        order = np.argsort(self.entry_docs, kind="stable")
+        docs = self.entry_docs[order]
+        return np.searchsorted(docs, np.arange(int(docs[-1]) + 2 if len(docs) else 1)), self.entry_values[order]
+
+    def documents_of(self, position: int) -> np.ndarray:
+        return self.entry_docs[self.value_starts[position]:self.value_starts[position + 1]]
+
+    def count(self, base: np.ndarray) -> np.ndarray:
+        """How many ``base`` documents hold each value; few documents are counted through their own entries."""
+        docs = np.flatnonzero(base)
+        if len(docs) * SPARSE_SHARE > len(self.entry_docs):
+            return np.bincount(self.entry_values[base[self.entry_docs]], minlength=len(self.values))
+        starts, values = self.by_document
+        docs = docs[docs < len(starts) - 1]
+        lengths = starts[docs + 1] - starts[docs]
+        offsets = np.repeat(starts[docs] - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        return np.bincount(values[offsets], minlength=len(self.values))
 
     @cached_property
     def parent_positions(self) -> np.ndarray:
