@@ -46,6 +46,18 @@ def run_search(sample_view):
     return run
 
 
+@pytest.fixture(scope="module")
+def app(sample_index_dir):
+    from searchsvc import create_app
+
+    return create_app({"INDEX_DIR": str(sample_index_dir), "TESTING": True})
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
 @pytest.fixture(scope="session")
 def shared_corpus() -> Path:
     corpus = SHARED / "corpus"

@@ -28,16 +28,6 @@ FACETS = ("date", "locality", "author", "directive")
 HIT_FIELDS = {"id", "title", "url", "published", "authors", "localities", "directives", "snippet", "score"}
 
 
-@pytest.fixture(scope="module")
-def app(sample_index_dir):
-    return create_app({"INDEX_DIR": str(sample_index_dir), "TESTING": True})
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
 def get(client, path, **params):
     response = client.get(path, query_string=params)
     assert response.status_code == 200, response.get_json()

@@ -77,11 +77,6 @@ BAD_REQUESTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def client(sample_index_dir):
-    return create_app({"INDEX_DIR": str(sample_index_dir), "TESTING": True}).test_client()
-
-
 def assert_error_shape(response, status: int, code: str | None = None, param: str | None = None) -> None:
     assert response.status_code == status, response.get_data(as_text=True)[:300]
     assert response.mimetype == "application/json"

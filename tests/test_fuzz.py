@@ -24,7 +24,6 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from searchsvc import create_app
 from searchsvc.facets import FACETS
 from searchsvc.openapi import build_document
 from searchsvc.search import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, PARAMETERS, QUERY_TIME_BUDGET, SORTS
@@ -79,11 +78,6 @@ def search_arguments(draw) -> list[tuple[str, str]]:
     if draw(st.integers(0, 9)) == 0:
         pairs.append((draw(st.sampled_from(["debug", "Q", "q ", "page[]", "callback"])), "1"))
     return pairs
-
-
-@pytest.fixture(scope="module")
-def client(sample_index_dir):
-    return create_app({"INDEX_DIR": str(sample_index_dir), "TESTING": True}).test_client()
 
 
 @pytest.fixture(scope="module")

@@ -25,20 +25,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from searchsvc import create_app
 from searchsvc.openapi import build_document
 
 DOCUMENT_URI = "urn:searchsvc:openapi"
-
-
-@pytest.fixture(scope="module")
-def app(sample_index_dir):
-    return create_app({"INDEX_DIR": str(sample_index_dir), "TESTING": True})
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")

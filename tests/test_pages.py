@@ -26,11 +26,6 @@ PAGES = ["/", "/?q=tinh+bien", "/?q=tinh+bien&locality=89&date=2020", "/?q=xyzzy
 
 
 @pytest.fixture(scope="module")
-def client(sample_index_dir):
-    return create_app({"INDEX_DIR": str(sample_index_dir), "TESTING": True}).test_client()
-
-
-@pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """An index whose every printed field carries markup."""
     corpus = tmp_path_factory.mktemp("hostile")
