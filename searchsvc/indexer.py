@@ -133,7 +133,8 @@ def _write(ix, files: list[Path], report: IndexReport, progress: Callable[[int, 
     repeated within the run keeps its last record.
     """
     total = _count_records(files)
-    written: dict[str, tuple[FastSegmentWriter, int]] = {}
+    written: dict[str, tuple[int, int]] = {}  # id -> (segment of this run, document number in it)
+    segment = 0
     writer = FastSegmentWriter(ix)
     try:
         with ix.searcher() as searcher, _document_maker(parallel=total >= PARALLEL_FROM) as make_documents:
@@ -144,7 +145,7 @@ def _write(ix, files: list[Path], report: IndexReport, progress: Callable[[int, 
                     _skip(report, document)
                     continue
                 earlier = written.get(article.id)
-                if earlier and earlier[0] is writer:
+                if earlier and earlier[0] == segment:
                     writer.forget(earlier[1])
                     writer.add_document(**document)
                     report.updated += 1
@@ -154,10 +155,10 @@ def _write(ix, files: list[Path], report: IndexReport, progress: Callable[[int, 
                 else:
                     writer.add_document(**document)
                     report.indexed += 1
-                written[article.id] = (writer, writer.docnum - 1)
+                written[article.id] = (segment, writer.docnum - 1)
                 if not replace_existing and writer.doc_count() >= SEGMENT_DOCUMENTS:
                     writer.commit(merge=False)
-                    writer = FastSegmentWriter(ix)
+                    writer, segment = FastSegmentWriter(ix), segment + 1
         writer.commit(merge=replace_existing)
     except BaseException:
         writer.cancel()

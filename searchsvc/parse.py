@@ -57,24 +57,72 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | ParseError]
 
 def read_articles(path: Path) -> Iterator[Article | ParseError]:
     """Every article of one file, or the reasons its parts could not be read; repairs are logged."""
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        yield from _read_jsonl(path)
+        return
     try:
         data = path.read_bytes()
     except OSError as error:
         yield ParseError(path, None, f"không đọc được tệp ({error.strerror})")
         return
-    if not data.strip():
-        yield ParseError(path, None, "tệp rỗng")
-        return
-    text, warning = decode_bytes(data)
-    if text is None:
-        yield ParseError(path, None, warning)
-        return
-    if warning:
-        logger.warning("%s: %s", path, warning)
-    if path.suffix.lower() in JSONL_SUFFIXES:
-        yield from parse_jsonl(text, path)
+    text = _decoded(data, path, None)
+    if isinstance(text, ParseError):
+        yield text
     else:
         yield parse_scraped_text(text, path)
+
+
+def _read_jsonl(path: Path) -> Iterator[Article | ParseError]:
+    """Stream JSON Lines a line at a time, so a file of 200,000 articles is never held in memory whole.
+
+    UTF-16 (a BOM or NUL bytes up front) cannot be split on newline bytes, so such a file is decoded whole.
+    """
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        yield ParseError(path, None, f"không đọc được tệp ({error.strerror})")
+        return
+    with handle:
+        head = handle.read(4096)
+        handle.seek(0)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+            text = _decoded(handle.read(), path, None)
+            if isinstance(text, ParseError):
+                yield text
+                return
+            lines = enumerate(text.split("\n"), start=1)
+        else:
+            lines = _decoded_lines(handle, path)
+        found = False
+        for number, line in lines:
+            if isinstance(line, ParseError):
+                yield line
+                continue
+            if line.strip():
+                found = True
+                yield parse_json_line(line, path, number)
+        if not found and not head.strip():
+            yield ParseError(path, None, "tệp rỗng")
+
+
+def _decoded_lines(handle, path: Path) -> Iterator[tuple[int, str | ParseError]]:
+    for number, raw in enumerate(handle, start=1):
+        if number == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        if raw.strip():
+            yield number, _decoded(raw, path, number)
+
+
+def _decoded(data: bytes, path: Path, line: int | None) -> str | ParseError:
+    """Text of a file or of one line, its repairs logged, or the reason it cannot be read."""
+    if not data.strip():
+        return ParseError(path, line, "tệp rỗng")
+    text, warning = decode_bytes(data)
+    if text is None:
+        return ParseError(path, line, warning)
+    if warning:
+        logger.warning("%s:%s: %s", path, line or 1, warning)
+    return text
 
 
 def decode_bytes(data: bytes) -> tuple[str | None, str | None]:
@@ -141,20 +189,16 @@ def _looks_like_byline(line: str) -> bool:
     return len(line) <= BYLINE_MAX_CHARS and len(line.split()) <= BYLINE_MAX_WORDS and not line.endswith(SENTENCE_END)
 
 
-def parse_jsonl(text: str, path: Path) -> Iterator[Article | ParseError]:
-    """One article per JSON line; each bad line is a ``ParseError`` and the rest are still read."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield ParseError(path, number, f"JSON không hợp lệ ({error.msg}, cột {error.colno})")
-            continue
-        try:
-            yield article_from_record(record, path, number)
-        except ParseError as error:
-            yield error
+def parse_json_line(line: str, path: Path, number: int) -> Article | ParseError:
+    """One JSON Lines record; a bad one becomes a ``ParseError`` naming its line."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return ParseError(path, number, f"JSON không hợp lệ ({error.msg}, cột {error.colno})")
+    try:
+        return article_from_record(record, path, number)
+    except ParseError as error:
+        return error
 
 
 def article_from_record(record: object, path: Path, line: int) -> Article:

@@ -159,3 +159,20 @@ def test_the_first_line_is_the_site_title_whatever_it_says(tmp_path):
     text = SCRAPED.replace("Your Website Title", "Cổng thông tin điện tử huyện Tịnh Biên")
     article = only(read_articles(write(tmp_path, "a.txt", text)))
     assert article.title == "Tịnh Biên: Hội nghị giao ban công tác khoa giáo"
+
+
+def test_jsonl_in_utf16_and_with_a_bom_is_read(tmp_path):
+    lines = "\n".join(json.dumps({"id": f"r{n}", "title": "Tịnh Biên", "body": "Nội dung"}, ensure_ascii=False)
+                      for n in range(3))
+    for name, data in (("a.jsonl", codecs.BOM_UTF8 + lines.encode()), ("b.jsonl", lines.encode("utf-16"))):
+        articles = list(read_articles(write(tmp_path, name, data)))
+        assert [a.id for a in articles] == ["r0", "r1", "r2"] and articles[0].title == "Tịnh Biên"
+
+
+def test_a_jsonl_line_with_a_stray_byte_is_repaired_and_named(tmp_path, caplog):
+    good = json.dumps({"id": "ok", "title": "Tin", "body": "Nội dung"}, ensure_ascii=False).encode()
+    bad = json.dumps({"id": "bad", "title": "Tin", "body": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}).encode()
+    path = write(tmp_path, "c.jsonl", good + b"\n" + bad.replace(b"xx", b"x\xff", 1) + b"\n")
+    articles = list(read_articles(path))
+    assert [a.id for a in articles] == ["ok", "bad"]
+    assert f"{path}:2:" in caplog.text
