@@ -26,7 +26,7 @@ from searchsvc.directives import undated_aliases
 from searchsvc.schema import split_facet_term
 from searchsvc.w3 import deleted_docs, read_blocks, read_field_lengths
 
-CACHE_BYTES = 256 * 1024 * 1024
+CACHE_BYTES = 192 * 1024 * 1024
 # Below one matching document per this many facet entries, count through the documents' own entries.
 SPARSE_SHARE = 32
 EMPTY_DOCS = np.zeros(0, dtype=np.int32)
