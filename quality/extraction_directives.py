@@ -22,24 +22,20 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from quality.corpus import CORPUS, records_by_id
 from searchsvc.directives import extract_directives
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "quality" / "gold" / "directives.jsonl"
-CORPUS = ROOT.parent / "shared" / "corpus"
 
 
 def load_corpus(ids: set[str]) -> dict[str, tuple[str, date | None]]:
-    """Read title + body (and publication date) of the gold articles from the shared corpus."""
-    articles = {}
-    for path in sorted(CORPUS.glob("*.jsonl")):
-        with path.open(encoding="utf-8") as lines:
-            for line in lines:
-                record = json.loads(line)
-                if record["id"] in ids:
-                    published = date.fromisoformat(record["published"][:10]) if record.get("published") else None
-                    articles[record["id"]] = (record["title"] + "\n" + record["body"], published)
-    return articles
+    """Title + body (and publication date) of the gold articles from the shared corpus."""
+    return {
+        article_id: (record["title"] + "\n" + record["body"],
+                     date.fromisoformat(record["published"][:10]) if record.get("published") else None)
+        for article_id, record in records_by_id(ids).items()
+    }
 
 
 def key(item: dict) -> tuple[str, str]:

@@ -10,11 +10,11 @@ import json
 import sys
 from pathlib import Path
 
+from quality.corpus import CORPUS, records_by_id
 from searchsvc.authors import extract_byline
 from searchsvc.localities import extract_localities, fold_key
 
 GOLD = Path(__file__).resolve().parent / "gold"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 def main() -> int:
@@ -24,7 +24,7 @@ def main() -> int:
         return 2
     localities = _read_jsonl(GOLD / "localities.jsonl")
     authors = _read_jsonl(GOLD / "authors.jsonl")
-    records = _load_records({row["id"] for row in localities + authors})
+    records = records_by_id({row["id"] for row in localities + authors})
     missing = sorted({row["id"] for row in localities + authors} - records.keys())
     if missing:
         print(f"{len(missing)} gold ids are not in the corpus: {', '.join(missing)}", file=sys.stderr)
@@ -38,15 +38,6 @@ def _read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _load_records(ids: set[str]) -> dict[str, dict]:
-    records = {}
-    for path in sorted(CORPUS.glob("*.jsonl")):
-        with path.open(encoding="utf-8") as lines:
-            for line in lines:
-                record = json.loads(line)
-                if record["id"] in ids:
-                    records[record["id"]] = record
-    return records
 
 
 def _scores(true_positives: int, predicted: int, expected: int) -> str:
