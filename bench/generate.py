@@ -17,14 +17,14 @@ import argparse
 import itertools
 import json
 import random
-import sqlite3
 import sys
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 from pathlib import Path
+
+from searchsvc.localities import gazetteer_database
 
 FIRST_DAY = date(2015, 1, 1)
 DAYS = (date(2025, 12, 31) - FIRST_DAY).days + 1
@@ -229,8 +229,7 @@ class Citation:
 @cache
 def load_places() -> tuple[Place, ...]:
     """Every pre-2025 commune with its district and province, from the installed ``vietnamadminunits`` package."""
-    data = resources.files("vietnamadminunits") / "data"
-    with resources.as_file(data / "dataset.db") as path, sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+    with gazetteer_database() as db:
         rows = db.execute(
             "SELECT province, provinceShort, districtShort, districtType, wardShort, wardType"
             " FROM admin_units_legacy WHERE wardCode IS NOT NULL AND wardShort IS NOT NULL ORDER BY wardCode"

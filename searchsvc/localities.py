@@ -29,11 +29,13 @@ import logging
 import re
 import sqlite3
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from importlib import resources
 from itertools import islice
 from typing import NamedTuple
-from importlib import resources
 
 from searchsvc.article import Locality
 from searchsvc.normalize import fold, nfc, normalize_text, normalize_word
@@ -246,11 +248,21 @@ def province_for(code: str) -> Locality | None:
     return locality_by_code(unit.province_code)
 
 
+def _package_data():
+    return resources.files("vietnamadminunits") / "data"
+
+
+@contextmanager
+def gazetteer_database() -> Iterator[sqlite3.Connection]:
+    """The installed ``vietnamadminunits`` package's data (tables ``admin_units_legacy`` and ``admin_units``)."""
+    with resources.as_file(_package_data() / "dataset.db") as path, sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        yield db
+
+
 @cache
 def load_gazetteer() -> Gazetteer:
     """Read both structures from the installed ``vietnamadminunits`` package and index their names by level."""
-    data = resources.files("vietnamadminunits") / "data"
-    with resources.as_file(data / "dataset.db") as path, sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+    with gazetteer_database() as db:
         legacy = db.execute(
             "SELECT province, provinceShort, provinceCode, provinceKey, district, districtShort, districtType,"
             " districtCode, districtKey, ward, wardShort, wardType, wardCode, wardKey FROM admin_units_legacy"
@@ -258,7 +270,7 @@ def load_gazetteer() -> Gazetteer:
         current = db.execute(
             "SELECT provinceKey, ward, wardShort, wardType, wardCode, wardKey FROM admin_units"
         ).fetchall()
-    converter = json.loads((data / "converter_2025.json").read_text(encoding="utf-8"))
+    converter = json.loads((_package_data() / "converter_2025.json").read_text(encoding="utf-8"))
 
     units: dict[str, Locality] = {}
     district_of: dict[str, str] = {}
