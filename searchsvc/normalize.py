@@ -17,9 +17,7 @@ import icu
 # The five tone marks, as combining characters after NFD. Vowel-quality marks (circumflex, breve, horn) are not
 # tones and stay where they are.
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
-VOWELS = frozenset("aăâeêioôơuưy")
 QUALITY_VOWELS = frozenset("ăâêôơư")
-FINAL_CONSONANTS = ("ch", "ng", "nh", "c", "m", "n", "p", "t")
 WORD = re.compile(r"[^\W\d_]+")
 SYLLABLE = re.compile(r"^([bcdđghklmnpqrstvx]*)([aăâeêioôơuưy]+)(ch|ng|nh|c|m|n|p|t)?$")
 

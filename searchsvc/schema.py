@@ -28,7 +28,6 @@ from searchsvc.article import Article
 from searchsvc.normalize import fold_text
 
 FACET_SEPARATOR = "\x1f"
-FACET_FIELDS = ("date", "locality", "author", "directive")
 MONTH_NAMES = "Tháng {month}/{year}"
 
 
@@ -55,22 +54,16 @@ class SyllableField(FieldType):
         return [term.encode("utf-8") for term in value], list(value.values())
 
 
-class FacetField(FieldType):
-    """One term per facet value (the value is a list of facet terms); no lengths, no frequencies."""
+class FacetField(SyllableField):
+    """One term per facet value (the value is a list of facet terms): a value counts once, with no length."""
 
-    indexed = True
     scorable = False
-    stored = False
-
-    def __init__(self):
-        self.format = Existence()
 
     def index(self, value, **kwargs):
-        return ((term.encode("utf-8"), 1, 1.0, b"") for term in dict.fromkeys(value))
+        return super().index(dict.fromkeys(value, 1))
 
     def counted_terms(self, value: list[str]) -> tuple[list[bytes], list[int]]:
-        terms = [term.encode("utf-8") for term in dict.fromkeys(value)]
-        return terms, [1] * len(terms)
+        return super().counted_terms(dict.fromkeys(value, 1))
 
 
 SCHEMA = Schema(
