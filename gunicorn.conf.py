@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gunicorn.glogging import Logger
 
-from searchsvc import JsonFormatter
+from searchsvc.web.app import JsonFormatter
 
 bind = "127.0.0.1:8000"
 # Find wsgi.py from any working directory, without changing it (a relative --index-dir stays relative to it).

@@ -19,10 +19,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from searchsvc.analysis import analyze
-from searchsvc.facets import FACET_SIZE, FACETS
-from searchsvc.parse import iter_input_files, read_articles
-from searchsvc.query import ParsedQuery, QueryWord, parse_query
+from searchsvc.text.analysis import analyze
+from searchsvc.search.facets import FACET_SIZE, FACETS
+from searchsvc.ingest.parse import iter_input_files, read_articles
+from searchsvc.search.query import ParsedQuery, QueryWord, parse_query
 
 from bench.queries import PER_PAGE, BenchQuery
 

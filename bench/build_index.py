@@ -12,7 +12,7 @@ import resource
 import sys
 from pathlib import Path
 
-from searchsvc.indexer import index_paths
+from searchsvc.index.indexer import index_paths
 
 
 def main(argv: list[str] | None = None) -> int:

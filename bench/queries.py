@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 from werkzeug.datastructures import MultiDict
 
-from searchsvc.analysis import AnalyzedToken, analyze
-from searchsvc.normalize import nfc
+from searchsvc.text.analysis import AnalyzedToken, analyze
+from searchsvc.text.normalize import nfc
 
 KINDS = ("one_word", "three_words_unmarked", "phrase", "faceted", "filter_only", "deep_page")
 DEEP_PAGE = 50

@@ -168,7 +168,7 @@ def median_of_runs(runs: list[dict]) -> dict:
 
 def bench_queries(view, db: baseline_db.Baseline, queries: dict[str, list[BenchQuery]], repeat: int) -> dict:
     """Warm, single-threaded latencies of every class on both engines, and how often their totals agree."""
-    from searchsvc.search import SearchRequest, search
+    from searchsvc.search.service import SearchRequest, search
 
     requests = {kind: [(q, SearchRequest.from_args(q.args())) for q in queries[kind]] for kind in KINDS}
     agreement = {}
@@ -219,7 +219,7 @@ def known_item(index_dir: Path) -> dict:
 
 
 def run_dataset(dataset: Dataset, args) -> dict:
-    from searchsvc.postings import ViewCache
+    from searchsvc.search.postings import ViewCache
 
     print(f"\n== {dataset.name} ==", flush=True)
     result: dict = {"dataset": dataset.name}

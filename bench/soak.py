@@ -47,7 +47,7 @@ from pathlib import Path
 
 from bench import http_load
 from bench.queries import draw_queries
-from searchsvc.search import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, QUERY_TIME_BUDGET
+from searchsvc.search.service import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, QUERY_TIME_BUDGET
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "bench" / "data"
@@ -526,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"soak skipped: {reason}")
         return 2
 
-    from searchsvc.postings import ViewCache
+    from searchsvc.search.postings import ViewCache
 
     index_dir = resolve_index(args.index)
     print(f"index {index_dir}", flush=True)

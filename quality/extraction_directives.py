@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from quality.corpus import CORPUS, records_by_id
-from searchsvc.directives import extract_directives
+from searchsvc.ingest.directives import extract_directives
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "quality" / "gold" / "directives.jsonl"

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 from quality.corpus import CORPUS, records_by_id
-from searchsvc.authors import extract_byline
-from searchsvc.localities import extract_localities, fold_key
+from searchsvc.ingest.authors import extract_byline
+from searchsvc.ingest.localities import extract_localities, fold_key
 
 GOLD = Path(__file__).resolve().parent / "gold"
 

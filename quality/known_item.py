@@ -21,11 +21,11 @@ from pathlib import Path
 
 from werkzeug.datastructures import MultiDict
 
-from searchsvc.analysis import analyze
-from searchsvc.indexer import index_paths
-from searchsvc.normalize import fold, fold_text
-from searchsvc.postings import ViewCache
-from searchsvc.search import SearchRequest, search
+from searchsvc.text.analysis import analyze
+from searchsvc.index.indexer import index_paths
+from searchsvc.text.normalize import fold, fold_text
+from searchsvc.search.postings import ViewCache
+from searchsvc.search.service import SearchRequest, search
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus"

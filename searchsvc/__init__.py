@@ -1,61 +1,18 @@
-"""The Flask application factory: configuration, the blueprint with its error handlers, JSON logging; nothing else."""
+"""searchsvc: full-text search over Vietnamese local-government news.
 
-from __future__ import annotations
+The folders are the pipeline, top to bottom; arrows point down it and never back up:
 
-import json
-import logging
-import logging.config
-from pathlib import Path
+- ``ingest/``  raw files and JSON Lines -> ``Article``; the extractors (dates, bylines, places over the gazetteer,
+  cited directives).
+- ``text/``    Vietnamese text: ICU normalization, one tone-mark placement, folding, syllable tokens, and the
+  vocabulary of official document names shared by the extractor and the query parser.
+- ``index/``   ``Article`` -> Whoosh document: schema, the writer, the W3 codec adapter, generations (build aside,
+  swap).
+- ``search/``  what people type -> parsed query; postings -> engine -> results, facets, snippets, catalogue,
+  suggestions. Knows nothing of Flask or of the extractors.
+- ``web/``     HTTP <-> the search layer: app factory, request parameters, routes, page models, feeds, charts,
+  OpenAPI. The only package that imports Flask.
 
-from searchsvc import config
-
-TEMPLATES_DIR = config.PROJECT_ROOT / "templates"
-STATIC_DIR = config.PROJECT_ROOT / "static"
-VIEWS_EXTENSION = "searchsvc.views"
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per log line, so the log collector needs no parsing rules."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
-
-
-def create_app(test_config: dict | None = None):
-    """Build the app: settings from ``config``, then ``SEARCHSVC_*`` variables, then ``test_config``."""
-    # Imported here so that the CLI, the indexer and the search layer never load Flask through this package.
-    from flask import Flask
-
-    from searchsvc import web
-    from searchsvc.postings import ViewCache
-
-    _configure_logging()
-    app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR))
-    app.config.from_mapping(config.defaults())
-    app.config.from_prefixed_env("SEARCHSVC")
-    if test_config:
-        app.config.update(test_config)
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
-    # One cache per app: each request checks (two stat calls) whether a new index generation was swapped in.
-    app.extensions[VIEWS_EXTENSION] = ViewCache(Path(app.config["INDEX_DIR"]))
-    app.register_blueprint(web.bp)  # its app_errorhandler()s cover every path, not only the blueprint's
-    return app
-
-
-def _configure_logging() -> None:
-    logging.config.dictConfig({
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {"json": {"()": JsonFormatter}},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
-        "loggers": {"searchsvc": {"level": "INFO", "handlers": ["stderr"], "propagate": True}},
-    })
+Beside them: ``article.py`` (the ``Article`` every stage passes on), ``config.py`` (every setting), ``errors.py``
+(the errors every stage raises) and ``cli.py`` (the ``searchsvc`` command, a few lines per command).
+"""

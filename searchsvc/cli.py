@@ -11,9 +11,9 @@ import click
 from tqdm import tqdm
 
 from searchsvc import config
-from searchsvc.analysis import analyze
+from searchsvc.text.analysis import analyze
 from searchsvc.errors import ParseError, SearchError
-from searchsvc.parse import iter_input_files, read_articles
+from searchsvc.ingest.parse import iter_input_files, read_articles
 
 INDEX_DIR_OPTION = click.option(
     "--index-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -38,7 +38,7 @@ def cli(verbose: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def index_command(index_dir: Path | None, rebuild: bool, paths: tuple[Path, ...]) -> None:
     """Đọc bài viết từ PATHS (tệp .txt, .jsonl hoặc thư mục) và đưa vào chỉ mục."""
-    from searchsvc.indexer import index_paths
+    from searchsvc.index.indexer import index_paths
 
     target = config.index_dir(index_dir)
     bar = tqdm(unit=" bài", disable=not sys.stderr.isatty(), file=sys.stderr)
@@ -77,8 +77,8 @@ def search_command(index_dir: Path | None, as_json: bool, page: int, per_page: i
     """Tìm QUERY trong chỉ mục."""
     from werkzeug.datastructures import MultiDict
 
-    from searchsvc.postings import ViewCache
-    from searchsvc.search import SearchRequest, search
+    from searchsvc.search.postings import ViewCache
+    from searchsvc.search.service import SearchRequest, search
 
     try:
         request = SearchRequest.from_args(MultiDict({"q": " ".join(query), "page": str(page),
@@ -108,7 +108,7 @@ def analyze_command(text: tuple[str, ...]) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def parse_command(as_json: bool, paths: tuple[Path, ...]) -> None:
     """Đọc bài viết và in siêu dữ liệu trích được (ngày, địa phương, tác giả, văn bản)."""
-    from searchsvc.extract import enrich
+    from searchsvc.ingest.extract import enrich
 
     failures = 0
     for item in iter_input_files(paths):

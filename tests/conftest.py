@@ -8,9 +8,9 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from searchsvc.article import Article
-from searchsvc.indexer import index_paths
-from searchsvc.postings import ViewCache
-from searchsvc.search import SearchRequest, search
+from searchsvc.index.indexer import index_paths
+from searchsvc.search.postings import ViewCache
+from searchsvc.search.service import SearchRequest, search
 
 PROJECT = Path(__file__).resolve().parents[1]
 SAMPLES = PROJECT / "samples"
@@ -48,7 +48,7 @@ def run_search(sample_view):
 
 @pytest.fixture(scope="module")
 def app(sample_index_dir):
-    from searchsvc import create_app
+    from searchsvc.web.app import create_app
 
     return create_app({"INDEX_DIR": str(sample_index_dir), "TESTING": True})
 

@@ -1,7 +1,7 @@
 import json
 import unicodedata
 
-from searchsvc.analysis import adjacent_pairs, analyze
+from searchsvc.text.analysis import adjacent_pairs, analyze
 
 
 def exact(text):

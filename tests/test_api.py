@@ -18,10 +18,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from searchsvc import JsonFormatter, create_app
+from searchsvc.web.app import JsonFormatter, create_app
 from searchsvc.cli import cli
-from searchsvc.indexer import index_paths
-from searchsvc.parse import iter_input_files, read_articles
+from searchsvc.index.indexer import index_paths
+from searchsvc.ingest.parse import iter_input_files, read_articles
 from conftest import SAMPLES
 
 FACETS = ("date", "locality", "author", "directive")
@@ -482,7 +482,7 @@ def test_log_lines_are_json():
     try:
         raise ValueError("hỏng")
     except ValueError:
-        record = logging.LogRecord("searchsvc.web", logging.ERROR, __file__, 1, "lỗi %s", ("x",), sys.exc_info())
+        record = logging.LogRecord("searchsvc.web.routes", logging.ERROR, __file__, 1, "lỗi %s", ("x",), sys.exc_info())
     line = json.loads(JsonFormatter().format(record))
     assert line["level"] == "ERROR" and line["message"] == "lỗi x" and "ValueError: hỏng" in line["exception"]
 

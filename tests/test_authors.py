@@ -2,7 +2,7 @@
 
 import pytest
 
-from searchsvc.authors import extract_byline, normalize_author_name
+from searchsvc.ingest.authors import extract_byline, normalize_author_name
 
 
 @pytest.mark.parametrize(

@@ -9,12 +9,12 @@ import pytest
 from whoosh import index as whoosh_index
 
 from conftest import make_article
-from searchsvc import catalog
+from searchsvc.search import catalog
 from searchsvc.article import Directive, Locality
 from searchsvc.errors import NotFound
-from searchsvc.facets import FACETS, filter_mask
-from searchsvc.postings import IndexView
-from searchsvc.schema import SCHEMA, article_to_document
+from searchsvc.search.facets import FACETS, filter_mask
+from searchsvc.search.postings import IndexView
+from searchsvc.index.schema import SCHEMA, article_to_document
 
 
 def labels(values) -> set[str]:

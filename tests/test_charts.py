@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from searchsvc.charts import MAX_LABELS, PLOT_HEIGHT, Bar, bar_chart, month_label, month_series
+from searchsvc.web.charts import MAX_LABELS, PLOT_HEIGHT, Bar, bar_chart, month_label, month_series
 
 
 def test_tallest_bar_fills_the_plot_and_others_scale():

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc.indexer import index_paths
-from searchsvc.parse import iter_input_files, read_articles
-from searchsvc.postings import ViewCache
+from searchsvc.index.indexer import index_paths
+from searchsvc.ingest.parse import iter_input_files, read_articles
+from searchsvc.search.postings import ViewCache
 
 from conftest import SAMPLES
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc.dates import extract_date
+from searchsvc.ingest.dates import extract_date
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

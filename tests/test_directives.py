@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc.directives import extract_directives, parse_directive_query
+from searchsvc.ingest.directives import extract_directives
+from searchsvc.search.directives import parse_directive_query
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -235,7 +236,7 @@ def test_date_after_the_signer(text, year):
 
 
 def test_undated_mentions_join_the_only_dated_document_with_their_issuer():
-    from searchsvc.directives import undated_aliases
+    from searchsvc.search.directives import undated_aliases
 
     directives = {
         "chi-thi-5-ttg": {"year": None, "symbol": "CT-TTg", "issuer": "Thủ tướng"},

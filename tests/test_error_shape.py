@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchsvc import create_app
+from searchsvc.web.app import create_app
 
 LONG = "a" * 1001
 

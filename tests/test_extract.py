@@ -3,7 +3,7 @@ import json
 from click.testing import CliRunner
 
 from searchsvc.cli import cli
-from searchsvc.extract import enrich
+from searchsvc.ingest.extract import enrich
 
 from conftest import make_article
 

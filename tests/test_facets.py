@@ -1,6 +1,6 @@
 import numpy as np
 
-from searchsvc.facets import FACETS, filter_mask
+from searchsvc.search.facets import FACETS, filter_mask
 
 
 def test_counting_few_documents_through_their_entries_equals_a_full_count(sample_view, monkeypatch):
@@ -10,9 +10,9 @@ def test_counting_few_documents_through_their_entries_equals_a_full_count(sample
         for _ in range(20):
             base = rng.random(sample_view.doc_count_all) < rng.random()
             full = np.bincount(table.entry_values[base[table.entry_docs]], minlength=len(table.values))
-            monkeypatch.setattr("searchsvc.postings.SPARSE_SHARE", 10**9)
+            monkeypatch.setattr("searchsvc.search.postings.SPARSE_SHARE", 10**9)
             sparse = table.count(base)
-            monkeypatch.setattr("searchsvc.postings.SPARSE_SHARE", 0)
+            monkeypatch.setattr("searchsvc.search.postings.SPARSE_SHARE", 0)
             dense = table.count(base)
             assert sparse.tolist() == full.tolist() == dense.tolist()
 

@@ -7,8 +7,8 @@ from xml.etree import ElementTree
 
 from werkzeug.datastructures import MultiDict
 
-from searchsvc.feeds import atom_feed
-from searchsvc.search import Hit, SearchRequest, SearchResult, search
+from searchsvc.web.feeds import atom_feed
+from searchsvc.search.service import Hit, SearchRequest, SearchResult, search
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 GENERATED = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)

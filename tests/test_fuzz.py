@@ -24,9 +24,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from searchsvc.facets import FACETS
-from searchsvc.openapi import build_document
-from searchsvc.search import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, PARAMETERS, QUERY_TIME_BUDGET, SORTS
+from searchsvc.search.facets import FACETS
+from searchsvc.web.openapi import build_document
+from searchsvc.search.service import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, PARAMETERS, QUERY_TIME_BUDGET, SORTS
 
 BOUND_S = QUERY_TIME_BUDGET + 1.0
 DOCUMENT_URI = "urn:searchsvc:openapi"
@@ -147,7 +147,7 @@ def test_pathological_queries_are_answered_or_refused_within_the_bound(client, v
 
 
 def test_a_search_past_the_time_budget_is_a_documented_400(client, validators, monkeypatch):
-    monkeypatch.setattr("searchsvc.search.QUERY_TIME_BUDGET", -1.0)
+    monkeypatch.setattr("searchsvc.search.service.QUERY_TIME_BUDGET", -1.0)
     response = client.get("/api/search", query_string={"q": "tinh bien"})
     assert response.status_code == 400
     body = response.get_json()

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from searchsvc.errors import IndexBusy
-from searchsvc.indexer import LOCK_FILE, index_paths, indexer_lock
-from searchsvc.layout import CURRENT, live_generation
-from searchsvc.postings import ViewCache
+from searchsvc.index.indexer import LOCK_FILE, index_paths, indexer_lock
+from searchsvc.index.generations import CURRENT, live_generation
+from searchsvc.search.postings import ViewCache
 
 
 def write_feed(path: Path, records: list[dict]) -> Path:
@@ -64,7 +64,7 @@ def test_a_failed_rebuild_leaves_the_live_index_and_no_leftovers(tmp_path, monke
     def explode(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("searchsvc.indexer._swap_current", explode)
+    monkeypatch.setattr("searchsvc.index.indexer._swap_current", explode)
     with pytest.raises(OSError):
         index_paths([write_feed(tmp_path / "b.jsonl", [record("lost", "Mất")])], index_dir, rebuild=True)
     assert titles(index_dir) == {"keep": "Giữ lại"}
@@ -107,7 +107,7 @@ def test_readers_follow_a_new_generation_without_reopening_by_hand(tmp_path):
 
 
 def test_a_rebuild_splits_into_segments_and_searches_across_them(tmp_path, monkeypatch):
-    monkeypatch.setattr("searchsvc.indexer.SEGMENT_DOCUMENTS", 3)
+    monkeypatch.setattr("searchsvc.index.indexer.SEGMENT_DOCUMENTS", 3)
     feed = write_feed(tmp_path / "a.jsonl", [record(f"n{i}", f"Tin số {i}", "Hội nghị giao ban") for i in range(8)])
     index_paths([feed], tmp_path / "index", rebuild=True)
     view = ViewCache(tmp_path / "index").get()
@@ -117,10 +117,21 @@ def test_a_rebuild_splits_into_segments_and_searches_across_them(tmp_path, monke
 
 
 def test_a_repeated_id_keeps_its_last_record_across_rebuild_segments(tmp_path, monkeypatch):
-    monkeypatch.setattr("searchsvc.indexer.SEGMENT_DOCUMENTS", 3)
+    monkeypatch.setattr("searchsvc.index.indexer.SEGMENT_DOCUMENTS", 3)
     records = [record(f"n{i}", f"Tin số {i}") for i in range(7)] + [record("n1", "Bản sau cùng"), record("n6", "Sửa")]
     report = index_paths([write_feed(tmp_path / "a.jsonl", records)], tmp_path / "index", rebuild=True)
     assert (report.indexed, report.updated) == (7, 2)
     found = titles(tmp_path / "index")
     assert len(found) == 7 and found["n1"] == "Bản sau cùng" and found["n6"] == "Sửa"
     assert ViewCache(tmp_path / "index").get().doc_count == 7
+
+
+def test_an_index_built_before_the_package_split_still_opens_and_answers(tmp_path):
+    import shutil
+
+    from searchsvc.search.service import SearchRequest, search
+
+    legacy = Path(__file__).parent / "data" / "index-before-split"
+    shutil.copytree(legacy, tmp_path / "index", symlinks=True)
+    page = search(ViewCache(tmp_path / "index").get(), SearchRequest(q="khoa giáo")).to_dict()
+    assert [hit["id"] for hit in page["results"]] == ["tinh-bien-giao-ban-khoa-giao"]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc.localities import extract_localities, locality_by_code, province_for
+from searchsvc.ingest.localities import extract_localities, locality_by_code, province_for
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

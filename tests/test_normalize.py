@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from searchsvc.normalize import fold, fold_text, has_marks, nfc, normalize_text, normalize_word, unify_tone_marks
+from searchsvc.text.normalize import fold, fold_text, has_marks, nfc, normalize_text, normalize_word, unify_tone_marks
 
 
 @pytest.mark.parametrize(("old", "canonical"), [

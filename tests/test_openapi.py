@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from searchsvc.openapi import build_document
+from searchsvc.web.openapi import build_document
 
 DOCUMENT_URI = "urn:searchsvc:openapi"
 

@@ -15,8 +15,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from searchsvc import create_app
-from searchsvc.indexer import index_paths
+from searchsvc.web.app import create_app
+from searchsvc.index.indexer import index_paths
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"

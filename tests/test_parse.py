@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from searchsvc.errors import ParseError
-from searchsvc.parse import decode_bytes, iter_input_files, read_articles
+from searchsvc.ingest.parse import decode_bytes, iter_input_files, read_articles
 
 SCRAPED = """Your Website Title
 Tịnh Biên: Hội nghị giao ban công tác khoa giáo
@@ -136,7 +136,7 @@ def test_shared_samples_parse_with_their_bylines(shared_corpus):
 
 
 def test_a_50_mb_file_is_indexed_from_its_beginning_without_exhausting_memory(tmp_path):
-    from searchsvc.parse import MAX_BODY_CHARACTERS
+    from searchsvc.ingest.parse import MAX_BODY_CHARACTERS
 
     paragraph = "Người dân xã Văn Giáo tham gia ngày hội đại đoàn kết toàn dân tộc. " * 20
     path = tmp_path / "huge.txt"

@@ -1,8 +1,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchsvc.normalize import fold
-from searchsvc.query import MAX_QUERY_WORDS, ParsedQuery, QueryWord, parse_query
+from searchsvc.text.normalize import fold
+from searchsvc.search.query import MAX_QUERY_WORDS, ParsedQuery, QueryWord, parse_query
 
 
 def terms(words):

@@ -6,9 +6,9 @@ from werkzeug.datastructures import MultiDict
 
 from searchsvc.cli import cli
 from searchsvc.errors import InvalidParameter, UnknownParameter
-from searchsvc.indexer import index_paths
-from searchsvc.postings import ViewCache
-from searchsvc.search import SearchRequest, search
+from searchsvc.index.indexer import index_paths
+from searchsvc.search.postings import ViewCache
+from searchsvc.search.service import SearchRequest, search
 
 RECORDS = [
     {"id": "duong", "title": "Sửa chữa đường giao thông nông thôn", "body": "Xã nâng cấp tuyến đường liên thôn dài 3 km."},
@@ -143,7 +143,7 @@ def test_cli_reports_a_missing_index_without_a_traceback(tmp_path):
 
 
 def test_words_past_the_limit_are_ignored_and_counted(view):
-    from searchsvc.query import MAX_QUERY_WORDS
+    from searchsvc.search.query import MAX_QUERY_WORDS
 
     q = " ".join(["duong"] * (MAX_QUERY_WORDS + 5))
     result = search(view, SearchRequest.from_args(MultiDict({"q": q})))
@@ -154,7 +154,7 @@ def test_words_past_the_limit_are_ignored_and_counted(view):
 def test_a_query_past_its_time_budget_is_stopped_with_a_clear_error(view, monkeypatch):
     from searchsvc.errors import QueryTooExpensive
 
-    monkeypatch.setattr("searchsvc.search.QUERY_TIME_BUDGET", -1.0)
+    monkeypatch.setattr("searchsvc.search.service.QUERY_TIME_BUDGET", -1.0)
     with pytest.raises(QueryTooExpensive) as raised:
         search(view, SearchRequest.from_args(MultiDict({"q": "duong moi"})))
     assert raised.value.status == 400 and raised.value.param == "q"

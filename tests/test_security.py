@@ -2,7 +2,7 @@
 
 import pytest
 
-from searchsvc import create_app
+from searchsvc.web.app import create_app
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from searchsvc.spelling import respell, suggest_spelling
+from searchsvc.search.spelling import respell, suggest_spelling
 
 
 @pytest.mark.parametrize(("typed", "expected"), [

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchsvc.normalize import nfc
-from searchsvc.suggest import suggest_filters
+from searchsvc.text.normalize import nfc
+from searchsvc.search.suggest import suggest_filters
 
 
 def suggested(view, q, **selected):

@@ -19,7 +19,7 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from searchsvc import create_app  # noqa: E402
+from searchsvc.web.app import create_app
 
 pytestmark = pytest.mark.browser
 

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 
-from searchsvc.extract import enrich
-from searchsvc.fastwriter import FastSegmentWriter
-from searchsvc.parse import iter_input_files, read_articles
-from searchsvc.postings import IndexView
-from searchsvc.schema import SCHEMA, article_to_document
-from searchsvc.w3 import WHOOSH_VERSION, read_blocks
+from searchsvc.ingest.extract import enrich
+from searchsvc.index.fastwriter import FastSegmentWriter
+from searchsvc.ingest.parse import iter_input_files, read_articles
+from searchsvc.search.postings import IndexView
+from searchsvc.index.schema import SCHEMA, article_to_document
+from searchsvc.index.w3 import WHOOSH_VERSION, read_blocks
 
 from conftest import SAMPLES
 

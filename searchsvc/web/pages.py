@@ -11,17 +11,17 @@ from urllib.parse import quote, urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from searchsvc import catalog
-from searchsvc.charts import Bar, bar_chart, month_label, month_series
+from searchsvc.search import catalog
+from searchsvc.web.charts import Bar, bar_chart, month_label, month_series
 from searchsvc.errors import InvalidParameter
-from searchsvc.facets import FACETS
-from searchsvc.postings import IndexView
-from searchsvc.query import parse_query
-from searchsvc.reports import directive_report
-from searchsvc.schema import author_value
-from searchsvc.search import MAX_QUERY_LENGTH, SearchRequest, search
-from searchsvc.snippets import highlight
-from searchsvc.spelling import suggest_spelling
+from searchsvc.search.facets import FACETS
+from searchsvc.search.postings import IndexView
+from searchsvc.search.query import parse_query
+from searchsvc.search.reports import directive_report
+from searchsvc.index.schema import author_value
+from searchsvc.search.service import MAX_QUERY_LENGTH, SearchRequest, search
+from searchsvc.search.snippets import highlight
+from searchsvc.search.spelling import suggest_spelling
 
 Pairs = list[tuple[str, str]]
 

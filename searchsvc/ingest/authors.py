@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from searchsvc.normalize import fold, nfc, normalize_text
+from searchsvc.text.normalize import fold, nfc, normalize_text
 
 # Labels before the names that say what the person did; they are not part of a name.
 LABEL = re.compile(

@@ -7,10 +7,10 @@ input's own metadata overrides (a ``published`` field beats a date found in the 
 from __future__ import annotations
 
 from searchsvc.article import Article
-from searchsvc.authors import extract_byline
-from searchsvc.dates import extract_date
-from searchsvc.directives import extract_directives
-from searchsvc.localities import extract_localities
+from searchsvc.ingest.authors import extract_byline
+from searchsvc.ingest.dates import extract_date
+from searchsvc.ingest.directives import extract_directives
+from searchsvc.ingest.localities import extract_localities
 
 LEAD_CHARACTERS = 600
 

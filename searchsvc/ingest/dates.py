@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from searchsvc.normalize import nfc
+from searchsvc.text.normalize import nfc
 
 # The lead: the event date sits in the first sentences, and later dates are usually of other things.
 LEAD_SENTENCES = 3

@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from searchsvc.normalize import fold, nfc, normalize_word
+from searchsvc.text.normalize import fold, nfc, normalize_word
 
 # Word characters plus combining marks: a decomposed "hòa" (o + U+0300) stays one token.
 TOKEN_PATTERN = re.compile(r"[^\W_]+(?:[\u0300-\u036f]+[^\W_]*)*")

@@ -29,58 +29,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from searchsvc.article import Directive
-from searchsvc.normalize import fold, fold_text, nfc
-
-# (type, code in symbols, how a bare number after the type word is read). "strong": a bare number is a citation
-# unless a unit follows; "weak": the word is also a verb or a common noun (thông báo, kế hoạch), so a bare number
-# counts only after a capitalized word and before a word that closes a citation; "symbol": the word names programs,
-# projects, options or laws by number (Chương trình 135, Đề án 955, phương án 1, Luật 2015), so only a symbol or a year
-# in the number makes it a citation.
-TYPES = (
-    ("Thông tư liên tịch", "TTLT", "strong"),
-    ("Nghị quyết liên tịch", "NQLT", "strong"),
-    ("Nghị quyết", "NQ", "strong"),
-    ("Nghị định", "NĐ", "strong"),
-    ("Quyết định", "QĐ", "strong"),
-    ("Chỉ thị", "CT", "strong"),
-    ("Thông tư", "TT", "strong"),
-    ("Công văn", "CV", "strong"),
-    ("Công điện", "CĐ", "strong"),
-    ("Quy chế", "QC", "weak"),
-    ("Quy định", "QyĐ", "weak"),
-    ("Thông cáo", "TC", "weak"),
-    ("Thông báo", "TB", "weak"),
-    ("Hướng dẫn", "HD", "weak"),
-    ("Kế hoạch", "KH", "weak"),
-    ("Đề án", "ĐA", "symbol"),
-    ("Báo cáo", "BC", "weak"),
-    ("Tờ trình", "TTr", "weak"),
-    ("Kết luận", "KL", "weak"),
-    ("Chương trình", "CTr", "symbol"),
-    ("Phương án", "PA", "symbol"),
-    ("Dự án", "DA", "symbol"),
-    ("Luật", None, "symbol"),
-    ("Pháp lệnh", None, "symbol"),
+from searchsvc.text.documents import (
+    CODE_OF_TYPE, OTHER_CODES, SYMBOL_SEPARATOR, TYPE_BY_ABBREVIATION, TYPE_BY_CODE_WRITTEN, TYPE_BY_FOLDED, TYPES,
+    code_of_issuer, number_key, read_symbol, slug,
 )
-# "Văn bản số 526/UBND-TNMT" is how papers cite an official letter; it counts only with a symbol.
-TYPE_BY_FOLDED = {fold_text(name): name for name, _, _ in TYPES} | {"van ban": "Công văn"}
+from searchsvc.text.normalize import fold_text, nfc
+
 STRENGTH = {name: strength for name, _, strength in TYPES}
-CODE_OF_TYPE = {name: code for name, code, _ in TYPES if code}
-# Upper-cased codes as written in symbols; Quy định is also written QĐ (Party) or QĐi.
-TYPE_BY_CODE = {code.upper(): name for name, code, _ in TYPES if code} | {"QĐI": "Quy định"}
-TYPE_BY_CODE_WRITTEN = tuple(code for _, code, _ in TYPES if code and code not in ("QyĐ", "CV")) + ("QĐi",)
-# Codes a type word may carry besides its own: the Party writes its Quy định "181-QĐ/TW".
-# Party action programmes are still often numbered "32-CT/TU".
-OTHER_CODES = {"Quy định": frozenset({"QĐ", "QĐI"}), "Chương trình": frozenset({"CT"})}
-# Abbreviations journalists put in running text (NĐ 67, QĐ 33); CT and TT are left out, they name building lots.
-TYPE_BY_ABBREVIATION = {"NĐ": "Nghị định", "NQ": "Nghị quyết", "QĐ": "Quyết định", "TTLT": "Thông tư liên tịch"}
-PARTY_ISSUERS = frozenset({"TW", "VPTW", "TU", "HU", "QU", "ĐU", "ĐUK"})
 
 _WORDS = "|".join(
     r"\s+".join(name.split()) for name in sorted([name for name, _, _ in TYPES] + ["Văn bản"], key=len, reverse=True)
 )
 _CODE = r"[A-ZĐƯ][A-ZĐƯ0-9&]*(?:[a-z][A-ZĐ0-9]*)?(?![^\W\d_])"
-_SEP = r"\s*[-–—/]\s*"
 MENTION = re.compile(
     rf"(?<![^\W\d_])(?:(?P<word>(?i:{_WORDS}))|(?P<abbr>NĐ|NQ|QĐ|TTLT)(?=\s))"
     # "thông tư hướng dẫn số 21": the guidance is what the Thông tư does, not a second type.
@@ -90,7 +50,7 @@ MENTION = re.compile(
     r"(?P<so>\s+(?i:số)\s*:?)?\s*"
     r"(?P<number>\d{1,5}[a-dA-D]?)(?![^\W_])"
     r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|\s*[-–]\s*(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
-    rf"(?:(?P<sep>{_SEP})(?P<symbol>{_CODE}(?:{_SEP}{_CODE})*))?"
+    rf"(?:(?P<sep>{SYMBOL_SEPARATOR})(?P<symbol>{_CODE}(?:{SYMBOL_SEPARATOR}{_CODE})*))?"
 )
 # Type codes as written in symbols (QyĐ is only our own code for Quy định, never written).
 _TYPE_CODES = "|".join(sorted((code for code in TYPE_BY_CODE_WRITTEN), key=len, reverse=True))
@@ -99,7 +59,7 @@ BARE_SYMBOL = re.compile(
     r"(?<![\w/.,-])(?<![-–/]\s)(?:(?P<so>(?i:số)\s*:?)\s*)?"
     r"(?P<number>\d{1,5}[a-dA-D]?)"
     r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|\s*[-–]\s*(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
-    rf"(?P<sep>[-/])\s*(?P<symbol>(?:{_TYPE_CODES})(?![^\W\d_]){_SEP}{_CODE}(?:{_SEP}{_CODE})*)"
+    rf"(?P<sep>[-/])\s*(?P<symbol>(?:{_TYPE_CODES})(?![^\W\d_]){SYMBOL_SEPARATOR}{_CODE}(?:{SYMBOL_SEPARATOR}{_CODE})*)"
 )
 QUICK_CHECK = re.compile(rf"(?i:{_WORDS})|NĐ|NQ|QĐ|TTLT|\d\s*[-/]\s*[A-ZĐ]")
 DATE_CONTINUES = re.compile(r"\s*[/.-]\s*\d")
@@ -130,13 +90,6 @@ UNIT_WORDS = frozenset(
 )
 # Words after a bare number of a "weak" type that close a citation (Kết luận 49 của Bộ Chính trị).
 CLOSING_WORDS = frozenset("của về ngày do này đã được và là có ban quy yêu nêu cho thì vẫn cũng đó tại nói".split())
-PARTY_NAMES = (("bo chinh tri", "TW"), ("ban bi thu", "TW"), ("ban chap hanh trung uong", "TW"),
-               ("trung uong", "TW"), ("ban thuong vu tinh uy", "TU"), ("tinh uy", "TU"),
-               ("ban thuong vu thanh uy", "TU"), ("thanh uy", "TU"), ("ban thuong vu huyen uy", "HU"),
-               ("huyen uy", "HU"), ("ban thuong vu quan uy", "QU"), ("quan uy", "QU"))
-STATE_NAMES = (("thu tuong", "TTg"), ("chinh phu", "CP"), ("quoc hoi", "QH"), ("ubnd", "UBND"),
-               ("uy ban nhan dan", "UBND"), ("hdnd", "HĐND"), ("hoi dong nhan dan", "HĐND"),
-               ("van phong chinh phu", "VPCP"))
 # Types whose symbol follows from the issuer alone; others (Quyết định, Nghị định) may carry the year in the symbol.
 PRIME_MINISTER_TYPES = frozenset({"Chỉ thị", "Công điện"})
 
@@ -157,7 +110,7 @@ class _Mention:
 
     @property
     def key(self) -> tuple[str, str]:
-        return self.type, _number_key(self.number)
+        return self.type, number_key(self.number)
 
 
 def extract_directives(text: str, published: date | None = None) -> tuple[Directive, ...]:
@@ -192,7 +145,7 @@ def _read_mention(text: str, match: re.Match, published: date | None) -> _Mentio
     elif word:
         type_name = TYPE_BY_FOLDED[fold_text(word)]
     else:  # a bare symbol: its type code names the type
-        type_name = _read_symbol(symbol)[0]
+        type_name = read_symbol(symbol)[0]
     end = match.end()
     if word and symbol and match["sep"].strip() != match["sep"] and not re.search(r"[-–—/]", symbol):
         # "Quyết định 37 - UBND ..." : a spaced dash before one lone code is punctuation, not a symbol.
@@ -202,8 +155,8 @@ def _read_mention(text: str, match: re.Match, published: date | None) -> _Mentio
     if not symbol and not match["year"] and DATE_CONTINUES.match(text, end):
         return None  # "Quyết định 28/01/2020": a date, or a number we cannot read
     year = int(match["year"] or match["dash_year"] or 0) or None
-    symbol_type, issuer_code, party = _read_symbol(symbol) if symbol else (None, None, False)
-    if symbol_type and re.split(_SEP, symbol)[0].upper() not in OTHER_CODES.get(type_name, ()):
+    symbol_type, issuer_code, party = read_symbol(symbol) if symbol else (None, None, False)
+    if symbol_type and re.split(SYMBOL_SEPARATOR, symbol)[0].upper() not in OTHER_CODES.get(type_name, ()):
         type_name = symbol_type
     tail, attached_year = end, None
     date_match = ATTACHED_DATE.match(text, tail) or ATTACHED_YEAR.match(text, tail)
@@ -220,7 +173,7 @@ def _read_mention(text: str, match: re.Match, published: date | None) -> _Mentio
     if bare and not _is_bare_citation(text, match, type_name, number, attached=bool(date_match or issuer)):
         return None
     if issuer_code is None and issuer:
-        issuer_code, party = _issuer_code(issuer)
+        issuer_code, party = code_of_issuer(issuer)
     return _Mention(match.start(), type_name, number, _clean_symbol(symbol, party) if symbol else None,
                     issuer_code, year or attached_year, issuer, party, year is not None)
 
@@ -245,33 +198,12 @@ def _is_bare_citation(text: str, match: re.Match, type_name: str, number: str, a
     return True
 
 
-def _read_symbol(symbol: str) -> tuple[str | None, str | None, bool]:
-    """Split a symbol into its type (from the type code, if any), the issuer part, and whether it is a Party one."""
-    codes = re.split(_SEP, symbol.replace("TƯ", "TW"))
-    symbol_type = TYPE_BY_CODE.get(codes[0].upper())
-    issuer_codes = codes[1:] if symbol_type else codes
-    party = bool(symbol_type) and any(code in PARTY_ISSUERS for code in issuer_codes)
-    return symbol_type, "-".join(issuer_codes) or None, party
-
-
 def _clean_symbol(symbol: str, party: bool) -> str:
     """Write a symbol the official way: ``CT/TW`` for the Party, ``CT-TTg`` for the State, no spaces."""
-    codes = re.split(_SEP, symbol.replace("TƯ", "TW"))
+    codes = re.split(SYMBOL_SEPARATOR, symbol.replace("TƯ", "TW"))
     if party and len(codes) >= 2:
         return codes[0] + "/" + "-".join(codes[1:])
     return "-".join(codes)
-
-
-def _issuer_code(issuer: str) -> tuple[str | None, bool]:
-    """Map an issuer written in words to the code its symbols use, when the convention leaves no doubt."""
-    folded = fold_text(issuer)
-    for name, code in PARTY_NAMES:
-        if folded.startswith(name):
-            return code, True
-    for name, code in STATE_NAMES:
-        if folded.startswith(name):
-            return code, False
-    return None, False
 
 
 def _read_issuer(text: str, position: int) -> tuple[str | None, int]:
@@ -311,15 +243,11 @@ def _year_of(match: re.Match, published: date | None) -> int | None:
     return published.year if (month, day) <= (published.month, published.day) else published.year - 1
 
 
-def _number_key(number: str) -> str:
-    return (number.lstrip("0") or "0").lower()
-
-
 def _compatible(a: _Mention, b: _Mention) -> bool:
     """Two mentions of the same type and number may be one document unless issuer, year or symbol disagree."""
     return (
         a.key == b.key
-        and (a.issuer_code is None or b.issuer_code is None or _slug(a.issuer_code) == _slug(b.issuer_code))
+        and (a.issuer_code is None or b.issuer_code is None or slug(a.issuer_code) == slug(b.issuer_code))
         and (a.year is None or b.year is None or a.year == b.year)
     )
 
@@ -367,125 +295,10 @@ def _directive(group: list[_Mention]) -> Directive:
         label = f"{type_name} {number}-{symbol}"
     else:
         label = f"{type_name} {number}{in_number}/{symbol}"
-    parts = [_slug(type_name), _number_key(number)]
+    parts = [slug(type_name), number_key(number)]
     if issuer_code:
-        parts.append(_slug(issuer_code))
+        parts.append(slug(issuer_code))
     if year:
         parts.append(str(year))
     return Directive(id="-".join(parts), label=label, type=type_name, number=number, symbol=symbol, year=year,
                      issuer=issuer)
-
-
-def undated_aliases(directives: dict[str, dict]) -> dict[str, str]:
-    """Year-less ids that can only mean one dated document of the index: ``chi-thi-5-ttg`` -> ``chi-thi-5-ttg-2020``.
-
-    An article that omits the year gets a year-less id, because two documents must never share an id. Across an
-    index, when exactly one dated document has the same type, number and issuer, the year-less mentions (which name
-    their issuer) are that document. ``directives`` maps ids to their ``Directive.to_dict()``.
-    """
-    dated: dict[str, list[str]] = {}
-    for directive_id, meta in directives.items():
-        year = meta.get("year")
-        if year and directive_id.endswith(f"-{year}"):
-            dated.setdefault(directive_id[: -len(str(year)) - 1], []).append(directive_id)
-    return {
-        undated: ids[0] for undated, ids in dated.items()
-        if len(ids) == 1 and undated in directives and not directives[undated].get("year")
-        and (directives[undated].get("symbol") or directives[undated].get("issuer"))
-    }
-
-
-def _slug(text: str) -> str:
-    """ASCII lower-case words joined by hyphens: the URL-safe form ids are built from."""
-    return "-".join(re.findall(r"[a-z0-9]+", fold(text).lower()))
-
-
-_FOLDED_TYPE_WORDS = {fold_text(name): frozenset({name}) for name, _, _ in TYPES}
-
-
-def _types_by_folded_code() -> dict[str, frozenset[str]]:
-    """Type codes as typed without marks; ``da`` is both Đề án (ĐA) and Dự án (DA)."""
-    types: dict[str, frozenset[str]] = {}
-    for code, name in TYPE_BY_CODE.items():
-        types[fold(code).lower()] = types.get(fold(code).lower(), frozenset()) | {name}
-    return types
-
-
-_FOLDED_CODES = _types_by_folded_code()
-_QUERY_WORDS = "|".join(sorted(map(re.escape, _FOLDED_TYPE_WORDS | _FOLDED_CODES), key=len, reverse=True))
-QUERY = re.compile(
-    rf"(?:(?P<word>{_QUERY_WORDS})\s*(?:so\s*:?\s*)?)?"
-    r"(?P<number>\d{1,5}[a-d]?)"
-    r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|\s*[-–]\s*(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
-    r"(?:\s*[-–—/]\s*(?P<symbol>[a-z][a-z0-9&]*(?:\s*[-–—/]\s*[a-z0-9&]+)*))?"
-    r"(?:\s*,?\s*(?:nam\s+)?(?P<trailing_year>(?:19|20)\d\d))?"
-)
-
-
-@dataclass(frozen=True)
-class DirectiveQuery:
-    """What a staff member typed to find a document: the parts left out match anything.
-
-    ``types`` is empty when only a symbol without a type code was typed (``4919/VPCP-KTTH``); ``issuer`` is the
-    slug of the symbol after its type code (``ttg``, ``tw``, ``vpcp-ktth``).
-    """
-
-    types: frozenset[str]
-    number: str
-    issuer: str | None = None
-    year: int | None = None
-
-    def matches(self, directive: Directive) -> bool:
-        """Tell whether a cited document fits this query; an issuer typed must agree with the one cited.
-
-        >>> from searchsvc.article import Directive
-        >>> tw = Directive("chi-thi-5-tw", "Chỉ thị 05-CT/TW", "Chỉ thị", "05", "CT/TW")
-        >>> parse_directive_query("chi thi 5").matches(tw), parse_directive_query("05/CT-TTg").matches(tw)
-        (True, False)
-        """
-        if self.types and directive.type not in self.types:
-            return False
-        if _number_key(directive.number) != self.number:
-            return False
-        if self.year and directive.year and self.year != directive.year:
-            return False
-        if self.issuer is None:
-            return True
-        cited = _directive_issuer(directive)
-        return cited is not None and (cited == self.issuer or cited.startswith(self.issuer + "-"))
-
-
-def parse_directive_query(text: str) -> DirectiveQuery | None:
-    """Read a document reference typed in a search box, ignoring case and marks; None if it is not one.
-
-    >>> parse_directive_query("chi thi 05/ct-ttg")
-    DirectiveQuery(types=frozenset({'Chỉ thị'}), number='5', issuer='ttg', year=None)
-    >>> parse_directive_query("NĐ 116").types, parse_directive_query("hà nội 2020")
-    (frozenset({'Nghị định'}), None)
-    """
-    folded = fold_text(re.sub(r"(?<=/)\s*T[Ưư](?![^\W\d_])", "TW", nfc(text)))
-    match = QUERY.fullmatch(folded)
-    if not match or not (match["word"] or match["symbol"]):
-        return None
-    word_types = _FOLDED_TYPE_WORDS.get(match["word"]) or _FOLDED_CODES.get(match["word"] or "", frozenset())
-    types, issuer = word_types, None
-    if match["symbol"]:
-        codes = re.split(r"\s*[-–—/]\s*", match["symbol"])
-        symbol_types = _FOLDED_CODES.get(codes[0])
-        if symbol_types and len(codes) > 1:
-            also_written = {fold(code).lower() for name in word_types for code in OTHER_CODES.get(name, ())}
-            types, codes = (word_types if codes[0] in also_written else symbol_types), codes[1:]
-        elif symbol_types:
-            return None  # "05/CT" with nothing after the type code: too little to match on
-        issuer = "-".join(codes)
-    year = match["year"] or match["dash_year"] or match["trailing_year"]
-    return DirectiveQuery(types, _number_key(match["number"]), issuer, int(year) if year else None)
-
-
-def _directive_issuer(directive: Directive) -> str | None:
-    """The issuer slug a query compares with: from the symbol, else from the issuer written in words."""
-    if directive.symbol:
-        _, issuer_code, _ = _read_symbol(directive.symbol)
-    else:
-        issuer_code, _ = _issuer_code(directive.issuer) if directive.issuer else (None, False)
-    return _slug(issuer_code) if issuer_code else None

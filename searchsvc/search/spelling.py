@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from searchsvc.analysis import AnalyzedToken, analyze
-from searchsvc.engine import match_text, rank
-from searchsvc.normalize import nfc
-from searchsvc.postings import IndexView
-from searchsvc.query import parse_query
+from searchsvc.text.analysis import AnalyzedToken, analyze
+from searchsvc.search.engine import match_text, rank
+from searchsvc.text.normalize import nfc
+from searchsvc.search.postings import IndexView
+from searchsvc.search.query import parse_query
 
 # The top documents read for spellings: enough to outvote a typo, few enough to stay a small part of a search.
 DOCUMENTS_READ = 20

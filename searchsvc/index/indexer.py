@@ -35,11 +35,11 @@ from whoosh import index as whoosh_index
 
 from searchsvc.article import Article
 from searchsvc.errors import IndexBusy, ParseError
-from searchsvc.extract import enrich
-from searchsvc.fastwriter import FastSegmentWriter
-from searchsvc.layout import CURRENT, live_generation
-from searchsvc.parse import JSONL_SUFFIXES, iter_input_files, read_articles
-from searchsvc.schema import SCHEMA, article_to_document
+from searchsvc.ingest.extract import enrich
+from searchsvc.index.fastwriter import FastSegmentWriter
+from searchsvc.index.generations import CURRENT, live_generation
+from searchsvc.ingest.parse import JSONL_SUFFIXES, iter_input_files, read_articles
+from searchsvc.index.schema import SCHEMA, article_to_document
 
 logger = logging.getLogger(__name__)
 

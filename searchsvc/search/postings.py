@@ -21,10 +21,10 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.reading import TermNotFound
 
-from searchsvc.layout import live_generation
-from searchsvc.directives import undated_aliases
-from searchsvc.schema import split_facet_term
-from searchsvc.w3 import deleted_docs, read_blocks, read_field_lengths
+from searchsvc.index.generations import live_generation
+from searchsvc.search.directives import undated_aliases
+from searchsvc.index.schema import split_facet_term
+from searchsvc.index.w3 import deleted_docs, read_blocks, read_field_lengths
 
 CACHE_BYTES = 192 * 1024 * 1024
 # Below one matching document per this many facet entries, count through the documents' own entries.

@@ -24,7 +24,7 @@ from charset_normalizer import from_bytes
 
 from searchsvc.article import Article
 from searchsvc.errors import ParseError
-from searchsvc.normalize import nfc
+from searchsvc.text.normalize import nfc
 
 logger = logging.getLogger(__name__)
 

@@ -9,12 +9,12 @@ import re
 
 import numpy as np
 
-from searchsvc.directives import parse_directive_query
+from searchsvc.search.directives import parse_directive_query
 from searchsvc.errors import NotFound
-from searchsvc.facets import FACETS, FacetValue, filter_mask, search_values
-from searchsvc.normalize import fold_text
-from searchsvc.postings import IndexView
-from searchsvc.suggest import directive_from_facet
+from searchsvc.search.facets import FACETS, FacetValue, filter_mask, search_values
+from searchsvc.text.normalize import fold_text
+from searchsvc.search.postings import IndexView
+from searchsvc.search.suggest import directive_from_facet
 
 DIRECTIVE_FIELDS = ("label", "type", "number", "symbol", "year", "issuer")
 FACET_SEARCH_LIMIT = 20

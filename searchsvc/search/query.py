@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from searchsvc.analysis import analyze
-from searchsvc.normalize import nfc
+from searchsvc.text.analysis import analyze
+from searchsvc.text.normalize import nfc
 
 MAX_QUERY_WORDS = 32
 PHRASE = re.compile(r'(-?)"([^"]*)"')

@@ -14,13 +14,13 @@ from datetime import date
 
 import numpy as np
 
-from searchsvc.engine import match_text, rank
+from searchsvc.search.engine import match_text, rank
 from searchsvc.errors import InvalidParameter, UnknownParameter
-from searchsvc.facets import FACETS, FacetValue, count_values, filter_mask
-from searchsvc.postings import IndexView
-from searchsvc.query import parse_query
-from searchsvc.snippets import highlight, make_snippet
-from searchsvc.suggest import suggest_filters
+from searchsvc.search.facets import FACETS, FacetValue, count_values, filter_mask
+from searchsvc.search.postings import IndexView
+from searchsvc.search.query import parse_query
+from searchsvc.search.snippets import highlight, make_snippet
+from searchsvc.search.suggest import suggest_filters
 
 MAX_QUERY_LENGTH = 1000
 MAX_PER_PAGE = 100

@@ -38,7 +38,7 @@ from itertools import islice
 from typing import NamedTuple
 
 from searchsvc.article import Locality
-from searchsvc.normalize import fold, nfc, normalize_text, normalize_word
+from searchsvc.text.normalize import fold, nfc, normalize_text, normalize_word
 
 logger = logging.getLogger(__name__)
 

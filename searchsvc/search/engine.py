@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from searchsvc.errors import QueryTooExpensive
-from searchsvc.postings import IndexView
-from searchsvc.query import ParsedQuery, QueryWord
+from searchsvc.search.postings import IndexView
+from searchsvc.search.query import ParsedQuery, QueryWord
 
 K1 = 1.2
 B = 0.75

@@ -12,9 +12,9 @@ import re
 from functools import lru_cache
 from html import escape
 
-from searchsvc.analysis import analyze
-from searchsvc.normalize import fold_passage
-from searchsvc.query import ParsedQuery
+from searchsvc.text.analysis import analyze
+from searchsvc.text.normalize import fold_passage
+from searchsvc.search.query import ParsedQuery
 
 SNIPPET_CHARACTERS = 240
 CONTEXT_BEFORE = 40

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from xml.etree import ElementTree
 
-from searchsvc.search import Hit, SearchResult
+from searchsvc.search.service import Hit, SearchResult
 
 ATOM = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml"

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from searchsvc.catalog import directive_stats
-from searchsvc.facets import filter_mask
-from searchsvc.postings import IndexView
+from searchsvc.search.catalog import directive_stats
+from searchsvc.search.facets import filter_mask
+from searchsvc.search.postings import IndexView
 
 
 def directive_report(view: IndexView, directive_id: str) -> dict:

@@ -11,10 +11,10 @@ import re
 from dataclasses import fields
 
 from searchsvc.article import Directive
-from searchsvc.directives import DirectiveQuery, parse_directive_query
-from searchsvc.facets import search_values
-from searchsvc.normalize import fold_text, nfc
-from searchsvc.postings import IndexView
+from searchsvc.search.directives import DirectiveQuery, parse_directive_query
+from searchsvc.search.facets import search_values
+from searchsvc.text.normalize import fold_text, nfc
+from searchsvc.search.postings import IndexView
 
 # The longest directive reference staff type: "Chỉ thị số 05/CT-TTg ngày 2020" is six words.
 MAX_SPAN_WORDS = 7

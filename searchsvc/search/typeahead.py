@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from searchsvc.catalog import search_facet
-from searchsvc.engine import match_text, rank
-from searchsvc.normalize import fold_text
-from searchsvc.postings import IndexView
-from searchsvc.query import parse_query
+from searchsvc.search.catalog import search_facet
+from searchsvc.search.engine import match_text, rank
+from searchsvc.text.normalize import fold_text
+from searchsvc.search.postings import IndexView
+from searchsvc.search.query import parse_query
 
 MIN_LENGTH = 2
 PLACES = 3

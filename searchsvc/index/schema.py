@@ -17,15 +17,16 @@ Field design, for speed on Vietnamese (every syllable a token, the common ones i
 from __future__ import annotations
 
 import json
+import sys
 
 from collections import Counter
 
 from whoosh.fields import ID, STORED, FieldType, Schema
 from whoosh.formats import Existence
 
-from searchsvc.analysis import adjacent_pairs, analyze
+from searchsvc.text.analysis import adjacent_pairs, analyze
 from searchsvc.article import Article
-from searchsvc.normalize import fold_text
+from searchsvc.text.normalize import fold_text
 
 FACET_SEPARATOR = "\x1f"
 MONTH_NAMES = "Tháng {month}/{year}"
@@ -80,6 +81,11 @@ SCHEMA = Schema(
     directive=FacetField(),
     document=STORED(),
 )
+
+
+# Whoosh pickles the schema's classes into the index by module path. Indexes built before the package was split into
+# stages named this module ``searchsvc.schema``; the alias lets them open without a rebuild.
+sys.modules.setdefault("searchsvc.schema", sys.modules[__name__])
 
 
 def facet_term(value: str, meta: dict) -> str:

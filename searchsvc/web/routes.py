@@ -17,14 +17,20 @@ from flask import Blueprint, Response, current_app, g, jsonify, render_template,
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
-from searchsvc import VIEWS_EXTENSION, catalog, feeds, pages
-from searchsvc.analysis import analyze
+from searchsvc.web.app import VIEWS_EXTENSION
+
+from searchsvc.search import catalog
+
+from searchsvc.web import feeds
+
+from searchsvc.web import pages
+from searchsvc.text.analysis import analyze
 from searchsvc.errors import InvalidParameter, SearchError, UnknownParameter, error_body
-from searchsvc.openapi import MAX_ANALYZE_LENGTH, build_document
-from searchsvc.postings import IndexView
-from searchsvc.reports import directive_report
-from searchsvc.search import MAX_PAGE, MAX_QUERY_LENGTH, SearchRequest, search
-from searchsvc.typeahead import suggest_as_you_type
+from searchsvc.web.openapi import MAX_ANALYZE_LENGTH, build_document
+from searchsvc.search.postings import IndexView
+from searchsvc.search.reports import directive_report
+from searchsvc.search.service import MAX_PAGE, MAX_QUERY_LENGTH, SearchRequest, search
+from searchsvc.search.typeahead import suggest_as_you_type
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("web", __name__)

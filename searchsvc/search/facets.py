@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from searchsvc.postings import IndexView
+from searchsvc.search.postings import IndexView
 
 FACETS = ("date", "locality", "author", "directive")
 FACET_SIZE = 20

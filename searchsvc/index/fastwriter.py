@@ -19,7 +19,7 @@ from array import array
 import numpy as np
 from whoosh.writing import SegmentWriter
 
-from searchsvc.w3 import load_block, read_field_lengths
+from searchsvc.index.w3 import load_block, read_field_lengths
 
 BLOCK_SIZE = 128
 

@@ -6,9 +6,9 @@ Parameter limits come from the modules that enforce them, so the document cannot
 
 from __future__ import annotations
 
-from searchsvc import catalog
-from searchsvc.facets import FACETS
-from searchsvc.search import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS
+from searchsvc.search import catalog
+from searchsvc.search.facets import FACETS
+from searchsvc.search.service import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS
 
 MAX_ANALYZE_LENGTH = 10_000
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
