@@ -52,7 +52,7 @@ class BenchQuery:
     source_id: str | None = field(default=None, compare=False)
 
     def args(self) -> MultiDict:
-        """The request arguments, as ``SearchRequest.from_args`` and the HTTP API take them."""
+        """The request arguments, as the HTTP API takes them (``SearchRequest.from_pairs`` reads their ``items(multi=True)``)."""
         args = MultiDict()
         if self.q:
             args.add("q", self.q)

@@ -170,7 +170,7 @@ def bench_queries(view, db: baseline_db.Baseline, queries: dict[str, list[BenchQ
     """Warm, single-threaded latencies of every class on both engines, and how often their totals agree."""
     from searchsvc.search.service import SearchRequest, search
 
-    requests = {kind: [(q, SearchRequest.from_args(q.args())) for q in queries[kind]] for kind in KINDS}
+    requests = {kind: [(q, SearchRequest.from_pairs(q.args().items(multi=True))) for q in queries[kind]] for kind in KINDS}
     agreement = {}
     for kind in KINDS:  # warm-up pass, which also compares totals
         same = 0

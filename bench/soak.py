@@ -47,7 +47,8 @@ from pathlib import Path
 
 from bench import http_load
 from bench.queries import draw_queries
-from searchsvc.search.service import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, QUERY_TIME_BUDGET
+from searchsvc.search.params import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH
+from searchsvc.search.service import QUERY_TIME_BUDGET
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "bench" / "data"

@@ -19,7 +19,6 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from werkzeug.datastructures import MultiDict
 
 from searchsvc.text.analysis import analyze
 from searchsvc.index.indexer import index_paths
@@ -96,7 +95,7 @@ def evaluate(index_dir: Path, queries: list[tuple[str, str, str]]) -> dict[str, 
     view = ViewCache(index_dir).get()
     found, asked, misses = Counter(), Counter(), {form: [] for form in FORMS}
     for form, query, expected in queries:
-        result = search(view, SearchRequest.from_args(MultiDict({"q": query[:1000], "per_page": "1"})))
+        result = search(view, SearchRequest.from_pairs({"q": query[:1000], "per_page": "1"}.items()))
         asked[form] += 1
         if result.hits and result.hits[0].id == expected:
             found[form] += 1

@@ -75,14 +75,11 @@ def index_command(index_dir: Path | None, rebuild: bool, paths: tuple[Path, ...]
 @click.argument("query", nargs=-1)
 def search_command(index_dir: Path | None, as_json: bool, page: int, per_page: int, query: tuple[str, ...]) -> None:
     """Tìm QUERY trong chỉ mục."""
-    from werkzeug.datastructures import MultiDict
-
     from searchsvc.search.postings import ViewCache
     from searchsvc.search.service import SearchRequest, search
 
     try:
-        request = SearchRequest.from_args(MultiDict({"q": " ".join(query), "page": str(page),
-                                                     "per_page": str(per_page)}))
+        request = SearchRequest.from_pairs([("q", " ".join(query)), ("page", str(page)), ("per_page", str(per_page))])
         result = search(ViewCache(config.index_dir(index_dir)).get(), request)
     except SearchError as error:
         raise click.ClickException(error.message) from None

@@ -16,6 +16,7 @@ class SearchError(Exception):
         super().__init__(message)
         self.message = message
         self.param = param
+        self.errors: list[SearchError] = []  # every problem of the request when there were several to report
 
 
 class InvalidParameter(SearchError):
@@ -62,6 +63,12 @@ class ParseError(SearchError):
         super().__init__(f"{location}: {reason}")
 
 
-def error_body(code: str, message: str, param: str | None = None) -> dict:
-    """The single shape of every API error: ``{"error": {"code", "message", "param"}}``."""
-    return {"error": {"code": code, "message": message, "param": param}}
+def error_body(code: str, message: str, param: str | None = None, errors: list[SearchError] = ()) -> dict:
+    """The single shape of every API error: ``{"error": {"code", "message", "param"}}``.
+
+    A request with several bad parameters also gets ``"errors"``: one such object for each, the first repeated.
+    """
+    body = {"error": {"code": code, "message": message, "param": param}}
+    if errors:
+        body["errors"] = [{"code": e.code, "message": e.message, "param": e.param} for e in errors]
+    return body

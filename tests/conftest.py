@@ -41,7 +41,7 @@ def run_search(sample_view):
     """Search the sample index with request arguments as the API would receive them."""
 
     def run(**args):
-        return search(sample_view, SearchRequest.from_args(MultiDict(args)))
+        return search(sample_view, SearchRequest.from_pairs(MultiDict(args).items(multi=True)))
 
     return run
 

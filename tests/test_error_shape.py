@@ -81,8 +81,9 @@ def assert_error_shape(response, status: int, code: str | None = None, param: st
     assert response.status_code == status, response.get_data(as_text=True)[:300]
     assert response.mimetype == "application/json"
     body = response.get_json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "param"}
+    assert set(body) <= {"error", "errors"}
+    for error in [body["error"], *body.get("errors", [])]:
+        assert set(error) == {"code", "message", "param"}
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]
     assert "Traceback" not in response.get_data(as_text=True)
     if code is not None:
@@ -93,6 +94,22 @@ def assert_error_shape(response, status: int, code: str | None = None, param: st
 @pytest.mark.parametrize(("path", "status", "code", "param"), BAD_REQUESTS, ids=[r[0][:60] for r in BAD_REQUESTS])
 def test_bad_request_gets_the_one_error_shape(client, path, status, code, param):
     assert_error_shape(client.get(path), status, code, param)
+
+
+def test_every_bad_parameter_of_a_request_is_reported(client):
+    response = client.get("/api/search?page=0&per_page=500&sort=best&colour=red&q=a&q=b")
+    assert_error_shape(response, 400, "unknown_parameter", "colour")
+    reported = [(error["code"], error["param"]) for error in response.get_json()["errors"]]
+    assert sorted(reported) == sorted([("unknown_parameter", "colour"), ("invalid_parameter", "q"),
+                                       ("invalid_parameter", "sort"), ("invalid_parameter", "page"),
+                                       ("invalid_parameter", "per_page")])
+
+
+def test_a_page_lists_every_bad_parameter_too(client):
+    response = client.get("/?page=0&per_page=500", headers={"Accept": "text/html"})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "«page» phải là số nguyên từ 1 đến 1000." in text and "«per_page» phải là số nguyên từ 1 đến 100." in text
 
 
 def test_raw_bytes_that_are_not_utf8_are_refused(client):

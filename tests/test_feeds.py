@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from xml.etree import ElementTree
 
-from werkzeug.datastructures import MultiDict
 
 from searchsvc.web.feeds import atom_feed
 from searchsvc.search.service import Hit, SearchRequest, SearchResult, search
@@ -76,6 +75,6 @@ def test_markup_and_control_characters_cannot_break_the_xml():
 
 
 def test_source_link_is_related(sample_view):
-    result = search(sample_view, SearchRequest.from_args(MultiDict({"q": "Tịnh Biên khánh thành"})))
+    result = search(sample_view, SearchRequest.from_pairs({"q": "Tịnh Biên khánh thành"}.items()))
     entry = feed_of(result).find(f"{ATOM}entry")
     assert entry.find(f"{ATOM}link[@rel='related']").get("href") == "https://example.gov.vn/tin-2"

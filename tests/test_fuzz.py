@@ -26,7 +26,10 @@ from referencing.jsonschema import DRAFT202012
 
 from searchsvc.search.facets import FACETS
 from searchsvc.web.openapi import build_document
-from searchsvc.search.service import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, PARAMETERS, QUERY_TIME_BUDGET, SORTS
+from searchsvc.search.params import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, SEARCH, SEARCH_SORTS as SORTS
+from searchsvc.search.service import QUERY_TIME_BUDGET
+
+PARAMETERS = tuple(parameter.name for parameter in SEARCH)
 
 BOUND_S = QUERY_TIME_BUDGET + 1.0
 DOCUMENT_URI = "urn:searchsvc:openapi"

@@ -37,7 +37,7 @@ def view(tmp_path_factory):
 
 
 def ids(view, q, **args):
-    result = search(view, SearchRequest.from_args(MultiDict({"q": q, "per_page": "100", **args})))
+    result = search(view, SearchRequest.from_pairs({"q": q, "per_page": "100", **args}.items()))
     return [hit.id for hit in result.hits]
 
 
@@ -82,7 +82,7 @@ def test_excluded_words_remove_documents(view):
 
 
 def test_when_no_document_has_every_word_the_best_partial_matches_are_shown(view):
-    result = search(view, SearchRequest.from_args(MultiDict({"q": "đường xyzzyqq"})))
+    result = search(view, SearchRequest.from_pairs({"q": "đường xyzzyqq"}.items()))
     assert result.relaxed and result.hits[0].id in {"duong", "html"}
 
 
@@ -91,7 +91,7 @@ def test_unreadable_syntax_is_searched_as_plain_words(view):
 
 
 def test_snippets_mark_accented_words_for_an_unaccented_query_and_escape_html(view):
-    result = search(view, SearchRequest.from_args(MultiDict({"q": "duong moi"})))
+    result = search(view, SearchRequest.from_pairs({"q": "duong moi"}.items()))
     hit = next(h for h in result.hits if h.id == "html")
     assert "<mark>đường</mark>" in hit.snippet and "&lt;b&gt;<mark>mới</mark>&lt;/b&gt; &amp; đẹp" in hit.snippet
     assert "&lt;script&gt;" in hit.title_html and "<script>" not in hit.title_html
@@ -99,7 +99,7 @@ def test_snippets_mark_accented_words_for_an_unaccented_query_and_escape_html(vi
 
 def test_pages_split_the_results_without_overlap(view):
     first = ids(view, "tin tuc", per_page="10")
-    request = lambda page: SearchRequest.from_args(MultiDict({"q": "tin tuc", "per_page": "10", "page": page}))
+    request = lambda page: SearchRequest.from_pairs({"q": "tin tuc", "per_page": "10", "page": page}.items())
     pages = [[h.id for h in search(view, request(str(p))).hits] for p in (1, 2, 3)]
     assert pages[0] == first[:10]
     assert len(set(sum(pages, []))) == 25 and [len(p) for p in pages] == [10, 10, 5]
@@ -107,7 +107,7 @@ def test_pages_split_the_results_without_overlap(view):
 
 
 def test_no_text_lists_newest_first(view):
-    result = search(view, SearchRequest.from_args(MultiDict({"per_page": "3"})))
+    result = search(view, SearchRequest.from_pairs({"per_page": "3"}.items()))
     assert [h.id for h in result.hits] == ["bulk-25", "bulk-24", "bulk-23"]
     assert result.total == len(RECORDS)
 
@@ -119,7 +119,7 @@ def test_no_text_lists_newest_first(view):
 ])
 def test_bad_requests_are_refused_before_searching(args, error):
     with pytest.raises(error) as raised:
-        SearchRequest.from_args(MultiDict(args))
+        SearchRequest.from_pairs(MultiDict(args).items(multi=True))
     assert raised.value.param == next(iter(args))
 
 
@@ -146,7 +146,7 @@ def test_words_past_the_limit_are_ignored_and_counted(view):
     from searchsvc.search.query import MAX_QUERY_WORDS
 
     q = " ".join(["duong"] * (MAX_QUERY_WORDS + 5))
-    result = search(view, SearchRequest.from_args(MultiDict({"q": q})))
+    result = search(view, SearchRequest.from_pairs({"q": q}.items()))
     assert result.to_dict()["query"]["words_ignored"] == 5
     assert result.total > 0
 
@@ -156,5 +156,5 @@ def test_a_query_past_its_time_budget_is_stopped_with_a_clear_error(view, monkey
 
     monkeypatch.setattr("searchsvc.search.service.QUERY_TIME_BUDGET", -1.0)
     with pytest.raises(QueryTooExpensive) as raised:
-        search(view, SearchRequest.from_args(MultiDict({"q": "duong moi"})))
+        search(view, SearchRequest.from_pairs({"q": "duong moi"}.items()))
     assert raised.value.status == 400 and raised.value.param == "q"

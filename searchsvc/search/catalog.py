@@ -11,14 +11,13 @@ import numpy as np
 
 from searchsvc.search.directives import parse_directive_query
 from searchsvc.errors import NotFound
+from searchsvc.search import params
 from searchsvc.search.facets import FACETS, FacetValue, filter_mask, search_values
 from searchsvc.text.normalize import fold_text
 from searchsvc.search.postings import IndexView
 from searchsvc.search.suggest import directive_from_facet
 
 DIRECTIVE_FIELDS = ("label", "type", "number", "symbol", "year", "issuer")
-FACET_SEARCH_LIMIT = 20
-MAX_FACET_SEARCH_LIMIT = 100
 
 
 def get_article(view: IndexView, article_id: str) -> dict:
@@ -65,7 +64,7 @@ def directive_stats(view: IndexView, directive_id: str) -> dict:
     }
 
 
-def search_facet(view: IndexView, facet: str, q: str, limit: int = FACET_SEARCH_LIMIT) -> tuple[list[FacetValue], int]:
+def search_facet(view: IndexView, facet: str, q: str, limit: int = params.FACET_SEARCH_LIMIT) -> tuple[list[FacetValue], int]:
     """Values of ``facet`` matching what was typed, most frequent first, at most ``limit``; and how many matched.
 
     Matching ignores case and marks: every typed word starts a word of the label (``tinh bien`` finds Tịnh Biên),

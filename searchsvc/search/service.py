@@ -7,7 +7,6 @@ Knows nothing of Flask: the web layer and the CLI both build a ``SearchRequest``
 from __future__ import annotations
 
 import math
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,23 +14,16 @@ from datetime import date
 import numpy as np
 
 from searchsvc.search.engine import match_text, rank
-from searchsvc.errors import InvalidParameter, UnknownParameter
+from searchsvc.errors import InvalidParameter
+from searchsvc.search import params
 from searchsvc.search.facets import FACETS, FacetValue, count_values, filter_mask
 from searchsvc.search.postings import IndexView
 from searchsvc.search.query import parse_query
 from searchsvc.search.snippets import highlight, make_snippet
 from searchsvc.search.suggest import suggest_filters
 
-MAX_QUERY_LENGTH = 1000
-MAX_PER_PAGE = 100
-MAX_PAGE = 1000
-DEFAULT_PER_PAGE = 10
 # Seconds of matching a query may take before it is stopped (the slowest real query takes a small fraction).
 QUERY_TIME_BUDGET = 2.0
-SORTS = ("relevance", "newest", "oldest")
-SINGLE_PARAMETERS = ("q", "date_from", "date_to", "sort", "page", "per_page")
-PARAMETERS = SINGLE_PARAMETERS + FACETS
-ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -42,7 +34,7 @@ class SearchRequest:
     date_to: date | None = None
     sort: str | None = None
     page: int = 1
-    per_page: int = DEFAULT_PER_PAGE
+    per_page: int = params.DEFAULT_PER_PAGE
 
     @property
     def effective_sort(self) -> str:
@@ -52,28 +44,17 @@ class SearchRequest:
         return "relevance" if self.q.strip() else "newest"
 
     @classmethod
-    def from_args(cls, args) -> SearchRequest:
-        """Validate request arguments (a mapping with ``getlist``, as Flask's ``request.args``) before searching."""
-        for name in args:
-            if name not in PARAMETERS:
-                raise UnknownParameter(f"Tham số không được hỗ trợ: «{name}».", param=name)
-        for name in SINGLE_PARAMETERS:
-            if len(args.getlist(name)) > 1:
-                raise InvalidParameter(f"Tham số «{name}» chỉ được có một giá trị.", param=name)
-        q = args.get("q", "")
-        if len(q) > MAX_QUERY_LENGTH:
-            raise InvalidParameter(f"Câu tìm kiếm dài quá {MAX_QUERY_LENGTH} ký tự.", param="q")
-        sort = args.get("sort") or None
-        if sort is not None and sort not in SORTS:
-            raise InvalidParameter(f"«sort» phải là một trong: {', '.join(SORTS)}.", param="sort")
+    def from_pairs(cls, pairs) -> SearchRequest:
+        """Validate request parameters, given as ``(name, value)`` pairs, before searching."""
+        values = params.read(pairs, *params.SEARCH)
         request = cls(
-            q=q,
-            filters={name: tuple(v for v in args.getlist(name) if v) for name in FACETS if args.getlist(name)},
-            date_from=_parse_date(args.get("date_from"), "date_from"),
-            date_to=_parse_date(args.get("date_to"), "date_to"),
-            sort=sort,
-            page=_parse_int(args.get("page"), "page", 1, MAX_PAGE, 1),
-            per_page=_parse_int(args.get("per_page"), "per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE),
+            q=values["q"],
+            filters={name: values[name] for name in FACETS if values[name]},
+            date_from=values["date_from"],
+            date_to=values["date_to"],
+            sort=values["sort"],
+            page=values["page"],
+            per_page=values["per_page"],
         )
         if request.date_from and request.date_to and request.date_from > request.date_to:
             raise InvalidParameter("«date_from» phải trước hoặc bằng «date_to».", param="date_from")
@@ -87,25 +68,6 @@ class SearchRequest:
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "sort": self.effective_sort,
         }
-
-
-def _parse_int(raw: str | None, name: str, low: int, high: int, default: int) -> int:
-    if raw is None or raw == "":
-        return default
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:  # "²".isdigit(), int("²") fails
-        raise InvalidParameter(f"«{name}» phải là số nguyên từ {low} đến {high}.", param=name)
-    return int(raw)
-
-
-def _parse_date(raw: str | None, name: str) -> date | None:
-    if not raw:
-        return None
-    try:
-        if not ISO_DAY.fullmatch(raw):  # fromisoformat also reads week dates such as 2020-W01-1
-            raise ValueError
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidParameter(f"«{name}» phải là ngày dạng YYYY-MM-DD.", param=name) from None
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ Parameter limits come from the modules that enforce them, so the document cannot
 
 from __future__ import annotations
 
-from searchsvc.search import catalog
 from searchsvc.search.facets import FACETS
-from searchsvc.search.service import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS
-
-MAX_ANALYZE_LENGTH = 10_000
+from searchsvc.search.params import (
+    DEFAULT_PER_PAGE, FACET_SEARCH_LIMIT, MAX_ANALYZE_LENGTH, MAX_FACET_SEARCH_LIMIT, MAX_PAGE, MAX_PER_PAGE,
+    MAX_QUERY_LENGTH, SEARCH_SORTS as SORTS,
+)
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
@@ -34,15 +34,18 @@ def _array(items: dict) -> dict:
 STRING = {"type": "string"}
 COUNT = {"type": "integer", "minimum": 0}
 DAY = {"type": "string", "format": "date"}
+_ERROR_DETAIL = _object({
+    "code": {"type": "string", "description": "Stable machine-readable code, e.g. `invalid_parameter`."},
+    "message": {"type": "string", "description": "What went wrong, in Vietnamese."},
+    "param": {**_nullable(STRING), "description": "The request parameter at fault, if one is."},
+}, additionalProperties=False)
 
 SCHEMAS = {
     "Error": _object({
-        "error": _object({
-            "code": {"type": "string", "description": "Stable machine-readable code, e.g. `invalid_parameter`."},
-            "message": {"type": "string", "description": "What went wrong, in Vietnamese."},
-            "param": {**_nullable(STRING), "description": "The request parameter at fault, if one is."},
-        }, additionalProperties=False),
-    }, additionalProperties=False),
+        "error": _ERROR_DETAIL,
+        "errors": {**_array(_ERROR_DETAIL),
+                   "description": "Every bad parameter, when the request had several (`error` is the first)."},
+    }, required=("error",), additionalProperties=False),
     "FacetValue": _object({
         "value": {"type": "string", "description": "What to pass as the facet's filter parameter."},
         "label": STRING,
@@ -256,8 +259,8 @@ def build_document() -> dict:
                     {**_path("name", "The facet."), "schema": {"type": "string", "enum": list(FACETS)}},
                     _query("q", {"type": "string", "maxLength": MAX_QUERY_LENGTH},
                            "What to look for: `tinh bien`, `05/CT-TTg`, `chi thi 05`. Empty: every value."),
-                    _query("limit", {"type": "integer", "minimum": 1, "maximum": catalog.MAX_FACET_SEARCH_LIMIT,
-                                     "default": catalog.FACET_SEARCH_LIMIT}, "At most this many values."),
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_FACET_SEARCH_LIMIT,
+                                     "default": FACET_SEARCH_LIMIT}, "At most this many values."),
                 ], not_found=True),
             "/api/articles/{id}": _get("getArticle", "One article with all of its metadata", "Article",
                                        [_path("id", "The article id.")], not_found=True),

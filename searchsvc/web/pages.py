@@ -1,15 +1,15 @@
 """What each HTML page shows, as plain data for its template: search-layer results plus the links between pages.
 
-Every link is built here from the request's own parameters (``pairs``, in the order given), so a facet link
-toggles one value and keeps the rest, and the templates only print. Text is never marked safe here except the
-search layer's ``title_html``/``snippet``, which ``snippets.highlight`` escaped. Plain Python: no Flask.
+Every link is built here from the route table (``link`` over ``url_for``) and the request's own parameters
+(``pairs``), so a facet link toggles one value and keeps the rest, and the templates only print. Text is never
+marked safe here except the search layer's ``title_html``/``snippet``, which ``snippets.highlight`` escaped.
 """
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from collections.abc import Callable
 
-from werkzeug.datastructures import MultiDict
+from flask import url_for
 
 from searchsvc.search import catalog
 from searchsvc.web.charts import Bar, bar_chart, month_label, month_series
@@ -19,7 +19,7 @@ from searchsvc.search.postings import IndexView
 from searchsvc.search.query import parse_query
 from searchsvc.search.reports import directive_report
 from searchsvc.index.schema import author_value
-from searchsvc.search.service import MAX_QUERY_LENGTH, SearchRequest, search
+from searchsvc.search.service import SearchRequest, search
 from searchsvc.search.snippets import highlight
 from searchsvc.search.spelling import suggest_spelling
 
@@ -33,20 +33,27 @@ CITING_PER_PAGE = 20
 PAGE_WINDOW = 2
 
 
-# --- links ------------------------------------------------------------------------------------------------------
+# --- links: every one from the route table -----------------------------------------------------------------------
 
-def search_url(pairs: Pairs, path: str = "/") -> str:
-    """``path`` with ``pairs`` as its query string, empty values left out."""
-    kept = [(name, value) for name, value in pairs if value != ""]
-    return path + ("?" + urlencode(kept) if kept else "")
+def link(endpoint: str, pairs: Pairs = (), **path_values) -> str:
+    """The URL of the route ``endpoint`` (``url_for``), with ``pairs`` as its query string, empty values left out."""
+    query: dict[str, list[str]] = {}
+    for name, value in pairs:
+        if value != "":
+            query.setdefault(name, []).append(value)
+    return url_for(endpoint, **path_values, **query)
 
 
-def article_path(article_id: str) -> str:
-    return "/articles/" + quote(article_id, safe="")
+def search_url(pairs: Pairs, endpoint: str = "web.index") -> str:
+    return link(endpoint, pairs)
 
 
-def directive_path(directive_id: str) -> str:
-    return "/directives/" + quote(directive_id, safe="")
+def article_path(article_id: str, pairs: Pairs = ()) -> str:
+    return link("web.article", pairs, article_id=article_id)
+
+
+def directive_path(directive_id: str, pairs: Pairs = ()) -> str:
+    return link("web.directive", pairs, directive_id=directive_id)
 
 
 def safe_link(url: str | None) -> str | None:
@@ -70,6 +77,31 @@ def _add(pairs: Pairs, facet: str, value: str) -> str:
     """The search with ``value`` of ``facet`` selected (kept if it already was); back to page 1."""
     pairs = _without(pairs, "page")
     return search_url(pairs if (facet, value) in pairs else pairs + [(facet, value)])
+
+
+def pagination(page: int, pages: int, page_url: Callable[[int], str]) -> dict | None:
+    """Previous and next, the first and last page, and the pages around this one; None when one page holds all."""
+    if pages <= 1 and page <= 1:
+        return None
+    numbers = sorted({1, pages, *range(max(1, page - PAGE_WINDOW), min(pages, page + PAGE_WINDOW) + 1)} - {0})
+    items, previous = [], 0
+    for number in numbers:
+        if number - previous > 1:
+            items.append({"gap": True})
+        items.append({"number": number, "url": page_url(number), "current": number == page})
+        previous = number
+    return {
+        "previous": page_url(page - 1) if page > 1 else None,
+        "next": page_url(page + 1) if page < pages else None,
+        "items": items,
+        "page": page,
+        "pages": pages,
+    }
+
+
+def _page_pairs(pairs: Pairs, number: int) -> Pairs:
+    """``pairs`` for page ``number``: page 1 is the address without ``page``."""
+    return _without(pairs, "page") + ([("page", str(number))] if number > 1 else [])
 
 
 def directive_label(label: str, year) -> str:
@@ -96,7 +128,7 @@ def day_label(iso: str | None) -> str:
 
 def search_page(view: IndexView, pairs: Pairs) -> dict:
     """Everything the search page shows for the request parameters ``pairs``."""
-    search_request = SearchRequest.from_args(MultiDict(pairs))
+    search_request = SearchRequest.from_pairs(pairs)
     result = search(view, search_request)
     pairs = [(name, value) for name, value in pairs if value != ""]
     table = view.facet_table("directive")
@@ -116,15 +148,16 @@ def search_page(view: IndexView, pairs: Pairs) -> dict:
         "clear_url": search_url([pair for pair in pairs if pair[0] in ("q", "sort", "per_page")]),
         "suggestions": suggestions,
         "did_you_mean": _did_you_mean(view, search_request.q, pairs, result.total),
-        "pages": _pagination(pairs, search_request.page, result.pages),
+        "pages": pagination(search_request.page, result.pages,
+                            lambda number: search_url(_page_pairs(pairs, number))),
         # The search box keeps filters, range, order and page size; a new search starts again at page 1.
         "hidden": [pair for pair in pairs if pair[0] not in ("q", "page")],
         "sort_hidden": [pair for pair in pairs if pair[0] not in ("sort", "page")],
         "range_hidden": [pair for pair in pairs if pair[0] not in ("date_from", "date_to", "page")],
         "sorts": [{"value": value, "label": label, "selected": value == search_request.effective_sort}
                   for value, label in SORT_LABELS.items() if value != "relevance" or search_request.q.strip()],
-        "json_url": search_url(pairs, "/api/search"),
-        "feed_url": search_url(_without(pairs, "page", "sort", "per_page"), "/feed.atom"),
+        "json_url": search_url(pairs, "web.api_search"),
+        "feed_url": search_url(_without(pairs, "page", "sort", "per_page"), "web.feed"),
         "first_number": (search_request.page - 1) * search_request.per_page + 1,
     }
 
@@ -144,7 +177,7 @@ def _hit(hit, pairs: Pairs, q: str) -> dict:
         "id": hit.id,
         "title_html": hit.title_html,
         "snippet": hit.snippet,
-        "url": search_url([("q", q)] if q.strip() else [], article_path(hit.id)),
+        "url": article_path(hit.id, [("q", q)] if q.strip() else []),
         "source": safe_link(hit.url),
         "published": hit.published,
         "date_label": day_label(hit.published),
@@ -226,33 +259,10 @@ def _did_you_mean(view: IndexView, q: str, pairs: Pairs, total: int) -> dict | N
     return {"q": spelled, "url": search_url([("q", spelled)] + _without(pairs, "q", "page"))}
 
 
-def _pagination(pairs: Pairs, page: int, pages: int) -> dict | None:
-    """Previous and next, the first and last page, and the pages around this one."""
-    if pages <= 1 and page <= 1:
-        return None
-
-    def link(number: int) -> str:
-        return search_url(_without(pairs, "page") + ([("page", str(number))] if number > 1 else []))
-
-    numbers = sorted({1, pages, *range(max(1, page - PAGE_WINDOW), min(pages, page + PAGE_WINDOW) + 1)} - {0})
-    items, previous = [], 0
-    for number in numbers:
-        if number - previous > 1:
-            items.append({"gap": True})
-        items.append({"number": number, "url": link(number), "current": number == page})
-        previous = number
-    return {
-        "previous": link(page - 1) if page > 1 else None,
-        "next": link(page + 1) if page < pages else None,
-        "items": items,
-    }
-
-
 # --- the article page ------------------------------------------------------------------------------------------
 
 def article_page(view: IndexView, article_id: str, q: str) -> dict:
     """The article with ``q``'s words marked, and links to the searches and directive pages it leads to."""
-    _check_q(q)
     article = catalog.get_article(view, article_id)
     query = parse_query(q)
     localities = article.get("localities", [])
@@ -277,7 +287,7 @@ def article_page(view: IndexView, article_id: str, q: str) -> dict:
         "source": safe_link(article.get("url")),
         "back_url": search_url([("q", q)]) if q.strip() else None,
         "q": q,
-        "json_url": "/api/articles/" + quote(article_id, safe=""),
+        "json_url": link("web.api_article", article_id=article_id),
     }
 
 
@@ -300,12 +310,7 @@ def directive_page(view: IndexView, directive_id: str, page: int) -> dict:
             {**item, "url": search_url(filter_pair + [("locality", item["value"])])})
     provinces = [{**item, "url": search_url(filter_pair + [("locality", item["value"])]),
                   "districts": districts.get(item["value"], [])} for item in report["by_province"]]
-    pages = None
-    if result.pages > 1:
-        path = directive_path(directive_id)
-        pages = {"previous": search_url([("page", str(page - 1))] if page > 2 else [], path) if page > 1 else None,
-                 "next": search_url([("page", str(page + 1))], path) if page < result.pages else None,
-                 "page": page, "pages": result.pages}
+    pages = pagination(page, result.pages, lambda number: directive_path(directive_id, _page_pairs([], number)))
     return {
         "directive": report,
         "title": directive_label(report["label"], report.get("year")),
@@ -316,16 +321,13 @@ def directive_page(view: IndexView, directive_id: str, page: int) -> dict:
         "first_number": (page - 1) * CITING_PER_PAGE + 1,
         "pages": pages,
         "search_url": search_url(filter_pair),
-        "feed_url": search_url(filter_pair, "/feed.atom"),
-        "json_url": directive_path(directive_id).replace("/directives/", "/api/directives/", 1),
+        "feed_url": search_url(filter_pair, "web.feed"),
+        "json_url": link("web.api_directive", directive_id=directive_id),
     }
 
 
 def directives_page(view: IndexView, q: str, sort: str, page: int) -> dict:
     """Every cited directive, those matching ``q`` (any spelling staff use), in the chosen order, one page of them."""
-    _check_q(q)
-    if sort not in DIRECTIVE_SORTS:
-        raise InvalidParameter(f"«sort» phải là một trong: {', '.join(DIRECTIVE_SORTS)}.", param="sort")
     directives = catalog.list_directives(view)
     if q.strip():
         matching = {value.value for value in catalog.search_facet(view, "directive", q, len(directives) or 1)[0]}
@@ -347,17 +349,8 @@ def directives_page(view: IndexView, q: str, sort: str, page: int) -> dict:
         "total": len(directives),
         "directives": [{**d, "url": directive_path(d["id"]), "search_url": search_url([("directive", d["id"])])}
                        for d in shown],
-        "pages": None if pages == 1 else {
-            "previous": search_url(pairs + ([("page", str(page - 1))] if page > 2 else []), "/directives")
-            if page > 1 else None,
-            "next": search_url(pairs + [("page", str(page + 1))], "/directives") if page < pages else None,
-            "page": page, "pages": pages},
+        "pages": pagination(page, pages, lambda number: search_url(_page_pairs(pairs, number), "web.directives")),
         "json": {"total": len(directives), "directives": directives},
-        "json_url": "/api/directives",
+        "json_url": link("web.api_directives"),
     }
-
-
-def _check_q(q: str) -> None:
-    if len(q) > MAX_QUERY_LENGTH:
-        raise InvalidParameter(f"Câu tìm kiếm dài quá {MAX_QUERY_LENGTH} ký tự.", param="q")
 

@@ -9,28 +9,24 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import replace
 from functools import cache
 from datetime import datetime, timezone
 from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
-from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
-from searchsvc.web.app import VIEWS_EXTENSION
-
-from searchsvc.search import catalog
-
-from searchsvc.web import feeds
-
-from searchsvc.web import pages
-from searchsvc.text.analysis import analyze
-from searchsvc.errors import InvalidParameter, SearchError, UnknownParameter, error_body
-from searchsvc.web.openapi import MAX_ANALYZE_LENGTH, build_document
+from searchsvc.errors import InvalidParameter, SearchError, error_body
+from searchsvc.search import catalog, params
 from searchsvc.search.postings import IndexView
 from searchsvc.search.reports import directive_report
-from searchsvc.search.service import MAX_PAGE, MAX_QUERY_LENGTH, SearchRequest, search
+from searchsvc.search.service import SearchRequest, search
 from searchsvc.search.typeahead import suggest_as_you_type
+from searchsvc.text.analysis import analyze
+from searchsvc.web import feeds, pages
+from searchsvc.web.app import VIEWS_EXTENSION
+from searchsvc.web.openapi import build_document
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("web", __name__)
@@ -59,55 +55,51 @@ class InvalidEncoding(InvalidParameter):
 @bp.get("/api/search")
 def api_search():
     """Search with filters: the JSON shape of ``SearchResult.to_dict``."""
-    search_request = SearchRequest.from_args(request.args)
+    search_request = SearchRequest.from_pairs(_pairs())
     return jsonify(search(_view(), search_request).to_dict())
 
 
 @bp.get("/api/facets/<name>")
 def api_facet_values(name: str):
     """Values of one facet matching ``q`` (accents and directive spellings ignored), with counts."""
-    args = _args(("q", "limit"))
-    q = _q(args)
-    limit = _int_arg(args, "limit", 1, catalog.MAX_FACET_SEARCH_LIMIT, catalog.FACET_SEARCH_LIMIT)
-    values, total = catalog.search_facet(_view(), name, q, limit)
+    args = _args(params.Q, params.LIMIT)
+    q = args["q"]
+    values, total = catalog.search_facet(_view(), name, q, args["limit"])
     return jsonify({"facet": name, "q": q, "total": total, "values": [value.to_dict() for value in values]})
 
 
 @bp.get("/api/articles/<path:article_id>")
 def api_article(article_id: str):
-    _args(())
+    _args()
     return jsonify(catalog.get_article(_view(), article_id))
 
 
 @bp.get("/api/directives")
 def api_directives():
-    _args(())
+    _args()
     directives = catalog.list_directives(_view())
     return jsonify({"total": len(directives), "directives": directives})
 
 
 @bp.get("/api/directives/<path:directive_id>")
 def api_directive(directive_id: str):
-    _args(())
+    _args()
     return jsonify(directive_report(_view(), directive_id))
 
 
 @bp.get("/api/suggest")
 def api_suggest():
     """Suggestions while typing: places, directives and article titles, accents ignored."""
-    q = _q(_args(("q",)))
+    q = _args(params.Q)["q"]
     return jsonify({"q": q, "suggestions": suggest_as_you_type(_view(), q)})
 
 
 @bp.get("/api/analyze")
 def api_analyze():
     """The tokens of ``text`` in both forms, as ``searchsvc analyze`` prints them."""
-    args = _args(("text",))
-    text = args.get("text")
-    if text is None:
+    if "text" not in request.args:
         raise InvalidParameter("Thiếu tham số «text».", param="text")
-    if len(text) > MAX_ANALYZE_LENGTH:
-        raise InvalidParameter(f"«text» dài quá {MAX_ANALYZE_LENGTH} ký tự.", param="text")
+    text = _args(params.TEXT)["text"]
     tokens = [
         {"position": position, "exact": token.exact, "folded": token.folded, "start": token.start, "end": token.end}
         for position, token in enumerate(analyze(text))
@@ -117,7 +109,7 @@ def api_analyze():
 
 @bp.get("/healthz")
 def healthz():
-    _args(())
+    _args()
     view = _view()
     response = jsonify({"status": "ok", "documents": view.doc_count, "generation": view.generation})
     response.headers["Cache-Control"] = "no-store"
@@ -126,7 +118,7 @@ def healthz():
 
 @bp.get("/api/openapi.json")
 def api_openapi():
-    _args(())
+    _args()
     return jsonify(_openapi_document())
 
 
@@ -142,7 +134,7 @@ def index():
     """Search: the page over the same search layer as ``/api/search``."""
     if _wants_json():
         return api_search()
-    context = pages.search_page(_view(), list(request.args.items(multi=True)))
+    context = pages.search_page(_view(), _pairs())
     return render_template("search.html", **context)
 
 
@@ -151,16 +143,15 @@ def article(article_id: str):
     """One article, the words of ``q`` marked."""
     if _wants_json():
         return api_article(article_id)
-    q = _q(_args(("q",)))
+    q = _args(params.Q)["q"]
     return render_template("article.html", **pages.article_page(_view(), article_id, q))
 
 
 @bp.get("/directives")
 def directives():
     """Every cited directive, searchable and sortable."""
-    args = _args(("q", "sort", "page"))
-    context = pages.directives_page(_view(), _q(args), args.get("sort") or "count",
-                                    _int_arg(args, "page", 1, MAX_PAGE, 1))
+    args = _args(params.Q, params.DIRECTIVE_SORT, params.PAGE)
+    context = pages.directives_page(_view(), args["q"], args["sort"], args["page"])
     if _wants_json():
         return jsonify(context["json"])
     return render_template("directives.html", **context)
@@ -171,20 +162,20 @@ def directive(directive_id: str):
     """One directive for staff: who cites it, when and where."""
     if _wants_json():
         return api_directive(directive_id)
-    args = _args(("page",))
-    context = pages.directive_page(_view(), directive_id, _int_arg(args, "page", 1, MAX_PAGE, 1))
+    context = pages.directive_page(_view(), directive_id, _args(params.PAGE)["page"])
     return render_template("directive.html", **context)
 
 
 @bp.get("/feed.atom")
 def feed():
     """The newest results of a search as an Atom feed (the search page's parameters, newest first by default)."""
-    args = MultiDict(request.args)
-    if not args.get("sort"):
-        args["sort"] = "newest"
+    pairs = _pairs()
+    search_request = SearchRequest.from_pairs(pairs)
+    if not search_request.sort:
+        search_request = replace(search_request, sort="newest")
     view = _view()
-    result = search(view, SearchRequest.from_args(args))
-    pairs = [(name, value) for name, value in request.args.items(multi=True) if name != "page"]
+    result = search(view, search_request)
+    pairs = [(name, value) for name, value in pairs if name != "page"]
     root = request.host_url.rstrip("/")
     q = result.request.q.strip()
     body = feeds.atom_feed(
@@ -201,7 +192,7 @@ def feed():
 @bp.get("/opensearch.xml")
 def opensearch():
     """Lets a browser add the search box (OpenSearch 1.1 description)."""
-    _args(())
+    _args()
     body = render_template("opensearch.xml", root=request.host_url.rstrip("/"))
     return Response(body, mimetype="application/opensearchdescription+xml")
 
@@ -215,36 +206,19 @@ def _view() -> IndexView:
     return view
 
 
-def _args(allowed: tuple[str, ...]):
-    """``request.args`` once unknown and repeated parameters are rejected."""
-    for name in request.args:
-        if name not in allowed:
-            raise UnknownParameter(f"Tham số không được hỗ trợ: «{name}».", param=name)
-        if len(request.args.getlist(name)) > 1:
-            raise InvalidParameter(f"Tham số «{name}» chỉ được có một giá trị.", param=name)
-    return request.args
+def _pairs() -> list[tuple[str, str]]:
+    return list(request.args.items(multi=True))
 
 
-def _q(args) -> str:
-    q = args.get("q", "")
-    if len(q) > MAX_QUERY_LENGTH:
-        raise InvalidParameter(f"Câu tìm kiếm dài quá {MAX_QUERY_LENGTH} ký tự.", param="q")
-    return q
+def _args(*accepted: params.Parameter) -> dict:
+    """The query string's values once every parameter is checked (unknown, repeated and bad ones refused)."""
+    return params.read(_pairs(), *accepted)
 
 
 def _wants_json() -> bool:
     """A page asked for as JSON (``Accept: application/json`` preferred to HTML) answers with its API body."""
     accept = request.accept_mimetypes
     return accept.quality("application/json") > accept.quality("text/html")
-
-
-def _int_arg(args, name: str, low: int, high: int, default: int) -> int:
-    raw = args.get(name, "")
-    if raw == "":
-        return default
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-        raise InvalidParameter(f"«{name}» phải là số nguyên từ {low} đến {high}.", param=name)
-    return int(raw)
 
 
 def _is_api() -> bool:
@@ -325,7 +299,7 @@ def _cors_origins() -> frozenset[str]:
 
 @bp.app_errorhandler(SearchError)
 def handle_search_error(error: SearchError):
-    return _error_response(error.status, error.code, error.message, error.param)
+    return _error_response(error.status, error.code, error.message, error.param, error.errors)
 
 
 @bp.app_errorhandler(HTTPException)
@@ -345,11 +319,12 @@ def handle_unexpected_error(error: Exception):
     return _error_response(500, "internal_error", "Lỗi máy chủ. Vui lòng thử lại sau.", None)
 
 
-def _error_response(status: int, code: str, message: str, param: str | None):
+def _error_response(status: int, code: str, message: str, param: str | None, errors: list | None = None):
     if _is_api():
-        response = jsonify(error_body(code, message, param))
+        response = jsonify(error_body(code, message, param, errors or ()))
     else:
+        others = [e.message for e in errors or () if e.message != message]
         response = current_app.make_response(
-            (render_template("error.html", status=status, message=message, param=param), status))
+            (render_template("error.html", status=status, message=message, param=param, others=others), status))
     response.status_code = status
     return response

@@ -1,0 +1,145 @@
+"""Every request parameter in one place: its type, its limits and the Vietnamese message a bad value gets.
+
+Routes and the CLI hand over what they received as ``(name, value)`` pairs (``request.args.items(multi=True)``, or
+the CLI's options) together with the parameters they accept, and get the values back, checked. A request with
+several bad parameters hears about all of them: ``read`` raises the first error with the whole list on its
+``errors``. Plain Python, no werkzeug, so the CLI checks its input exactly as the API does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from searchsvc.errors import InvalidParameter, SearchError, UnknownParameter
+from searchsvc.search.facets import FACETS
+
+MAX_QUERY_LENGTH = 1000
+MAX_ANALYZE_LENGTH = 10_000
+MAX_PAGE = 1000
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 10
+FACET_SEARCH_LIMIT = 20
+MAX_FACET_SEARCH_LIMIT = 100
+SEARCH_SORTS = ("relevance", "newest", "oldest")
+DIRECTIVE_SORTS = ("count", "date", "label")
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+Pairs = Iterable[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter: ``convert`` turns the raw text into its value or raises ``ValueError`` for ``message``."""
+
+    name: str
+    convert: Callable[[str], object]
+    message: str
+    default: object = None
+    repeatable: bool = False
+
+    def value_of(self, raw: str) -> object:
+        if raw == "":
+            return self.default
+        try:
+            return self.convert(raw)
+        except ValueError:
+            raise InvalidParameter(self.message, param=self.name) from None
+
+
+def _text(limit: int) -> Callable[[str], str]:
+    def convert(raw: str) -> str:
+        if len(raw) > limit:
+            raise ValueError
+        return raw
+    return convert
+
+
+def _integer(low: int, high: int) -> Callable[[str], int]:
+    def convert(raw: str) -> int:
+        # ASCII digits only ("²".isdigit() holds), and no more of them than the bound has: int() of thousands of
+        # digits is slow and Python refuses past 4,300.
+        if not (raw.isascii() and raw.isdigit()) or len(raw.lstrip("0")) > len(str(high)) or not low <= int(raw) <= high:
+            raise ValueError
+        return int(raw)
+    return convert
+
+
+def _choice(values: tuple[str, ...]) -> Callable[[str], str]:
+    def convert(raw: str) -> str:
+        if raw not in values:
+            raise ValueError
+        return raw
+    return convert
+
+
+def _day(raw: str) -> date:
+    if not ISO_DAY.fullmatch(raw):  # fromisoformat also reads week dates such as 2020-W01-1
+        raise ValueError
+    return date.fromisoformat(raw)
+
+
+def _integer_parameter(name: str, high: int, default: int) -> Parameter:
+    return Parameter(name, _integer(1, high), f"«{name}» phải là số nguyên từ 1 đến {high}.", default)
+
+
+Q = Parameter("q", _text(MAX_QUERY_LENGTH), f"Câu tìm kiếm dài quá {MAX_QUERY_LENGTH} ký tự.", "")
+TEXT = Parameter("text", _text(MAX_ANALYZE_LENGTH), f"«text» dài quá {MAX_ANALYZE_LENGTH} ký tự.", "")
+PAGE = _integer_parameter("page", MAX_PAGE, 1)
+PER_PAGE = _integer_parameter("per_page", MAX_PER_PAGE, DEFAULT_PER_PAGE)
+LIMIT = _integer_parameter("limit", MAX_FACET_SEARCH_LIMIT, FACET_SEARCH_LIMIT)
+SEARCH_SORT = Parameter("sort", _choice(SEARCH_SORTS), f"«sort» phải là một trong: {', '.join(SEARCH_SORTS)}.")
+DIRECTIVE_SORT = Parameter("sort", _choice(DIRECTIVE_SORTS),
+                           f"«sort» phải là một trong: {', '.join(DIRECTIVE_SORTS)}.", "count")
+DATE_FROM = Parameter("date_from", _day, "«date_from» phải là ngày dạng YYYY-MM-DD.")
+DATE_TO = Parameter("date_to", _day, "«date_to» phải là ngày dạng YYYY-MM-DD.")
+FACET_FILTERS = tuple(Parameter(name, str, "", repeatable=True) for name in FACETS)
+SEARCH = (Q, DATE_FROM, DATE_TO, SEARCH_SORT, PAGE, PER_PAGE, *FACET_FILTERS)
+
+
+def read(pairs: Pairs, *accepted: Parameter) -> dict[str, object]:
+    """The value of every accepted parameter (its default when absent; a tuple for a repeatable one).
+
+    >>> read([("q", "hội nghị"), ("page", "2")], Q, PAGE)
+    {'q': 'hội nghị', 'page': 2}
+    >>> read([("page", "0"), ("x", "1")], Q, PAGE)
+    Traceback (most recent call last):
+    searchsvc.errors.InvalidParameter: «page» phải là số nguyên từ 1 đến 1000.
+    """
+    by_name = {parameter.name: parameter for parameter in accepted}
+    raw: dict[str, list[str]] = {}
+    errors: list[SearchError] = []
+    for name, value in pairs:
+        if name not in by_name:
+            if name not in raw:
+                errors.append(UnknownParameter(f"Tham số không được hỗ trợ: «{name}».", param=name))
+            raw.setdefault(name, [])
+            continue
+        raw.setdefault(name, []).append(value)
+    values: dict[str, object] = {}
+    for name, parameter in by_name.items():
+        given = raw.get(name, [])
+        if parameter.repeatable:
+            values[name] = tuple(value for value in given if value)
+            continue
+        if len(given) > 1:
+            errors.append(InvalidParameter(f"Tham số «{name}» chỉ được có một giá trị.", param=name))
+            continue
+        try:
+            values[name] = parameter.value_of(given[0]) if given else parameter.default
+        except InvalidParameter as error:
+            errors.append(error)
+    if errors:
+        raise reported_together(errors)
+    return values
+
+
+def reported_together(errors: list[SearchError]) -> SearchError:
+    """The first error, carrying all of them when there are several: the API answers it as ``error`` and lists
+    them all as ``errors``."""
+    first = errors[0]
+    if len(errors) > 1:
+        first.errors = list(errors)
+    return first
