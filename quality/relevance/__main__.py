@@ -54,7 +54,7 @@ PRECISION_DEPTH = 5
 SYSTEMS = ("searchsvc", "fts5")
 # Packages that only read the index: changing them does not rebuild it.
 QUERY_SIDE = frozenset({"search", "web"})
-EXCERPT_CHARS = 320
+EXCERPT_CHARS = 200
 
 
 @dataclass(frozen=True)
