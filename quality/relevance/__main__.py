@@ -40,10 +40,10 @@ from bench import baseline as baseline_db
 from bench.queries import BenchQuery
 from quality import known_item
 from quality.corpus import CORPUS, records_by_id
-from searchsvc.indexer import index_paths
-from searchsvc.normalize import fold_text
-from searchsvc.postings import ViewCache
-from searchsvc.search import SearchRequest, search
+from searchsvc.index.indexer import index_paths
+from searchsvc.search.postings import ViewCache
+from searchsvc.search.service import SearchRequest, search
+from searchsvc.text.normalize import fold_text
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
