@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from searchsvc.ingest.localities import gazetteer_database
+from searchsvc.ingest.gazetteer import gazetteer_database
 
 FIRST_DAY = date(2015, 1, 1)
 DAYS = (date(2025, 12, 31) - FIRST_DAY).days + 1

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from quality.corpus import CORPUS, records_by_id
 from searchsvc.ingest.authors import extract_byline
-from searchsvc.ingest.localities import extract_localities, fold_key
+from searchsvc.ingest.gazetteer import fold_key
+from searchsvc.ingest.localities import extract_localities
 
 GOLD = Path(__file__).resolve().parent / "gold"
 

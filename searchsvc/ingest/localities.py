@@ -24,40 +24,19 @@ headline prefix and the byline, where a bare name is the norm.
 
 from __future__ import annotations
 
-import json
-import logging
 import re
-import sqlite3
-from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections import defaultdict
+from dataclasses import replace
 from functools import cache, lru_cache
-from importlib import resources
 from itertools import islice
 from typing import NamedTuple
 
 from searchsvc.article import Locality
+from searchsvc.ingest.gazetteer import PREFIX_LABELS, Gazetteer, fold_key, load_gazetteer
 from searchsvc.text.normalize import fold, nfc, normalize_text, normalize_word
 
-logger = logging.getLogger(__name__)
-
-NEW_CODE_PREFIX = "2025-"
 # How far (in characters) a province or district name may sit from an ambiguous name and still decide it.
 NEARBY = 300
-# Names the gazetteer does not carry: abbreviations, and the province name used until January 2025.
-PROVINCE_ALIASES = {
-    "tphcm": "79",
-    "hcm": "79",
-    "thua thien hue": "46",
-    "thua thien": "46",
-    "ba ria vung tau": "77",
-    "dak lak": "66",
-    "dac lac": "66",
-    "dak nong": "67",
-    "dac nong": "67",
-    "kontum": "62",
-}
 # Province names that are also people or ideas; they count only after a type word (``TP Hồ Chí Minh``).
 BARE_PROVINCE_STOPLIST = frozenset({"ho chi minh", "hcm", "thua thien"})
 # Type words, folded, and the levels they introduce.
@@ -75,7 +54,6 @@ PREFIXES = {
     ("dac", "khu"): (3,),
 }
 PREFIX_WORDS = frozenset("tỉnh thành phố huyện quận thị xã trấn phường đặc khu".split())
-PREFIX_LABELS = {1: "tỉnh", 2: "huyện", 3: "xã"}
 # The unit type a district-level type word names: it decides between namesakes (quận Hoàng Mai in Hà Nội, thị xã
 # Hoàng Mai in Nghệ An) when no province is named nearby. Not ``huyện``: many huyện have since become thị xã or
 # cities, so an older ``huyện Phong Điền`` (Huế, now a thị xã) would go to the huyện of that name in Cần Thơ.
@@ -173,18 +151,6 @@ LEAD_CHARS = 400
 LIST_NEXT = re.compile(r"[^\S\n]*,[^\S\n]*|[^\S\n]+(?i:và|va)[^\S\n]+")
 
 
-@dataclass(frozen=True)
-class Gazetteer:
-    """The units by code and a folded-name index per level, built once per process."""
-
-    units: dict[str, Locality]
-    names: dict[int, dict[str, tuple[str, ...]]]
-    district_of: dict[str, str]
-    # Post-2025 communes: every old province their new province was made of, any of which may be named nearby.
-    merged_provinces: dict[str, frozenset[str]]
-    max_words: int
-
-
 class Hit(NamedTuple):
     """One place name found in the text, before ambiguity is resolved."""
 
@@ -225,139 +191,6 @@ def extract_localities(title: str, body: str, byline: str | None = None) -> tupl
     if place:
         hits.extend(_bare_hits(place.group(1), byline_start + place.start(1), gazetteer))
     return _resolve(hits, gazetteer, text, body_start=len(title) + 1)
-
-
-def locality_by_code(code: str) -> Locality | None:
-    """Return the unit with this code, for facet labels.
-
-    >>> locality_by_code("890").name, locality_by_code("890").province
-    ('Tịnh Biên', 'An Giang')
-    """
-    return load_gazetteer().units.get(code)
-
-
-def province_for(code: str) -> Locality | None:
-    """Return the (pre-2025) province a unit code belongs to, so a district facet can show its province.
-
-    >>> province_for("30523").name
-    'An Giang'
-    """
-    unit = locality_by_code(code)
-    if unit is None or unit.province_code is None:
-        return None
-    return locality_by_code(unit.province_code)
-
-
-def _package_data():
-    return resources.files("vietnamadminunits") / "data"
-
-
-@contextmanager
-def gazetteer_database() -> Iterator[sqlite3.Connection]:
-    """The installed ``vietnamadminunits`` package's data (tables ``admin_units_legacy`` and ``admin_units``)."""
-    with resources.as_file(_package_data() / "dataset.db") as path, sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        yield db
-
-
-@cache
-def load_gazetteer() -> Gazetteer:
-    """Read both structures from the installed ``vietnamadminunits`` package and index their names by level."""
-    with gazetteer_database() as db:
-        legacy = db.execute(
-            "SELECT province, provinceShort, provinceCode, provinceKey, district, districtShort, districtType,"
-            " districtCode, districtKey, ward, wardShort, wardType, wardCode, wardKey FROM admin_units_legacy"
-        ).fetchall()
-        current = db.execute(
-            "SELECT provinceKey, ward, wardShort, wardType, wardCode, wardKey FROM admin_units"
-        ).fetchall()
-    converter = json.loads((_package_data() / "converter_2025.json").read_text(encoding="utf-8"))
-
-    units: dict[str, Locality] = {}
-    district_of: dict[str, str] = {}
-    old_province_by_key: dict[str, str] = {}
-    province_by_key: dict[str, str] = {}
-    merged_provinces: dict[str, frozenset[str]] = {}
-    legacy_names: set[tuple[str, str]] = set()
-    for (province, province_short, province_code, province_key, district, district_short, district_type,
-         district_code, district_key, ward, ward_short, ward_type, ward_code, ward_key) in legacy:
-        province_name = _clean(province_short)
-        units.setdefault(province_code, Locality(
-            province_code, province_name, _type_of(province, level=1), 1, province_name, province_code))
-        units.setdefault(district_code, Locality(
-            district_code, _strip_type(district_short, district_type), district_type.lower(), 2,
-            province_name, province_code))
-        if ward_code:
-            units[ward_code] = Locality(
-                ward_code, _strip_type(ward_short, ward_type), ward_type.lower(), 3, province_name, province_code)
-            district_of[ward_code] = district_code
-            province_by_key[province_key] = province_code
-            old_province_by_key[f"{province_key}_{district_key}_{ward_key}"] = province_code
-            legacy_names.add((fold_key(units[ward_code].name), province_code))
-
-    for province_key, ward, ward_short, ward_type, ward_code, ward_key in current:
-        old_keys = converter["DICT_PROVINCE_WARD_NO_DIVIDED"].get(province_key, {}).get(ward_key, [])
-        old_keys = old_keys + [
-            old_key
-            for old_key, targets in converter["DICT_PROVINCE_WARD_DIVIDED"].get(province_key, {}).items()
-            if any(target["newWardKey"] == ward_key for target in targets)
-        ]
-        origins = Counter(old_province_by_key[key] for key in old_keys if key in old_province_by_key)
-        if not origins:
-            continue
-        province_code = origins.most_common(1)[0][0]
-        name = _strip_type(ward_short, ward_type)
-        if (fold_key(name), province_code) in legacy_names:
-            continue
-        code = NEW_CODE_PREFIX + ward_code
-        units[code] = Locality(code, name, ward_type.lower(), 3, units[province_code].name, province_code)
-        merged_provinces[code] = frozenset(
-            province_by_key[key] for key in converter["DICT_PROVINCE"].get(province_key, []) if key in province_by_key
-        )
-
-    names: dict[int, dict[str, list[str]]] = {1: defaultdict(list), 2: defaultdict(list), 3: defaultdict(list)}
-    for unit in units.values():
-        for key in _index_keys(unit):
-            names[unit.level][key].append(unit.code)
-    for alias, code in PROVINCE_ALIASES.items():
-        if code not in names[1][alias]:
-            names[1][alias].append(code)
-    frozen = {level: {key: tuple(codes) for key, codes in index.items()} for level, index in names.items()}
-    max_words = max(len(key.split()) for index in frozen.values() for key in index)
-    logger.debug("gazetteer: %d units", len(units))
-    return Gazetteer(units, frozen, district_of, merged_provinces, max_words)
-
-
-def fold_key(name: str) -> str:
-    """The look-up key of a name: folded, lower case, words only (``Bà Rịa - Vũng Tàu`` -> ``ba ria vung tau``).
-
-    >>> fold_key("Bà Rịa – Vũng Tàu"), fold_key("TP.HCM")
-    ('ba ria vung tau', 'tp hcm')
-    """
-    return " ".join(fold(word).lower() for word in TOKEN.findall(nfc(name)))
-
-
-def _clean(name: str) -> str:
-    return normalize_text(" ".join(name.split()))
-
-
-def _type_of(full_name: str, level: int) -> str:
-    return "thành phố" if fold(full_name).lower().startswith("thanh pho") else PREFIX_LABELS[level]
-
-
-def _strip_type(short: str, unit_type: str) -> str:
-    """The name without the type word the source sometimes leaves in it, keeping numbered ones (``Quận 1``)."""
-    name = _clean(short)
-    rest = name[len(unit_type) + 1:]
-    if fold_key(name).startswith(fold_key(unit_type) + " ") and not rest[:1].isdigit():
-        return rest
-    return name
-
-
-def _index_keys(unit: Locality) -> list[str]:
-    """Look-up keys of a unit: its folded name, and the bare number of ``Quận 1`` (the type word is matched apart)."""
-    key = fold_key(unit.name)
-    number = key.removeprefix(fold_key(unit.type) + " ")
-    return [key, number] if number != key and number.isdigit() else [key]
 
 
 def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
@@ -562,11 +395,6 @@ def _bare_hits(phrase: str, offset: int, gazetteer: Gazetteer) -> list[Hit]:
         if codes:
             return [Hit(codes, phrase.strip(), level, offset, True)]
     return []
-
-
-def _first_sentence_end(body: str) -> int:
-    match = re.search(r"[.!?](\s|$)|\n", body)
-    return match.end() if match else len(body)
 
 
 def _resolve(hits: list[Hit], gazetteer: Gazetteer, text: str = "", body_start: int = 0) -> tuple[Locality, ...]:

@@ -7,17 +7,13 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-
-from searchsvc.search.directives import parse_directive_query
 from searchsvc.errors import NotFound
 from searchsvc.search import params
-from searchsvc.search.facets import FACETS, FacetValue, filter_mask, search_values
+from searchsvc.search.facets import FACETS, FacetValue, filter_mask, search_values, value_counts
 from searchsvc.text.normalize import fold_text
 from searchsvc.search.postings import IndexView
-from searchsvc.search.suggest import directive_from_facet
+from searchsvc.search.directives import directive_fields, directive_from_facet, parse_directive_query
 
-DIRECTIVE_FIELDS = ("label", "type", "number", "symbol", "year", "issuer")
 
 
 def get_article(view: IndexView, article_id: str) -> dict:
@@ -31,7 +27,7 @@ def get_article(view: IndexView, article_id: str) -> dict:
 def list_directives(view: IndexView) -> list[dict]:
     """Every document cited by a live article, with its number of citing articles, most cited first."""
     table = view.facet_table("directive")
-    counts = _value_counts(view, "directive", view.live)
+    counts = table.count(view.live)
     directives = [
         _directive_summary(value, table.meta[i], int(counts[i]))
         for i, value in enumerate(table.values)
@@ -51,9 +47,9 @@ def directive_stats(view: IndexView, directive_id: str) -> dict:
     citing = filter_mask(view, "directive", (directive_id,)) & view.live if position is not None else None
     if citing is None or not citing.any():
         raise NotFound(f"Không có văn bản «{directive_id}» trong chỉ mục.", param="id")
-    by_year = _top_level_counts(view, "date", citing)
+    by_year = _without_parent(value_counts(view, "date", citing, level="top"))
     by_year.sort(key=lambda item: item["value"])
-    by_province = _top_level_counts(view, "locality", citing)
+    by_province = _without_parent(value_counts(view, "locality", citing, level="top"))
     by_province.sort(key=lambda item: (-item["count"], item["label"]))
     return {
         **_directive_summary(directive_id, table.meta[position], int(citing.sum())),
@@ -98,13 +94,7 @@ def _words(label: str) -> list[str]:
 
 
 def _directive_summary(value: str, meta: dict, count: int) -> dict:
-    return {"id": value, **{name: meta.get(name) for name in DIRECTIVE_FIELDS}, "label": meta.get("label", value),
-            "count": count}
-
-
-def _value_counts(view: IndexView, facet: str, documents: np.ndarray) -> np.ndarray:
-    table = view.facet_table(facet)
-    return np.bincount(table.entry_values[documents[table.entry_docs]], minlength=len(table.values))
+    return {**directive_fields(value, meta), "count": count}
 
 
 def _top_level_values(view: IndexView, facet: str) -> tuple[str, ...]:
@@ -112,12 +102,5 @@ def _top_level_values(view: IndexView, facet: str) -> tuple[str, ...]:
     return tuple(value for value, meta in zip(table.values, table.meta) if not meta.get("parent"))
 
 
-def _top_level_counts(view: IndexView, facet: str, documents: np.ndarray) -> list[dict]:
-    """``{value, label, count}`` of the years (dates) or provinces (localities) of ``documents``, zeros left out."""
-    table = view.facet_table(facet)
-    counts = _value_counts(view, facet, documents)
-    return [
-        {"value": value, "label": meta.get("label", value), "count": int(counts[i])}
-        for i, (value, meta) in enumerate(zip(table.values, table.meta))
-        if counts[i] and not meta.get("parent")
-    ]
+def _without_parent(counts: list[dict]) -> list[dict]:
+    return [{name: item[name] for name in ("value", "label", "count")} for item in counts]

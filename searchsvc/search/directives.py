@@ -8,11 +8,13 @@ never imports an extractor.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from searchsvc.article import Directive
 from searchsvc.text.documents import OTHER_CODES, TYPE_BY_CODE, TYPES, code_of_issuer, number_key, read_symbol, slug
 from searchsvc.text.normalize import fold, fold_text, nfc
+
+DIRECTIVE_FIELDS = tuple(field.name for field in fields(Directive))
 
 
 def undated_aliases(directives: dict[str, dict]) -> dict[str, str]:
@@ -123,3 +125,16 @@ def _directive_issuer(directive: Directive) -> str | None:
     else:
         issuer_code, _ = code_of_issuer(directive.issuer) if directive.issuer else (None, False)
     return slug(issuer_code) if issuer_code else None
+
+
+def directive_fields(value: str, meta: dict) -> dict:
+    """A facet value of the directive field as the ``Directive`` fields it stands for (the label defaults to the id)."""
+    data = {name: meta.get(name) for name in DIRECTIVE_FIELDS} | {"id": value}
+    data["label"] = data["label"] or value
+    return data
+
+
+def directive_from_facet(value: str, meta: dict) -> Directive | None:
+    """The ``Directive`` a facet value stands for, rebuilt from its meta; None when the meta is incomplete."""
+    data = directive_fields(value, meta)
+    return Directive(**data) if data["type"] and data["number"] else None

@@ -75,7 +75,7 @@ def count_values(view: IndexView, facet: str, base: np.ndarray, selected: tuple[
 def search_values(view: IndexView, facet: str, matches) -> list[FacetValue]:
     """Every value of a facet accepted by ``matches(value, meta)``, with its count over the whole index."""
     table = view.facet_table(facet)
-    counts = np.bincount(table.entry_values[view.live[table.entry_docs]], minlength=len(table.values))
+    counts = table.count(view.live)
     parents = table.parent_positions
     found = [
         FacetValue(value, table.labels[i], int(counts[i]), False, table.values[parents[i]] if parents[i] >= 0 else None)
@@ -84,3 +84,18 @@ def search_values(view: IndexView, facet: str, matches) -> list[FacetValue]:
     ]
     found.sort(key=lambda v: (-v.count, v.label))
     return found
+
+
+def value_counts(view: IndexView, facet: str, documents: np.ndarray, level: str = "all") -> list[dict]:
+    """``{value, label, count, parent}`` of every value held by ``documents`` (a mask), zeros left out.
+
+    ``level`` keeps only the top values (years, provinces: ``"top"``) or only their children (months, districts:
+    ``"children"``).
+    """
+    table = view.facet_table(facet)
+    counts = table.count(documents)
+    return [
+        {"value": value, "label": meta.get("label", value), "count": int(counts[i]), "parent": meta.get("parent")}
+        for i, (value, meta) in enumerate(zip(table.values, table.meta))
+        if counts[i] and (level == "all" or (level == "top") != bool(meta.get("parent")))
+    ]

@@ -104,9 +104,14 @@ def read(pairs: Pairs, *accepted: Parameter) -> dict[str, object]:
 
     >>> read([("q", "hội nghị"), ("page", "2")], Q, PAGE)
     {'q': 'hội nghị', 'page': 2}
-    >>> read([("page", "0"), ("x", "1")], Q, PAGE)
+    >>> read([("page", "0")], Q, PAGE)
     Traceback (most recent call last):
     searchsvc.errors.InvalidParameter: «page» phải là số nguyên từ 1 đến 1000.
+    >>> try:
+    ...     read([("page", "0"), ("x", "1")], Q, PAGE)
+    ... except SearchError as error:
+    ...     print([(e.code, e.param) for e in error.errors])
+    [('unknown_parameter', 'x'), ('invalid_parameter', 'page')]
     """
     by_name = {parameter.name: parameter for parameter in accepted}
     raw: dict[str, list[str]] = {}

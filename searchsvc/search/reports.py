@@ -5,10 +5,8 @@ Plain Python over the facet tables, like ``catalog``: counts are over every live
 
 from __future__ import annotations
 
-import numpy as np
-
 from searchsvc.search.catalog import directive_stats
-from searchsvc.search.facets import filter_mask
+from searchsvc.search.facets import filter_mask, value_counts
 from searchsvc.search.postings import IndexView
 
 
@@ -16,21 +14,12 @@ def directive_report(view: IndexView, directive_id: str) -> dict:
     """``directive_stats`` with ``by_month`` (oldest first) and ``by_district`` (most first, with the province)."""
     report = directive_stats(view, directive_id)
     citing = filter_mask(view, "directive", (directive_id,)) & view.live
-    months = [item for item in _counts(view, "date", citing) if item["parent"]]
+    months = value_counts(view, "date", citing, level="children")
     months.sort(key=lambda item: item["value"])
-    districts = [item for item in _counts(view, "locality", citing) if item["parent"]]
+    districts = value_counts(view, "locality", citing, level="children")
     provinces = {item["value"]: item["label"] for item in report["by_province"]}
     for item in districts:
         item["province"] = provinces.get(item["parent"], item["parent"])
     districts.sort(key=lambda item: (-item["count"], item["label"]))
     return {**report, "by_month": months, "by_district": districts}
 
-
-def _counts(view: IndexView, facet: str, documents: np.ndarray) -> list[dict]:
-    table = view.facet_table(facet)
-    counts = np.bincount(table.entry_values[documents[table.entry_docs]], minlength=len(table.values))
-    return [
-        {"value": value, "label": meta.get("label", value), "count": int(counts[i]), "parent": meta.get("parent")}
-        for i, (value, meta) in enumerate(zip(table.values, table.meta))
-        if counts[i]
-    ]

@@ -8,10 +8,8 @@ the response proposes it; only values the index holds are proposed, each with it
 from __future__ import annotations
 
 import re
-from dataclasses import fields
 
-from searchsvc.article import Directive
-from searchsvc.search.directives import DirectiveQuery, parse_directive_query
+from searchsvc.search.directives import DirectiveQuery, directive_from_facet, parse_directive_query
 from searchsvc.search.facets import search_values
 from searchsvc.text.normalize import fold_text, nfc
 from searchsvc.search.postings import IndexView
@@ -27,7 +25,6 @@ MONTH = re.compile(r"(?<!\w)(?:tháng|thang)\s*0?(?P<month>\d{1,2})\s*(?:/|-|\.|
 YEAR = re.compile(r"(?<!\w)(?P<word>năm|nam)\s+(?P<year>(?:19|20)\d\d)(?!\d)")
 # Unmarked "nam" is also "south" in place names: "Việt Nam 2020" is not "năm 2020".
 PLACE_WORDS_BEFORE_NAM = frozenset({"viet", "ha", "quang", "mien", "phia", "huong", "tay", "dong", "hai", "nam"})
-DIRECTIVE_FIELDS = tuple(field.name for field in fields(Directive))
 
 
 def suggest_filters(view: IndexView, q: str, selected: dict[str, tuple[str, ...]] | None = None) -> list[dict]:
@@ -97,15 +94,6 @@ def _directive_suggestions(view: IndexView, query: DirectiveQuery, span: str, po
          "_position": position}
         for found in search_values(view, "directive", matches)[:MAX_PER_MATCH]
     ]
-
-
-def directive_from_facet(value: str, meta: dict) -> Directive | None:
-    """The ``Directive`` a facet value stands for, rebuilt from its meta; None when the meta is incomplete."""
-    data = {name: meta.get(name) for name in DIRECTIVE_FIELDS} | {"id": value}
-    if not data["type"] or not data["number"]:
-        return None
-    data["label"] = data["label"] or value
-    return Directive(**data)
 
 
 def _date_values(text: str):

@@ -163,11 +163,9 @@ def search_page(view: IndexView, pairs: Pairs) -> dict:
 
 
 def _hit(hit, pairs: Pairs, q: str) -> dict:
-    places = [place for place in hit.localities if place.get("role") == "main"] or hit.localities
     seen, links = set(), []
-    for place in places:
-        # Provinces and districts are facet values; a commune is shown with its name only.
-        value = place.get("code") if place.get("level") in (1, 2) else None
+    for place in _places_about(hit.localities):
+        value = _place_value(place)
         key = value or place.get("name")
         if key in seen:
             continue
@@ -186,6 +184,16 @@ def _hit(hit, pairs: Pairs, q: str) -> dict:
         "directives": [{"label": directive_label(d["label"], d.get("year")), "url": _add(pairs, "directive", d["id"]),
                         "page": directive_path(d["id"])} for d in hit.directives],
     }
+
+
+def _places_about(localities: list[dict]) -> list[dict]:
+    """The places an article is about; those it only mentions (often in a name) are left out when there are any."""
+    return [place for place in localities if place.get("role") == "main"] or localities
+
+
+def _place_value(place: dict) -> str | None:
+    """The locality filter value of a place: provinces and districts are facet values; a commune has none."""
+    return place.get("code") if place.get("level") in (1, 2) else None
 
 
 def _facet(name: str, result, pairs: Pairs, years: dict) -> dict:
@@ -267,9 +275,8 @@ def article_page(view: IndexView, article_id: str, q: str) -> dict:
     query = parse_query(q)
     localities = article.get("localities", [])
     places = []
-    # The places the article is about; those it only mentions (often in a name) are left out when there are any.
-    for place in [p for p in localities if p.get("role") == "main"] or localities:
-        value = place.get("code") if place.get("level") in (1, 2) else None
+    for place in _places_about(localities):
+        value = _place_value(place)
         places.append({"label": place.get("name") or "", "kind": place.get("type") or "",
                        "province": place.get("province") if place.get("level") != 1 else None,
                        "url": search_url([("locality", value)]) if value else None,

@@ -1,12 +1,11 @@
 """What a user filtering by place notices: the right province, the place the article is about, no false places."""
 
-from pathlib import Path
 
 import pytest
 
-from searchsvc.ingest.localities import extract_localities, locality_by_code, province_for
+from searchsvc.ingest.localities import extract_localities
+from conftest import SHARED
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def places(title, body, byline=""):
@@ -127,12 +126,6 @@ def test_all_caps_headline_finds_typed_province():
 
 def test_accent_free_text_still_matches():
     assert {place.province_code for place in extract_localities("", "UBND tinh An Giang hop.", "")} == {"89"}
-
-
-def test_facet_labels_come_from_codes():
-    assert locality_by_code("890").name == "Tịnh Biên"
-    assert province_for("890").name == "An Giang"
-    assert locality_by_code("no-such-code") is None
 
 
 def test_type_word_breaks_a_tie_between_namesakes():

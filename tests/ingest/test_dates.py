@@ -1,13 +1,12 @@
 """What a user filtering by date notices: the day of the event, never a cited document's date or a made-up year."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from searchsvc.ingest.dates import extract_date
+from conftest import SHARED
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def test_seed_article_event_date():

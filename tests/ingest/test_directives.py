@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from searchsvc.ingest.directives import extract_directives
 from searchsvc.search.directives import parse_directive_query
+from conftest import SHARED
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def labels(text: str) -> list[str]:

@@ -1,21 +1,16 @@
 """Hostile searches through the HTTP API: every search parameter at once, built to be slow, huge or malformed.
 
 ``test_openapi.py`` lets schemathesis draw requests from the document (mostly short values) and
-``test_error_shape.py`` fuzzes raw query strings; neither builds the queries that are expensive for this engine,
-nor checks time. Here hypothesis combines query text made of the parser's pieces (common syllables with and without
+``test_error_shape.py`` fuzzes raw query strings; neither builds the queries that are expensive for this engine.
+Here hypothesis combines query text made of the parser's pieces (common syllables with and without
 marks, ``*`` wildcards, ``OR``, ``-`` exclusions, quotes balanced or not, phrases, dates and document references, up
 to past ``MAX_QUERY_LENGTH``) with every ``/api/search`` parameter, valid or not, repeated or unknown. Each response
-must be a 200 or a 400 (never a 5xx), match the OpenAPI document (status, media type, body schema), and arrive
-within ``BOUND_S``: the matching budget ``QUERY_TIME_BUDGET`` plus an allowance for ranking, snippets and facets.
-The budget itself is checked end to end: a search past it is a 400 ``query_too_expensive`` in the one error shape.
-
-On the sample index every search is fast, so the time bound here catches a query shape that is slow in itself (a
-loop over the input, a blow-up in parsing); ``python -m bench.soak`` checks the same bound on a 50,000-article index.
+must be a 200 or a 400 (never a 5xx) and match the OpenAPI document (status, media type, body schema). The time
+budget is checked end to end without timing anything: a search past it is a 400 ``query_too_expensive`` in the one
+error shape. How long hostile searches take is measured by ``python -m bench.soak`` on a 50,000-article index.
 """
 
 from __future__ import annotations
-
-import time
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -27,11 +22,9 @@ from referencing.jsonschema import DRAFT202012
 from searchsvc.search.facets import FACETS
 from searchsvc.web.openapi import build_document
 from searchsvc.search.params import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, SEARCH, SEARCH_SORTS as SORTS
-from searchsvc.search.service import QUERY_TIME_BUDGET
 
 PARAMETERS = tuple(parameter.name for parameter in SEARCH)
 
-BOUND_S = QUERY_TIME_BUDGET + 1.0
 DOCUMENT_URI = "urn:searchsvc:openapi"
 ERROR_CODES = {"invalid_parameter", "unknown_parameter", "invalid_encoding", "query_too_expensive"}
 
@@ -102,9 +95,7 @@ def validators():
 
 
 def _check(client, validators, pairs) -> tuple[int, str]:
-    started = time.perf_counter()
     response = client.get("/api/search", query_string=pairs)
-    elapsed = time.perf_counter() - started
     assert response.status_code in (200, 400), (pairs, response.status_code, response.get_data(as_text=True)[:300])
     assert response.status_code in validators, response.status_code  # documented, with a JSON body
     assert response.mimetype == "application/json"
@@ -112,7 +103,6 @@ def _check(client, validators, pairs) -> tuple[int, str]:
     validators[response.status_code].validate(body)
     if response.status_code == 400:
         assert body["error"]["code"] in ERROR_CODES, body
-    assert elapsed <= BOUND_S, (pairs, elapsed)
     return response.status_code, body["error"]["code"] if response.status_code == 400 else ""
 
 

@@ -24,7 +24,15 @@ def test_the_index_folder_and_project_files_are_never_served(client, sample_inde
     assert b"_MAIN" not in response.data and b"[project]" not in response.data
 
 
-def test_production_app_runs_without_debug(sample_index_dir):
-    app = create_app({"INDEX_DIR": str(sample_index_dir)})
-    assert not app.debug and not app.testing
-    assert app.config["PROPAGATE_EXCEPTIONS"] is not True
+def test_a_bug_in_production_answers_500_without_its_traceback(sample_index_dir, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals /etc/passwd")
+
+    monkeypatch.setattr("searchsvc.web.routes.search", broken)
+    monkeypatch.setattr("searchsvc.web.pages.search", broken)
+    client = create_app({"INDEX_DIR": str(sample_index_dir)}).test_client()
+    for path, media_type in (("/api/search?q=x", "application/json"), ("/?q=x", "text/html")):
+        response = client.get(path)
+        assert response.status_code == 500 and response.mimetype == media_type
+        text = response.get_data(as_text=True)
+        assert "Traceback" not in text and "secret internals" not in text and "Werkzeug Debugger" not in text

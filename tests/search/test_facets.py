@@ -1,0 +1,46 @@
+import numpy as np
+import pytest
+
+from searchsvc.search.facets import FACETS, filter_mask
+from searchsvc.search.postings import FacetTable
+
+
+def _count_by_hand(table, documents) -> list[int]:
+    """The count of each value over ``documents``, one entry at a time: the definition, not the code's shortcut."""
+    counts = [0] * len(table.values)
+    for doc, value in zip(table.entry_docs.tolist(), table.entry_values.tolist()):
+        if doc in documents:
+            counts[value] += 1
+    return counts
+
+
+@pytest.mark.parametrize("share", [0.002, 0.05, 0.5, 1.0])
+def test_counting_a_set_of_documents_counts_each_value_once_per_document(sample_view, share):
+    rng = np.random.default_rng(3)
+    for facet in FACETS:
+        table = sample_view.facet_table(facet)
+        for _ in range(10):
+            base = rng.random(sample_view.doc_count_all) < share
+            expected = _count_by_hand(table, set(np.flatnonzero(base).tolist()))
+            assert table.count(base).tolist() == expected
+
+
+@pytest.mark.parametrize(("sparse_share", "sparse_expected"), [(0, True), (10**9, False)])
+def test_both_counting_paths_agree_with_the_definition(sample_view, monkeypatch, sparse_share, sparse_expected):
+    """A handful of documents is counted through their own entries, many through a scan of all entries."""
+    shared = sample_view.facet_table("locality")
+    table = FacetTable(shared.values, shared.meta, shared.entry_docs, shared.entry_values)  # nothing cached yet
+    base = np.zeros(sample_view.doc_count_all, dtype=bool)
+    base[[0, 2]] = True
+    monkeypatch.setattr("searchsvc.search.postings.SPARSE_SHARE", sparse_share)
+    assert table.count(base).tolist() == _count_by_hand(table, {0, 2})
+    assert ("by_document" in table.__dict__) is sparse_expected
+
+
+def test_a_filter_holds_exactly_the_documents_of_its_values(sample_view):
+    table = sample_view.facet_table("locality")
+    for value in table.values:
+        mask = filter_mask(sample_view, "locality", (value,))
+        expected = {doc for doc, v in zip(table.entry_docs.tolist(), table.entry_values.tolist())
+                    if table.values[v] == value}
+        assert set(np.flatnonzero(mask).tolist()) == expected
