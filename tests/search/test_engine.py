@@ -1,0 +1,80 @@
+"""The engine on a corpus small enough to rank by hand: what a reader expects at the top, and what must not match."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import pytest
+
+from searchsvc.errors import QueryTooExpensive
+from searchsvc.index.indexer import index_paths
+from searchsvc.search.engine import match_text, rank
+from searchsvc.search.postings import ViewCache
+from searchsvc.search.query import parse_query
+
+ARTICLES = [
+    {"id": "together", "title": "Tin địa phương", "body": "Huyện tổ chức hội nghị tổng kết công tác năm.",
+     "published": "2021-03-01"},
+    {"id": "apart", "title": "Tin địa phương", "body": "Hội phụ nữ góp ý, đại biểu nghị luận về công tác năm.",
+     "published": "2023-03-01"},
+    {"id": "in-title", "title": "Hội nghị tổng kết", "body": "Huyện tổng kết công tác năm.", "published": "2020-01-01"},
+    {"id": "street", "title": "Tin giao thông", "body": "Làm mới con đường liên xã.", "published": "2022-05-05"},
+    {"id": "ocean", "title": "Tin biển", "body": "Thái Bình Dương rộng lớn, dương lịch.", "published": "2019-05-05"},
+    {"id": "unrelated", "title": "Thời tiết", "body": "Trời nắng nóng kéo dài.", "published": "2024-07-07"},
+]
+
+
+@pytest.fixture(scope="module")
+def view(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("engine-corpus") / "tin.jsonl"
+    corpus.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARTICLES), encoding="utf-8")
+    index_dir = tmp_path_factory.mktemp("engine-index")
+    index_paths([corpus], index_dir)
+    return ViewCache(index_dir).get()
+
+
+def ranked_ids(view, q: str, sort: str = "relevance") -> list[str]:
+    match = match_text(view, parse_query(q))
+    docs, _ = rank(view, match, match.mask, sort, 0, 10)
+    return [view.stored(int(doc))["id"] for doc in docs]
+
+
+def test_words_in_the_title_and_side_by_side_rank_above_words_scattered(view):
+    assert ranked_ids(view, "hội nghị")[:2] == ["in-title", "together"]
+    assert ranked_ids(view, "hội nghị")[-1] == "apart"
+
+
+def test_a_quoted_phrase_keeps_only_articles_where_the_words_stand_together(view):
+    assert set(ranked_ids(view, '"hội nghị"')) == {"together", "in-title"}
+
+
+def test_a_word_typed_without_marks_matches_every_accented_form_one_typed_with_marks_only_its_own(view):
+    assert set(ranked_ids(view, "duong")) == {"street", "ocean"}
+    assert ranked_ids(view, "đường") == ["street"]
+    assert ranked_ids(view, "dương") == ["ocean"]
+
+
+def test_an_excluded_word_removes_its_articles(view):
+    assert "in-title" not in ranked_ids(view, "tổng kết -hội")
+    assert "together" not in ranked_ids(view, "tổng kết -hội")
+
+
+def test_newest_and_oldest_order_by_date(view):
+    assert ranked_ids(view, "công tác", sort="newest") == ["apart", "together", "in-title"]
+    assert ranked_ids(view, "công tác", sort="oldest") == ["in-title", "together", "apart"]
+
+
+def test_a_page_is_the_slice_of_the_full_ranking(view):
+    match = match_text(view, parse_query("tin"))
+    everything, _ = rank(view, match, match.mask, "relevance", 0, 10)
+    second, _ = rank(view, match, match.mask, "relevance", 2, 2)
+    assert second.tolist() == everything[2:4].tolist()
+    order = np.argsort(-match.scores[everything], kind="stable")
+    assert order.tolist() == list(range(len(everything)))
+
+
+def test_a_query_past_its_deadline_is_stopped(view):
+    with pytest.raises(QueryTooExpensive):
+        match_text(view, parse_query("hội nghị"), deadline=time.monotonic() - 1)

@@ -1,0 +1,29 @@
+"""Snippets show the reader where the words are, in the article's own spelling, and never its markup."""
+
+from __future__ import annotations
+
+from searchsvc.search.query import parse_query
+from searchsvc.search.snippets import SNIPPET_CHARACTERS, highlight, make_snippet
+
+
+def test_an_unaccented_query_marks_the_accented_words_a_marked_one_only_its_own():
+    text = "Con đường và Thái Bình Dương."
+    assert highlight(text, parse_query("duong")) == "Con <mark>đường</mark> và Thái Bình <mark>Dương</mark>."
+    assert highlight(text, parse_query("đường")) == "Con <mark>đường</mark> và Thái Bình Dương."
+
+
+def test_markup_in_the_text_is_escaped_around_the_marks():
+    assert highlight("<b>Hội nghị</b> & tin", parse_query("hoi")) == "&lt;b&gt;<mark>Hội</mark> nghị&lt;/b&gt; &amp; tin"
+
+
+def test_the_snippet_of_a_long_article_is_the_stretch_that_holds_the_words():
+    filler = "Trời nắng nóng kéo dài nhiều ngày liền. " * 40
+    text = filler + "Huyện Tịnh Biên tổ chức hội nghị giao ban khoa giáo. " + filler
+    snippet = make_snippet(text, parse_query("hoi nghi khoa giao"))
+    assert "<mark>hội</mark> <mark>nghị</mark>" in snippet and "<mark>khoa</mark> <mark>giáo</mark>" in snippet
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert len(snippet.replace("<mark>", "").replace("</mark>", "")) <= SNIPPET_CHARACTERS + 60
+
+
+def test_without_a_matching_word_the_snippet_is_the_lead():
+    assert make_snippet("Mở đầu bài viết. Phần sau.", parse_query("xyz")) == "Mở đầu bài viết. Phần sau."
