@@ -31,7 +31,7 @@ from datetime import date
 from searchsvc.article import Directive
 from searchsvc.text.documents import (
     CODE_OF_TYPE, OTHER_CODES, SYMBOL_SEPARATOR, TYPE_BY_ABBREVIATION, TYPE_BY_CODE_WRITTEN, TYPE_BY_FOLDED, TYPES,
-    code_of_issuer, number_key, read_symbol, slug,
+    ISSUER_OF_TYPE, code_of_issuer, issuer_name, issuer_of_code, number_key, read_symbol, slug,
 )
 from searchsvc.text.normalize import fold_text, nfc
 
@@ -73,15 +73,18 @@ ISSUER_START = re.compile(r"\s*,?\s*(?:(?i:do|của)\s+)")
 # "Quyết định số 3897/QĐ-UBND do chủ tịch UBND tỉnh Thái Bình, Nguyễn Hồng Diên ký ngày 23/12/2016": a signer in
 # any words, then the signing date. No digits or sentence punctuation in between, so it stays within the clause.
 SIGNED_BY = re.compile(r"\s*,?\s*(?i:do)\s+[^\d.;:()\n“”\"]{1,80}?\s(?=(?i:ký|kí|ban hành)\s)")
-ISSUER_WORD = re.compile(r"[^\s,;:.()\"“”']+(?:\.[^\s,;:.()\"“”']+)*")
+ISSUER_WORD = re.compile(r"[^\s,;:.…()\"“”']+(?:\.[^\s,;:.…()\"“”']+)*")
 # Lowercase syllables that occur inside the names of issuing bodies (Bộ Chính trị, Thủ tướng Chính phủ, UBND tỉnh).
 ISSUER_INNER = frozenset(
     "chính trị phủ tướng thư vụ ủy uỷ hội nhân dân tỉnh huyện thành phố quận xã thị trấn trung ương đảng phòng "
     "tài y tế nội an dựng thương nghiệp phát triển nông thôn nguyên môi trường giao thông vận tải giáo dục đào tạo "
     "khoa học công nghệ tin truyền hóa hoá thể thao du lịch kế hoạch đầu tư pháp ngoại lao động binh và quốc nhà "
     "nước hàng bảo hiểm kiểm sát toán quân sự phòng thanh tra chấp hành thường bí ban chức đốc tổng cục sở viện "
-    "tòa án trưởng".split()
+    "tòa án trưởng tịch chỉ đạo đồng tối cao".split()
 )
+# Lowercase words that end the issuer's name and start the rest of the sentence: "Chính phủ ban hành", "VPCP thông báo".
+ISSUER_END = re.compile(r"(?:ban\s+hành|thông\s+báo|ký|kí)(?![^\W\d_])")
+TYPE_WORD_AHEAD = re.compile(rf"(?:{_WORDS})(?![^\W\d_])")
 # Words that, right after a bare number, make it a quantity rather than a document number.
 UNIT_WORDS = frozenset(
     "năm tháng ngày tuần quý giờ phút lần người triệu tỷ tỉ nghìn ngàn đồng usd km ha m kg tấn điểm bước nhóm "
@@ -174,6 +177,7 @@ def _read_mention(text: str, match: re.Match, published: date | None) -> _Mentio
         return None
     if issuer_code is None and issuer:
         issuer_code, party = code_of_issuer(issuer)
+    issuer_code = issuer_code or ISSUER_OF_TYPE.get(type_name)
     return _Mention(match.start(), type_name, number, _clean_symbol(symbol, party) if symbol else None,
                     issuer_code, year or attached_year, issuer, party, year is not None)
 
@@ -215,11 +219,14 @@ def _read_issuer(text: str, position: int) -> tuple[str | None, int]:
     if not start:
         return None, position
     words: list[re.Match] = []
-    for word in ISSUER_WORD.finditer(text, start.end(), start.end() + 80):
+    for word in ISSUER_WORD.finditer(text, start.end(), start.end() + 120):
         token = word.group()
         if words and text[words[-1].end() : word.start()].strip():
             break
         if not token[0].isupper() and (not words or token.lower() not in ISSUER_INNER):
+            break
+        if words and (ISSUER_END.match(text, word.start())
+                      or words[-1].group() == "và" and TYPE_WORD_AHEAD.match(text, word.start())):
             break
         words.append(word)
         if len(words) == 10:
@@ -228,7 +235,7 @@ def _read_issuer(text: str, position: int) -> tuple[str | None, int]:
         words.pop()
     if not words:
         return None, position
-    return " ".join(word.group() for word in words), words[-1].end()
+    return issuer_name(" ".join(word.group() for word in words)), words[-1].end()
 
 
 def _year_of(match: re.Match, published: date | None) -> int | None:
@@ -277,9 +284,9 @@ def _directive(group: list[_Mention]) -> Directive:
     first = group[0]
     type_name, number = first.type, first.number
     symbol = next((m.symbol for m in group if m.symbol), None)
-    issuer = next((m.issuer for m in group if m.issuer), None)
-    year = next((m.year for m in group if m.year), None)
     issuer_code = next((m.issuer_code for m in group if m.issuer_code), None)
+    issuer = next((m.issuer for m in group if m.issuer), None) or issuer_of_code(issuer_code)
+    year = next((m.year for m in group if m.year), None)
     party = any(m.party for m in group)
     code = CODE_OF_TYPE.get(type_name)
     if symbol is None and issuer_code and code:

@@ -11,29 +11,65 @@ import re
 from dataclasses import dataclass, fields
 
 from searchsvc.article import Directive
-from searchsvc.text.documents import OTHER_CODES, TYPE_BY_CODE, TYPES, code_of_issuer, number_key, read_symbol, slug
+from searchsvc.text.documents import (
+    ISSUER_OF_TYPE, OTHER_CODES, TYPE_BY_CODE, TYPES, code_of_issuer, number_key, read_symbol, slug,
+)
 from searchsvc.text.normalize import fold, fold_text, nfc
 
 DIRECTIVE_FIELDS = tuple(field.name for field in fields(Directive))
 
 
-def undated_aliases(directives: dict[str, dict]) -> dict[str, str]:
-    """Year-less ids that can only mean one dated document of the index: ``chi-thi-5-ttg`` -> ``chi-thi-5-ttg-2020``.
+Identity = tuple[str, str, str | None, int | None]
 
-    An article that omits the year gets a year-less id, because two documents must never share an id. Across an
-    index, when exactly one dated document has the same type, number and issuer, the year-less mentions (which name
-    their issuer) are that document. ``directives`` maps ids to their ``Directive.to_dict()``.
+
+def catalogue_aliases(directives: dict[str, dict]) -> dict[str, str]:
+    """Ids that can only mean one fuller document of the index: ``nghi-dinh-67`` -> ``nghi-dinh-67-cp-2014``.
+
+    An article that omits the year or the issuer gets a less specific id, because two documents must never share an
+    id. Across an index, a mention joins the one fullest document compatible with it (same type and number, no
+    issuer or year that disagrees), and stays apart while two remain possible: ``05-CT/TW`` and ``05/CT-TTg`` never
+    merge, and neither does a bare ``Chỉ thị 05`` with them. Ids of the same identity (an index built before a
+    ``Nghị định`` was known to be the Government's) join the longest. ``directives`` maps ids to
+    ``Directive.to_dict()``.
     """
-    dated: dict[str, list[str]] = {}
+    by_document: dict[tuple[str, str], dict[str, Identity]] = {}
     for directive_id, meta in directives.items():
-        year = meta.get("year")
-        if year and directive_id.endswith(f"-{year}"):
-            dated.setdefault(directive_id[: -len(str(year)) - 1], []).append(directive_id)
-    return {
-        undated: ids[0] for undated, ids in dated.items()
-        if len(ids) == 1 and undated in directives and not directives[undated].get("year")
-        and (directives[undated].get("symbol") or directives[undated].get("issuer"))
-    }
+        identity = directive_identity(meta)
+        by_document.setdefault(identity[:2], {})[directive_id] = identity
+    aliases: dict[str, str] = {}
+    for identities in by_document.values():
+        canonical: dict[Identity, str] = {}
+        for directive_id in sorted(identities, key=lambda value: (len(value), value)):
+            canonical[identities[directive_id]] = directive_id
+        fullest = [identity for identity in canonical
+                   if not any(_covers(other, identity) for other in canonical if other != identity)]
+        for directive_id, identity in identities.items():
+            targets = [other for other in fullest if other == identity or _covers(other, identity)]
+            if len(targets) == 1 and canonical[targets[0]] != directive_id:
+                aliases[directive_id] = canonical[targets[0]]
+    return aliases
+
+
+def directive_identity(meta: dict) -> Identity:
+    """Type, number, issuer slug (from the symbol, else the issuer's words, else the type's only issuer) and year."""
+    directive = Directive(**{name: meta.get(name) for name in ("id", "label", "type", "number", "symbol", "year",
+                                                               "issuer")})
+    issuer = _directive_issuer(directive) or (slug(ISSUER_OF_TYPE[directive.type])
+                                              if directive.type in ISSUER_OF_TYPE else None)
+    return directive.type, number_key(directive.number), issuer, directive.year
+
+
+def _covers(fuller: Identity, identity: Identity) -> bool:
+    """Whether ``fuller`` says all that ``identity`` says, and more: same document, told more completely."""
+    _, _, issuer, year = identity
+    _, _, fuller_issuer, fuller_year = fuller
+    return (fuller != identity and (year is None or year == fuller_year)
+            and (issuer is None or fuller_issuer is not None and _refines(fuller_issuer, issuer)))
+
+
+def _refines(fuller: str, issuer: str) -> bool:
+    """``qh14`` refines ``qh``: the Quốc hội of one term; otherwise issuers must be equal."""
+    return fuller == issuer or fuller.startswith(issuer) and fuller[len(issuer):].isdigit()
 
 
 _FOLDED_TYPE_WORDS = {fold_text(name): frozenset({name}) for name, _, _ in TYPES}

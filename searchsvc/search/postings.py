@@ -22,7 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh.reading import TermNotFound
 
 from searchsvc.index.generations import live_generation
-from searchsvc.search.directives import undated_aliases
+from searchsvc.search.directives import catalogue_aliases
 from searchsvc.index.schema import split_facet_term
 from searchsvc.index.w3 import deleted_docs, read_blocks, read_field_lengths
 
@@ -199,7 +199,7 @@ class IndexView:
         table = self._facets.get(field)
         if table is None:
             # Terms of one value can differ in their meta (an issuer or an author's name spelt two ways): they are
-            # one value, shown with the meta of its most frequent term. An empty value cannot be selected: dropped.
+            # one value, shown with the meta that says most (``_specificity``). An empty value cannot be selected: dropped.
             grouped: dict[str, list[tuple[dict, np.ndarray]]] = {}
             for term in sorted(set(self.reader.field_terms(field))):
                 value, term_meta = split_facet_term(term)
@@ -207,14 +207,14 @@ class IndexView:
                     grouped.setdefault(value, []).append((term_meta, self.postings(field, term).docs))
             aliases = {}
             if field == "directive":
-                aliases = undated_aliases({value: parts[0][0] for value, parts in grouped.items()})
+                aliases = catalogue_aliases({value: parts[0][0] for value, parts in grouped.items()})
                 for alias, target in aliases.items():
                     grouped[target].extend(grouped.pop(alias))
             values, meta, docs_parts, value_parts = [], [], [], []
             for number, (value, parts) in enumerate(grouped.items()):
                 docs = parts[0][1] if len(parts) == 1 else np.unique(np.concatenate([docs for _, docs in parts]))
                 values.append(value)
-                meta.append(max(parts, key=lambda part: (bool(part[0].get("year")), len(part[1])))[0])
+                meta.append(max(parts, key=_specificity)[0])
                 docs_parts.append(docs)
                 value_parts.append(np.full(len(docs), number, dtype=np.int32))
             table = FacetTable(
@@ -237,7 +237,7 @@ class IndexView:
         return days
 
     def stored(self, docnum: int) -> dict:
-        """The stored article, its cited directives named as the facet names them (see ``undated_aliases``)."""
+        """The stored article, its cited directives named as the facet names them (see ``catalogue_aliases``)."""
         with self._lock:
             document = self.reader.stored_fields(docnum)["document"]
         table = self.facet_table("directive")
@@ -252,6 +252,13 @@ class IndexView:
     def docnum_of(self, article_id: str) -> int | None:
         postings = self.postings("id", article_id)
         return int(postings.docs[0]) if len(postings.docs) else None
+
+
+def _specificity(part: tuple[dict, np.ndarray]) -> tuple:
+    """Which of a value's terms names it: the one that says most about the document (year, symbol, issuer), then
+    the most frequent."""
+    meta, docs = part
+    return bool(meta.get("year")), bool(meta.get("symbol")), bool(meta.get("issuer")), len(docs)
 
 
 class ViewCache:

@@ -66,6 +66,47 @@ STATE_NAMES = (("thu tuong", "TTg"), ("chinh phu", "CP"), ("quoc hoi", "QH"), ("
                ("van phong chinh phu", "VPCP"))
 
 
+# The body a symbol's issuer code names for certain, to show when the text does not name it in words.
+ISSUER_OF_CODE = {"CP": "Chính phủ", "TTg": "Thủ tướng Chính phủ", "TW": "Trung ương Đảng", "VPCP": "Văn phòng Chính phủ",
+                  "UBTVQH": "Ủy ban Thường vụ Quốc hội"}
+QUOC_HOI = re.compile(r"QH\d*")
+# A Nghị định is issued by the Government and nobody else (Luật Ban hành văn bản quy phạm pháp luật 2015, Điều 19).
+ISSUER_OF_TYPE = {"Nghị định": "CP"}
+# How the name of an issuing body starts, folded, after any title of its head (``Chủ tịch UBND tỉnh`` -> UBND tỉnh).
+BODY_START = re.compile(
+    r"(?:bo chinh tri|ban bi thu|ban chap hanh trung uong|ban thuong vu|ban chi dao|ban \w+ trung uong|"
+    r"chinh phu|thu tuong|quoc hoi|uy ban|ubnd|ubtvqh|hdnd|hoi dong nhan dan|van phong|vpcp|bo \w|"
+    r"(?:tinh|thanh|huyen|quan|dang) uy|so \w|tong cuc|cuc \w|ngan hang nha nuoc|thanh tra|toa an|tand|"
+    r"vien kiem sat|kiem toan nha nuoc)"
+)
+HEAD_TITLE = re.compile(r"(?:pho\s+)?(?:chu tich|bo truong|giam doc|chanh an|vien truong|tong cuc truong|cuc truong|"
+                        r"chanh thanh tra|thu truong|truong ban)\s+")
+
+
+def issuer_name(written: str) -> str | None:
+    """The issuing body in words as read after a citation, or None when the words are not the name of a body.
+
+    >>> issuer_name("Chủ tịch UBND tỉnh Quảng Nam"), issuer_name("Chủ"), issuer_name("Bộ trưởng Bộ Y tế")
+    ('UBND tỉnh Quảng Nam', None, 'Bộ Y tế')
+    """
+    folded = fold_text(written)
+    title = HEAD_TITLE.match(folded)
+    if title:
+        words = written.split()
+        written = " ".join(words[len(title.group().split()):])
+        folded = folded[title.end():]
+    if not BODY_START.match(folded) or len(folded.split()) < 2 and folded != "vpcp":
+        return None
+    return written
+
+
+def issuer_of_code(code: str | None) -> str | None:
+    """The body a symbol's issuer code names (``CP``, ``TTg``, ``QH14``), when it can name only one."""
+    if code is None:
+        return None
+    return "Quốc hội" if QUOC_HOI.fullmatch(code) else ISSUER_OF_CODE.get(code)
+
+
 def read_symbol(symbol: str) -> tuple[str | None, str | None, bool]:
     """Split a symbol into its type (from the type code, if any), the issuer part, and whether it is a Party one."""
     codes = re.split(SYMBOL_SEPARATOR, symbol.replace("TƯ", "TW"))

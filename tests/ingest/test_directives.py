@@ -234,16 +234,53 @@ def test_date_after_the_signer(text, year):
     assert directive.year == year
 
 
-def test_undated_mentions_join_the_only_dated_document_with_their_issuer():
-    from searchsvc.search.directives import undated_aliases
+def _meta(directive_id, number, symbol=None, year=None, issuer=None, type_name="Chỉ thị"):
+    return directive_id, {"id": directive_id, "label": directive_id, "type": type_name, "number": number,
+                          "symbol": symbol, "year": year, "issuer": issuer}
 
-    directives = {
-        "chi-thi-5-ttg": {"year": None, "symbol": "CT-TTg", "issuer": "Thủ tướng"},
-        "chi-thi-5-ttg-2020": {"year": 2020, "symbol": "CT-TTg", "issuer": "Thủ tướng"},
-        "chi-thi-16-ttg": {"year": None, "symbol": "CT-TTg", "issuer": None},
-        "chi-thi-16-ttg-2019": {"year": 2019, "symbol": "CT-TTg", "issuer": None},
-        "chi-thi-16-ttg-2020": {"year": 2020, "symbol": "CT-TTg", "issuer": None},
-        "chi-thi-7": {"year": None, "symbol": None, "issuer": None},
-        "chi-thi-7-2021": {"year": 2021, "symbol": None, "issuer": None},
+
+def test_less_specific_mentions_join_the_only_document_they_can_be():
+    """Issue 11 changed this: a mention without issuer or year joins the one fullest compatible document."""
+    from searchsvc.search.directives import catalogue_aliases
+
+    directives = dict([
+        _meta("chi-thi-5-ttg", "05", "CT-TTg", issuer="Thủ tướng"),
+        _meta("chi-thi-5-ttg-2020", "05", "CT-TTg", 2020, "Thủ tướng"),
+        _meta("chi-thi-16-ttg", "16", "CT-TTg"),
+        _meta("chi-thi-16-ttg-2019", "16", "CT-TTg", 2019),
+        _meta("chi-thi-16-ttg-2020", "16", "CT-TTg", 2020),
+        _meta("chi-thi-7", "7"),
+        _meta("chi-thi-7-2021", "7", year=2021),
+        _meta("nghi-dinh-67", "67", type_name="Nghị định"),
+        _meta("nghi-dinh-67-2014", "67", year=2014, type_name="Nghị định"),
+        _meta("nghi-dinh-67-cp-2014", "67", "NĐ-CP", 2014, "Chính phủ", type_name="Nghị định"),
+        _meta("nghi-quyet-19", "19", type_name="Nghị quyết"),
+        _meta("nghi-quyet-19-qh", "19", issuer="Quốc hội", type_name="Nghị quyết"),
+        _meta("nghi-quyet-19-qh14-2016", "19", "QH14", 2016, type_name="Nghị quyết"),
+        _meta("chi-thi-8", "08"),
+        _meta("chi-thi-8-tw", "08", "CT/TW"),
+        _meta("chi-thi-8-ttg", "08", "CT-TTg"),
+    ])
+    assert catalogue_aliases(directives) == {
+        "chi-thi-5-ttg": "chi-thi-5-ttg-2020",
+        "chi-thi-7": "chi-thi-7-2021",
+        "nghi-dinh-67": "nghi-dinh-67-cp-2014",
+        "nghi-dinh-67-2014": "nghi-dinh-67-cp-2014",
+        "nghi-quyet-19": "nghi-quyet-19-qh14-2016",
+        "nghi-quyet-19-qh": "nghi-quyet-19-qh14-2016",
     }
-    assert undated_aliases(directives) == {"chi-thi-5-ttg": "chi-thi-5-ttg-2020"}
+
+
+@pytest.mark.parametrize("text, issuer", [
+    ("theo Nghị định 67/2014/NĐ-CP về chính sách phát triển thủy sản", "Chính phủ"),
+    ("thực hiện Nghị định 67 về thủy sản", "Chính phủ"),
+    ("Chỉ thị 05/CT-TTg về phòng dịch", "Thủ tướng Chính phủ"),
+    ("Nghị quyết số 19/2016/QH14 về dự toán", "Quốc hội"),
+    ("Quyết định số 12/QĐ-UBND của Chủ tịch UBND tỉnh Quảng Nam về", "UBND tỉnh Quảng Nam"),
+    ("Nghị quyết 35/NQ-CP của Chính phủ ban hành năm 2016", "Chính phủ"),
+    ("Quyết định số 123/QĐ-UBND của Chủ tịch UBND huyện", "UBND huyện"),
+    ("Quyết định số 123/QĐ-UBND của Phó. Sau đó", None),
+])
+def test_issuers_are_clean_names_of_bodies(text, issuer):
+    [directive] = extract_directives(text)
+    assert directive.issuer == issuer
