@@ -4,6 +4,10 @@ Vietnamese news dates the event in the lead (``Chiều ngày 30/9/2020``, ``Sán
 traps: a cited document's date (``Chỉ thị số 05, ngày 28/01/2020``) and an anniversary span
 (``30.4.1975 - 30.4.2025``). No date-parsing library reads Vietnamese running text with day-first numeric forms and
 yearless ``sáng 22.4``, so candidates are found with one regular expression and validated by ``datetime.date``.
+
+A yearless lead date takes its year from the article itself (the latest full date it gives, else ``năm 2025`` in
+the title). A date is only used when it is plausible: not before 1945, not after today, and not far from every
+other date of the article (a typo such as ``1012``, or a historical date in the lead of a report from 2017).
 """
 
 from __future__ import annotations
@@ -34,6 +38,12 @@ DOCUMENT = re.compile(
 )
 RANGE_JOIN = re.compile(r"^\s*[-–—]\s*$|^\s*(?:đến|tới)\s+(?:ngày\s+)?$", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZÀ-ỸĐ\"“(])|\n")
+MONTH_YEAR = re.compile(r"(?i:tháng)\s+(?:\d{1,2})\s*[/.\-]\s*(?P<year>(?:19|20)\d\d)(?!\d)")
+# "năm 2025" in a title is the year of the story, unless it is a target ("đến năm 2030", "giai đoạn 2021 - 2025").
+TITLE_YEAR = re.compile(r"(?<!đến )(?<!tới )(?i:năm)\s+(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*[-–])")
+EARLIEST_YEAR = 1945
+# How many years a date may lie from the nearest other date of the article.
+MAX_YEARS_APART = 3
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,52 @@ def extract_date(text: str, context_year: int | None = None) -> date | None:
     if plain:
         return plain[0].value
     return candidates[-1].value if candidates else None
+
+
+def article_date(title: str, body: str, today: date) -> tuple[date | None, str | None]:
+    """The date an article reports, from its lead, and where it came from: ``"text"`` when the lead gives the year,
+    ``"text+year"`` when the year comes from the rest of the article; ``(None, None)`` when nothing is trustworthy.
+
+    >>> article_date("Hội nghị", "Chiều 23/6, huyện họp. Trước đó, ngày 21/6/2017, ...", date(2026, 1, 1))
+    (datetime.date(2017, 6, 23), 'text+year')
+    >>> article_date("Lễ hội", "Ngày 5/2/1012 (âm lịch), ... tối 3/2/2017 khai mạc; ngày 4/2/2017 ...", date(2026, 1, 1))
+    (None, None)
+    """
+    body = nfc(body or "")
+    years = [year for year in _full_date_years(body) if EARLIEST_YEAR <= year <= today.year]
+    context_year = max(years) if years else _title_year(nfc(title or ""), today)
+    found = extract_date(body[:LEAD_CHARS], context_year)
+    if found is None or not plausible(found, years, today):
+        return None, None
+    with_year = extract_date(body[:LEAD_CHARS])
+    return found, "text" if with_year == found else "text+year"
+
+
+def plausible(value: date, years: list[int], today: date) -> bool:
+    """Not before 1945, not after ``today``, and near at least one of the article's other dates' ``years``."""
+    if not (EARLIEST_YEAR <= value.year and value <= today):
+        return False
+    others = list(years)
+    if value.year in others:
+        others.remove(value.year)
+    return not others or min(abs(year - value.year) for year in others) <= MAX_YEARS_APART
+
+
+def _full_date_years(text: str) -> list[int]:
+    """Years of the full dates an article gives (``21/6/2017``, ``tháng 3/2017``), cited documents' dates left out."""
+    years = []
+    for match in DATE.finditer(text):
+        year = match.group("year") or match.group("year2")
+        if year and not DOCUMENT.search(text, max(0, match.start() - 60), match.start()):
+            years.append(int(year))
+    years.extend(int(match["year"]) for match in MONTH_YEAR.finditer(text))
+    return years
+
+
+def _title_year(title: str, today: date) -> int | None:
+    years = [int(match["year"]) for match in TITLE_YEAR.finditer(title)]
+    years = [year for year in years if EARLIEST_YEAR <= year <= today.year]
+    return max(years) if years else None
 
 
 def _lead(text: str) -> str:
