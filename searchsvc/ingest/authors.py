@@ -36,6 +36,8 @@ SENTENCE_END = re.compile(r"(?:\./\.|(?<![\s.][A-ZÀ-ỸĐ])[.!?…]+[\"”»)]*
 # Lines that are not text: the scraper's image placeholders and links to the original.
 NOISE_LINE = re.compile(r"^(?:\[img\]|responsive image|https?://\S+)$", re.IGNORECASE)
 SHORT_LINE_WORDS = 8
+# The byline is among the last lines; noise lines may follow it, but never this many.
+TAIL_LINES = 8
 VOWEL = re.compile(r"[aeiouy]")
 MAX_NAME_WORDS = 5
 MAX_BYLINE_WORDS = 14
@@ -76,7 +78,8 @@ def _title_syllable(part: str) -> str:
 
 def _body_tail(body: str) -> str:
     """The text after the last sentence of the body, where a byline survives flattening."""
-    lines = [line.strip() for line in body.splitlines() if line.strip() and not NOISE_LINE.match(line.strip())]
+    lines = [line.strip() for line in body.rstrip().rsplit("\n", TAIL_LINES)[-TAIL_LINES:]
+             if line.strip() and not NOISE_LINE.match(line.strip())]
     if not lines:
         return ""
     last = lines[-1]

@@ -5,14 +5,16 @@ traps: a cited document's date (``Chỉ thị số 05, ngày 28/01/2020``) and a
 (``30.4.1975 - 30.4.2025``). No date-parsing library reads Vietnamese running text with day-first numeric forms and
 yearless ``sáng 22.4``, so candidates are found with one regular expression and validated by ``datetime.date``.
 
-A yearless lead date takes its year from the article itself (the latest full date it gives, else ``năm 2025`` in
-the title). A date is only used when it is plausible: not before 1945, not after today, and not far from every
+A yearless lead date takes its year from the article itself: the year its full dates (``21/6/2017``,
+``tháng 3/2017``) and the plain years of its title and lead (``năm 2017``, targets such as ``đến năm 2020`` left out) name most, the latest
+on a tie. A date is only used when it is plausible: not before 1945, not after today, and not far from every
 other date of the article (a typo such as ``1012``, or a historical date in the lead of a report from 2017).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,18 +32,27 @@ DATE = re.compile(
 )
 # A yearless "22.4" is a date only after a word that introduces one ("sáng 22.4", "ngày 30/9"); else it is a number.
 TIME_WORD = re.compile(r"(?:sáng|chiều|tối|trưa|đêm|ngày|hôm|khuya|từ|đến)(?:\s+(?:nay|qua|mai))?\s*$", re.IGNORECASE)
-# A document citation right before the date: "Chỉ thị số 05, ngày", "Quyết định 123/QĐ-UBND ngày".
+DOCUMENT_TYPES = ("chỉ thị|quyết định|nghị quyết|nghị định|thông tư|công văn|kế hoạch|kết luận|thông báo|tờ trình|"
+                  "hướng dẫn|luật|chương trình")
+# A document citation right before the date, or a birth: "Chỉ thị số 05, ngày", "sinh ngày".
 DOCUMENT = re.compile(
-    r"(?:\bsố\s*\d[\w/\-]*|\b\d+/[A-ZĐ][\wĐđ\-]*|chỉ thị|quyết định|nghị quyết|nghị định|thông tư|công văn|kế hoạch|"
-    r"kết luận|thông báo|tờ trình|hướng dẫn|luật)[^.;:\n\d]{0,25}$",
+    rf"(?:\bsố\s*\d[\w/\-]*|\b\d+/[A-ZĐ][\wĐđ\-]*|{DOCUMENT_TYPES}|\bsinh|\bSN)[^.;:\n\d]{{0,25}}$",
     re.IGNORECASE,
 )
+# "Ngày 17.2.2025, Ban Thường vụ Tỉnh ủy đã ban hành Chương trình …": the date of the document, not of the story.
+ISSUED_AFTER = re.compile(rf"[^.;\n]{{0,80}}?\b(?:ban hành|ký)\s+(?:{DOCUMENT_TYPES})", re.IGNORECASE)
 RANGE_JOIN = re.compile(r"^\s*[-–—]\s*$|^\s*(?:đến|tới)\s+(?:ngày\s+)?$", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZÀ-ỸĐ\"“(])|\n")
-MONTH_YEAR = re.compile(r"(?i:tháng)\s+(?:\d{1,2})\s*[/.\-]\s*(?P<year>(?:19|20)\d\d)(?!\d)")
-# "năm 2025" in a title is the year of the story, unless it is a target ("đến năm 2030", "giai đoạn 2021 - 2025").
-TITLE_YEAR = re.compile(r"(?<!đến )(?<!tới )(?i:năm)\s+(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*[-–])")
+# Full dates anywhere in an article, and months or quarters of a year: what a yearless lead date is compared with.
+FULL_DATE = re.compile(
+    r"\d{1,2}\s*(?P<sep>[/.\-])\s*\d{1,2}\s*(?P=sep)\s*(?P<year>(?:19|20)\d\d)(?!\d)"
+    r"|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(?P<year2>(?:19|20)\d\d)"
+    r"|(?:[Tt]háng|[Qq]uý)\s+(?:\d{1,2}|[IV]{1,3})\s*[/.\-]\s*(?P<year3>(?:19|20)\d\d)(?!\d)"
+)
+# "năm 2017" names the year of the story, unless it is a target ("đến năm 2030") or a span ("năm 2021 - 2025").
+PLAIN_YEAR = re.compile(r"(?<!đến )(?<!tới )(?<!Đến )(?i:năm)\s+(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*[-–])")
 EARLIEST_YEAR = 1945
+LEAP_YEAR = 2000  # a stand-in year that accepts 29/2, to ask whether the lead holds any date
 # How many years a date may lie from the nearest other date of the article.
 MAX_YEARS_APART = 3
 
@@ -80,13 +91,16 @@ def article_date(title: str, body: str, today: date) -> tuple[date | None, str |
     (None, None)
     """
     body = nfc(body or "")
+    lead = body[:LEAD_CHARS]
+    found, source = extract_date(lead), "text"
+    if found is None and extract_date(lead, context_year=LEAP_YEAR) is None:
+        return None, None  # no date in the lead at all: the rest of the article need not be read
     years = [year for year in _full_date_years(body) if EARLIEST_YEAR <= year <= today.year]
-    context_year = max(years) if years else _title_year(nfc(title or ""), today)
-    found = extract_date(body[:LEAD_CHARS], context_year)
+    if found is None:
+        found, source = extract_date(lead, _context_year(years, f"{nfc(title or '')}\n{_lead(lead)}", today)), "text+year"
     if found is None or not plausible(found, years, today):
         return None, None
-    with_year = extract_date(body[:LEAD_CHARS])
-    return found, "text" if with_year == found else "text+year"
+    return found, source
 
 
 def plausible(value: date, years: list[int], today: date) -> bool:
@@ -101,19 +115,21 @@ def plausible(value: date, years: list[int], today: date) -> bool:
 
 def _full_date_years(text: str) -> list[int]:
     """Years of the full dates an article gives (``21/6/2017``, ``tháng 3/2017``), cited documents' dates left out."""
-    years = []
-    for match in DATE.finditer(text):
-        year = match.group("year") or match.group("year2")
-        if year and not DOCUMENT.search(text, max(0, match.start() - 60), match.start()):
-            years.append(int(year))
-    years.extend(int(match["year"]) for match in MONTH_YEAR.finditer(text))
-    return years
+    return [int(match["year"] or match["year2"] or match["year3"]) for match in FULL_DATE.finditer(text)
+            if not DOCUMENT.search(text, max(0, match.start() - 60), match.start())]
 
 
-def _title_year(title: str, today: date) -> int | None:
-    years = [int(match["year"]) for match in TITLE_YEAR.finditer(title)]
-    years = [year for year in years if EARLIEST_YEAR <= year <= today.year]
-    return max(years) if years else None
+def _context_year(years: list[int], text: str, today: date) -> int | None:
+    """The year the article's full dates (two votes each) and the plain years of ``text`` (one) name most, the latest
+    on a tie."""
+    votes = Counter({year: 0 for year in years})
+    for year in years:
+        votes[year] += 2
+    for match in PLAIN_YEAR.finditer(text):
+        year = int(match["year"])
+        if EARLIEST_YEAR <= year <= today.year:
+            votes[year] += 1
+    return max(votes, key=lambda year: (votes[year], year)) if votes else None
 
 
 def _lead(text: str) -> str:
@@ -127,7 +143,7 @@ def _candidates(lead: str, context_year: int | None):
         month = int(match.group("month") or match.group("month2"))
         year_text = match.group("year") or match.group("year2")
         before = lead[: match.start()]
-        if DOCUMENT.search(before):
+        if DOCUMENT.search(before) or ISSUED_AFTER.match(lead, match.end()):
             continue
         if year_text is None and not TIME_WORD.search(before):
             continue

@@ -61,7 +61,6 @@ BARE_SYMBOL = re.compile(
     r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|\s*[-–]\s*(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
     rf"(?P<sep>[-/])\s*(?P<symbol>(?:{_TYPE_CODES})(?![^\W\d_]){SYMBOL_SEPARATOR}{_CODE}(?:{SYMBOL_SEPARATOR}{_CODE})*)"
 )
-QUICK_CHECK = re.compile(rf"(?i:{_WORDS})|NĐ|NQ|QĐ|TTLT|\d\s*[-/]\s*[A-ZĐ]")
 DATE_CONTINUES = re.compile(r"\s*[/.-]\s*\d")
 ATTACHED_DATE = re.compile(
     r"\s*[,(]?\s*(?:(?i:ban hành|ký|kí)\s+)?(?:(?i:ngày)\s+)?"
@@ -127,8 +126,6 @@ def extract_directives(text: str, published: date | None = None) -> tuple[Direct
     >>> extract_directives("theo Nghị định 116/2020/NĐ-CP")[0].id
     'nghi-dinh-116-cp-2020'
     """
-    if not QUICK_CHECK.search(text):
-        return ()
     text = nfc(text).replace("Ð", "Đ")  # U+00D0 (Icelandic eth) is typed for Đ in some papers
     matches = list(MENTION.finditer(text))
     covered = [(match.start(), match.end()) for match in matches]

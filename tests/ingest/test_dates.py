@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from searchsvc.ingest.dates import extract_date
+from searchsvc.ingest.dates import article_date, extract_date
 from conftest import SHARED
 
 
@@ -51,3 +51,20 @@ def test_anniversary_span_gives_way_to_the_event_date():
 
 def test_impossible_date_is_rejected():
     assert extract_date("Ngày 31/2/2020, UBND huyện họp.") is None
+
+
+TODAY = date(2026, 12, 2)
+
+
+@pytest.mark.parametrize("title, body, expected", [
+    ("Lễ hội", "Ngày 5/2/1012, lễ hội khai mạc.", (None, None)),
+    ("Lễ hội", "Ngày 9/2/1907, lễ hội khai mạc. Năm nay, ngày 3/2/2017 lễ hội lại mở.", (None, None)),
+    ("Hội nghị", "Ngày 5/2/2027, hội nghị khai mạc.", (None, None)),
+    ("Hội nghị", "Chiều 23/6, huyện họp. Trước đó, ngày 21/6/2017, ...", (date(2017, 6, 23), "text+year")),
+    ("Giải bóng chuyền năm 2025", "Giải diễn ra ngày 20.4 tại trường.", (date(2025, 4, 20), "text+year")),
+    ("Chuyển đổi số", "Ngày 17.2.2025, Ban Thường vụ Tỉnh ủy đã ban hành Chương trình hành động số 32-CT/TU.",
+     (None, None)),
+    ("Xét xử", "Ngày 12/6, tòa xử bị cáo A (sinh ngày 3/4/1993).", (None, None)),
+])
+def test_only_plausible_dates_of_the_story_are_used(title, body, expected):
+    assert article_date(title, body, TODAY) == expected
