@@ -1,7 +1,9 @@
 """Facet filters and counts: date, locality, author, directive.
 
-Within a facet the selected values combine with OR, across facets with AND. Each facet is counted with every
-filter except its own, so selecting one district still shows the others with their counts. Counting is one
+Within a facet the selected values combine with OR, across facets with AND; a hierarchy narrows: a selected value
+with a selected child (a year and one of its months, a province and one of its districts) stands for its selected
+children only, so choosing a month inside a year gives that month. Each facet is counted with every filter except
+its own, so selecting one district still shows the others with their counts. Counting is one
 ``bincount`` over a facet's (document, value) entries, loaded once per index generation (``FacetTable``).
 """
 
@@ -33,12 +35,13 @@ class FacetValue:
 
 
 def filter_mask(view: IndexView, facet: str, selected: tuple[str, ...]) -> np.ndarray:
-    """Documents holding any of the selected values of one facet."""
+    """Documents holding any of the selected values of one facet, a parent giving way to its selected children."""
     table = view.facet_table(facet)
     mask = np.zeros(view.doc_count_all, dtype=bool)
-    for value in selected:
-        if value in table.position:
-            mask[table.documents_of(table.position[value])] = True
+    positions = {table.position[value] for value in selected if value in table.position}
+    narrowed = {int(table.parent_positions[position]) for position in positions}
+    for position in positions - narrowed:
+        mask[table.documents_of(position)] = True
     return mask
 
 

@@ -153,6 +153,7 @@ def assert_counts_equal_totals(client, params: dict) -> None:
     {"locality": ["89", "890"]},
     {"date": ["2020"]},
     {"date": ["2020"], "locality": ["89"]},
+    {"date": ["2020", "2020-09"]},
     {"directive": ["chi-thi-5-ttg-2020"], "date": ["2020"]},
     {"date_from": "2020-01-01", "date_to": "2022-12-31"},
 ], ids=lambda params: json.dumps(params, ensure_ascii=False))
@@ -203,6 +204,31 @@ def test_months_appear_under_a_selected_year(client):
     months = [v for v in after if v.get("parent") == "2020"]
     assert months and all(v["value"].startswith("2020-") for v in months)
     assert sum(v["count"] for v in months) == get(client, "/api/search", date="2020")["total"]
+
+
+def test_choosing_a_month_inside_a_year_gives_that_month(client):
+    year = get(client, "/api/search", date="2020", per_page=100)
+    months = [v for v in year["facets"]["date"] if v.get("parent") == "2020"]
+    assert months
+    for month in months:
+        narrowed = get(client, "/api/search", date=["2020", month["value"]], per_page=100)
+        assert narrowed["total"] == month["count"] == get(client, "/api/search", date=month["value"])["total"]
+        assert all(hit["published"].startswith(month["value"]) for hit in narrowed["results"])
+        assert next(v for v in narrowed["facets"]["date"] if v["value"] == month["value"])["selected"]
+
+
+def test_months_of_several_years_combine_and_a_range_intersects(client):
+    years = [v["value"] for v in get(client, "/api/search")["facets"]["date"]][:2]
+    assert len(years) == 2
+    first, second = (next(v for v in get(client, "/api/search", date=year)["facets"]["date"]
+                          if v.get("parent") == year) for year in years)
+    both = search_ids(client, date=[*years, first["value"], second["value"]])
+    assert both == search_ids(client, date=first["value"]) | search_ids(client, date=second["value"])
+    month = first["value"]
+    ranged = get(client, "/api/search", date=[years[0], month], date_from=f"{month}-01", date_to=f"{month}-15",
+                 per_page=100)
+    assert all(f"{month}-01" <= hit["published"][:10] <= f"{month}-15" for hit in ranged["results"])
+    assert ranged["total"] <= first["count"]
 
 
 def test_selected_value_stays_listed_when_nothing_matches(client):

@@ -196,6 +196,19 @@ def test_year_chart_bar_applies_the_year_and_opens_its_months(page, base_url, ax
     assert_accessible(page, axe)
 
 
+def test_choosing_a_month_narrows_the_year_to_that_month(page, base_url):
+    page.goto(base_url + "/")
+    page.locator("#facet-date .facet__values > li > a").first.click()
+    page.wait_for_url(re.compile(r"date=\d{4}"))
+    year_total = result_count(page)
+    month = page.locator("#facet-date .facet__children a").first
+    count = int(month.locator(".facet__count").inner_text().split()[0])
+    month.click()
+    page.wait_for_url(re.compile(r"date=\d{4}-\d\d"))
+    assert result_count(page) == count <= year_total
+    expect(page.locator(".chip")).to_have_count(2)
+
+
 def test_date_range_and_district_under_province(page, base_url, axe):
     page.goto(base_url + "/?q=tinh+bien")
     page.get_by_label("Từ ngày").fill("2020-01-01")
