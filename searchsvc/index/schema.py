@@ -77,6 +77,7 @@ SCHEMA = Schema(
     day=ID(),
     date=FacetField(),
     locality=FacetField(),
+    locality_all=FacetField(),
     author=FacetField(),
     directive=FacetField(),
     document=STORED(),
@@ -118,7 +119,8 @@ def article_to_document(article: Article) -> dict:
     }
     facets = {
         "date": _date_terms(article),
-        "locality": _locality_terms(article),
+        "locality": _locality_terms(place for place in article.localities if place.role == "main"),
+        "locality_all": _locality_terms(article.localities),
         "author": [facet_term(author_value(name), {"label": name}) for name in article.authors],
         "directive": [facet_term(d.id, d.to_dict()) for d in article.directives],
     }
@@ -140,9 +142,9 @@ def _date_terms(article: Article) -> list[str]:
     ]
 
 
-def _locality_terms(article: Article) -> list[str]:
-    """Province and district values of the places the article is about (or, failing those, the ones it names)."""
-    places = [p for p in article.localities if p.role == "main"] or list(article.localities)
+def _locality_terms(places) -> list[str]:
+    """Province and district values of ``places``: the ones an article is about (``locality``), or every place it
+    names (``locality_all``, what ``locality_scope=all`` filters and counts)."""
     terms = []
     for place in places:
         if place.province_code:

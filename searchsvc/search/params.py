@@ -25,6 +25,8 @@ FACET_SEARCH_LIMIT = 20
 MAX_FACET_SEARCH_LIMIT = 100
 SEARCH_SORTS = ("relevance", "newest", "oldest")
 DIRECTIVE_SORTS = ("count", "date", "label")
+# The places the locality facet filters and counts: the ones an article is about, or every place it names.
+LOCALITY_SCOPES = ("about", "all")
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 Pairs = Iterable[tuple[str, str]]
@@ -95,8 +97,10 @@ DIRECTIVE_SORT = Parameter("sort", _choice(DIRECTIVE_SORTS),
                            f"«sort» phải là một trong: {', '.join(DIRECTIVE_SORTS)}.", "count")
 DATE_FROM = Parameter("date_from", _day, "«date_from» phải là ngày dạng YYYY-MM-DD.")
 DATE_TO = Parameter("date_to", _day, "«date_to» phải là ngày dạng YYYY-MM-DD.")
+LOCALITY_SCOPE = Parameter("locality_scope", _choice(LOCALITY_SCOPES),
+                           f"«locality_scope» phải là một trong: {', '.join(LOCALITY_SCOPES)}.", "about")
 FACET_FILTERS = tuple(Parameter(name, str, "", repeatable=True) for name in FACETS)
-SEARCH = (Q, DATE_FROM, DATE_TO, SEARCH_SORT, PAGE, PER_PAGE, *FACET_FILTERS)
+SEARCH = (Q, DATE_FROM, DATE_TO, SEARCH_SORT, PAGE, PER_PAGE, LOCALITY_SCOPE, *FACET_FILTERS)
 
 
 def read(pairs: Pairs, *accepted: Parameter) -> dict[str, object]:

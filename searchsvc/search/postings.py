@@ -201,7 +201,9 @@ class IndexView:
             # Terms of one value can differ in their meta (an issuer or an author's name spelt two ways): they are
             # one value, shown with the meta that says most (``_specificity``). An empty value cannot be selected: dropped.
             grouped: dict[str, list[tuple[dict, np.ndarray]]] = {}
-            for term in sorted(set(self.reader.field_terms(field))):
+            # An index built before a facet field existed (``locality_all``) has no terms for it: no values.
+            terms = self.reader.field_terms(field) if field in self.reader.schema else ()
+            for term in sorted(set(terms)):
                 value, term_meta = split_facet_term(term)
                 if value:
                     grouped.setdefault(value, []).append((term_meta, self.postings(field, term).docs))

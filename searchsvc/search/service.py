@@ -35,6 +35,11 @@ class SearchRequest:
     sort: str | None = None
     page: int = 1
     per_page: int = params.DEFAULT_PER_PAGE
+    locality_scope: str = "about"
+
+    def facet_field(self, facet: str) -> str:
+        """The index field a facet reads: ``locality`` counts the places articles are about unless the scope is all."""
+        return "locality_all" if facet == "locality" and self.locality_scope == "all" else facet
 
     @property
     def effective_sort(self) -> str:
@@ -55,6 +60,7 @@ class SearchRequest:
             sort=values["sort"],
             page=values["page"],
             per_page=values["per_page"],
+            locality_scope=values["locality_scope"],
         )
         if request.date_from and request.date_to and request.date_from > request.date_to:
             raise InvalidParameter("«date_from» phải trước hoặc bằng «date_to».", param="date_from")
@@ -67,6 +73,7 @@ class SearchRequest:
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "sort": self.effective_sort,
+            "locality_scope": self.locality_scope,
         }
 
 
@@ -124,7 +131,8 @@ def search(view: IndexView, request: SearchRequest) -> SearchResult:
     query = parse_query(request.q)
     match = match_text(view, query, deadline=time.monotonic() + QUERY_TIME_BUDGET)
     base = match.mask & _date_range(view, request)
-    masks = {name: filter_mask(view, name, values) for name, values in request.filters.items() if values}
+    masks = {name: filter_mask(view, request.facet_field(name), values)
+             for name, values in request.filters.items() if values}
     final = base.copy()
     for mask in masks.values():
         final &= mask
@@ -137,7 +145,8 @@ def search(view: IndexView, request: SearchRequest) -> SearchResult:
         for other, mask in masks.items():
             if other != name:
                 facet_base &= mask
-        facets[name], truncated[name] = count_values(view, name, facet_base, request.filters.get(name, ()))
+        facets[name], truncated[name] = count_values(view, request.facet_field(name), facet_base,
+                                                          request.filters.get(name, ()))
     suggestions = suggest_filters(view, request.q, request.filters)
     return SearchResult(
         request=request,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from searchsvc.search.facets import FACETS
 from searchsvc.search.params import (
     DEFAULT_PER_PAGE, FACET_SEARCH_LIMIT, MAX_ANALYZE_LENGTH, MAX_FACET_SEARCH_LIMIT, MAX_PAGE, MAX_PER_PAGE,
-    MAX_QUERY_LENGTH, SEARCH_SORTS as SORTS,
+    LOCALITY_SCOPES, MAX_QUERY_LENGTH, SEARCH_SORTS as SORTS,
 )
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
@@ -98,6 +98,7 @@ SCHEMAS = {
             "date_from": _nullable(DAY),
             "date_to": _nullable(DAY),
             "sort": {"type": "string", "enum": list(SORTS)},
+            "locality_scope": {"type": "string", "enum": list(LOCALITY_SCOPES)},
             "all_words_matched": {"type": "boolean",
                                   "description": "False when no article held every word and partial matches are shown."},
             "words_ignored": {"type": "integer", "minimum": 0,
@@ -231,6 +232,9 @@ SEARCH_PARAMETERS = [
     _query("date_to", {"type": "string", "format": "date", "pattern": DATE_PATTERN},
            "Last publication day, `YYYY-MM-DD`; not before `date_from`."),
     _query("sort", {"type": "string", "enum": list(SORTS)}, "Default: `relevance` with `q`, else `newest`."),
+    _query("locality_scope", {"type": "string", "enum": list(LOCALITY_SCOPES), "default": "about"},
+           "Which places the `locality` facet filters and counts: `about`, the places an article is about (its "
+           "headline place, dateline, lead), or `all`, every place it names, residences and routes included."),
     _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "Page, from 1."),
     _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
            "Results per page."),

@@ -216,6 +216,11 @@ def _facet(name: str, result, pairs: Pairs, years: dict) -> dict:
              "selected": any(value["selected"] for value in values)}
     if name == "date":
         facet["charts"] = _date_charts(top)
+    if name == "locality":
+        every = result.request.locality_scope == "all"
+        facet["scope"] = {"label": "Chỉ nơi bài viết nói về" if every else "Gồm cả nơi chỉ được nhắc đến",
+                          "url": search_url(_without(pairs, "page", "locality_scope")
+                                            + ([] if every else [("locality_scope", "all")]))}
     return facet
 
 

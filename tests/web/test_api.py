@@ -231,6 +231,18 @@ def test_months_of_several_years_combine_and_a_range_intersects(client):
     assert ranged["total"] <= first["count"]
 
 
+def test_locality_counts_places_articles_are_about_unless_the_scope_is_all(client):
+    about = {v["value"]: v["count"] for v in get(client, "/api/search")["facets"]["locality"]}
+    every = get(client, "/api/search", locality_scope="all")
+    assert every["query"]["locality_scope"] == "all"
+    named = {v["value"]: v["count"] for v in every["facets"]["locality"]}
+    assert all(named.get(value, 0) >= count for value, count in about.items())
+    assert sum(named.values()) > sum(about.values())
+    assert_counts_equal_totals(client, {"locality_scope": "all"})
+    error = client.get("/api/search", query_string={"locality_scope": "some"})
+    assert error.status_code == 400 and error.get_json()["error"]["param"] == "locality_scope"
+
+
 def test_selected_value_stays_listed_when_nothing_matches(client):
     data = get(client, "/api/search", q="cà phê", locality="89")
     assert data["total"] == 0

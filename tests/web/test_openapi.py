@@ -57,7 +57,8 @@ def test_document_describes_every_api_route(app, document):
 def _example(parameter: dict) -> str | list[str]:
     examples = {"q": "tịnh biên", "text": "Tịnh Biên", "date_from": "2020-01-01", "date_to": "2020-12-31",
                 "sort": "newest", "page": "1", "per_page": "5", "limit": "5", "date": ["2020"],
-                "locality": ["89"], "author": ["phan-huu"], "directive": ["chi-thi-5-tw"]}
+                "locality": ["89"], "author": ["phan-huu"], "directive": ["chi-thi-5-tw"],
+                "locality_scope": "all"}
     return examples[parameter["name"]]
 
 

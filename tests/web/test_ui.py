@@ -209,6 +209,16 @@ def test_choosing_a_month_narrows_the_year_to_that_month(page, base_url):
     expect(page.locator(".chip")).to_have_count(2)
 
 
+def test_locality_switch_includes_places_only_mentioned(page, base_url, axe):
+    page.goto(base_url + "/")
+    about = result_count(page)
+    page.locator("#facet-locality .facet__scope a", has_text="Gồm cả nơi chỉ được nhắc đến").click()
+    page.wait_for_url(re.compile("locality_scope=all"))
+    assert result_count(page) == about  # the switch changes what the facet counts, not the results
+    expect(page.locator("#facet-locality .facet__scope a")).to_have_text("Chỉ nơi bài viết nói về")
+    assert_accessible(page, axe)
+
+
 def test_date_range_and_district_under_province(page, base_url, axe):
     page.goto(base_url + "/?q=tinh+bien")
     page.get_by_label("Từ ngày").fill("2020-01-01")
