@@ -50,10 +50,13 @@ def count_values(view: IndexView, facet: str, base: np.ndarray, selected: tuple[
     """The values of one facet among the ``base`` documents, most frequent first (dates newest first).
 
     Children (months of a year, districts of a province) are listed only under a selected parent. Selected
-    values are always listed, even at zero. Returns the values and whether the list was cut at ``size``.
+    values are always listed, even at zero. Returns the values and whether the list was cut at ``size``. Dates are
+    never cut: there are few years, and the year chart needs every one to gather the outliers in its buckets.
     Everything up to the listed values is numpy, so a facet with thousands of values costs no Python loop.
     """
     table = view.facet_table(facet)
+    if facet == "date":
+        size = len(table.values)
     counts = table.count(base)
     chosen = np.zeros(len(table.values), dtype=bool)
     chosen[[table.position[value] for value in selected if value in table.position]] = True

@@ -105,6 +105,8 @@ class SearchResult:
     relaxed: bool = False
     words_ignored: int = 0
     suggestions: list[dict] = field(default_factory=list)
+    # Matching articles with no publication date, counted like the date facet (every filter but the date's).
+    undated: int = 0
 
     @property
     def pages(self) -> int:
@@ -147,6 +149,8 @@ def search(view: IndexView, request: SearchRequest) -> SearchResult:
                 facet_base &= mask
         facets[name], truncated[name] = count_values(view, request.facet_field(name), facet_base,
                                                           request.filters.get(name, ()))
+        if name == "date":
+            undated = int((facet_base & (view.days < 0)).sum())
     suggestions = suggest_filters(view, request.q, request.filters)
     return SearchResult(
         request=request,
@@ -158,6 +162,7 @@ def search(view: IndexView, request: SearchRequest) -> SearchResult:
         relaxed=match.relaxed,
         words_ignored=query.words_ignored,
         suggestions=suggestions,
+        undated=undated,
     )
 
 

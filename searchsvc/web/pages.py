@@ -8,11 +8,12 @@ marked safe here except the search layer's ``title_html``/``snippet``, which ``s
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from flask import url_for
 
 from searchsvc.search import catalog
-from searchsvc.web.charts import Bar, bar_chart, month_label, month_series
+from searchsvc.web.charts import Bar, bar_chart, timeline
 from searchsvc.errors import InvalidParameter
 from searchsvc.search.facets import FACETS
 from searchsvc.search.postings import IndexView
@@ -31,6 +32,7 @@ DIRECTIVE_SORTS = {"count": "Nhiều bài nhất", "date": "Năm ban hành mới
 DIRECTIVES_PER_PAGE = 50
 CITING_PER_PAGE = 20
 PAGE_WINDOW = 2
+TIMELINE_WIDTH = 640
 
 
 # --- links: every one from the route table -----------------------------------------------------------------------
@@ -215,7 +217,7 @@ def _facet(name: str, result, pairs: Pairs, years: dict) -> dict:
     facet = {"name": name, "title": FACET_TITLES[name], "values": top, "truncated": result.truncated[name],
              "selected": any(value["selected"] for value in values)}
     if name == "date":
-        facet["charts"] = _date_charts(top)
+        facet["charts"] = _date_charts(top, result.undated, pairs)
     if name == "locality":
         every = result.request.locality_scope == "all"
         facet["scope"] = {"label": "Chỉ nơi bài viết nói về" if every else "Gồm cả nơi chỉ được nhắc đến",
@@ -224,16 +226,14 @@ def _facet(name: str, result, pairs: Pairs, years: dict) -> dict:
     return facet
 
 
-def _date_charts(years: list[dict]) -> list:
-    """Articles by year, every year from the first to the last; then by month for each selected year."""
+def _date_charts(years: list[dict], undated: int, pairs: Pairs) -> list:
+    """Articles by year over the years where most are, outliers and undated ones in buckets; then by month for
+    each selected year."""
     charts = []
-    if years:
-        counted = {int(value["value"]): value for value in years}
-        bars = []
-        for year in range(min(counted), max(counted) + 1):
-            value = counted.get(year)
-            bars.append(Bar(str(year), value["count"] if value else 0,
-                            value["url"] if value and value["count"] else None, bool(value and value["selected"])))
+    if years or undated:
+        by_value = {value["value"]: value for value in years}
+        bars = [_linked(bar, pairs, lambda key: (by_value[key]["url"], by_value[key]["selected"]))
+                for bar in timeline({value["value"]: value["count"] for value in years}, undated, months=False)]
         charts.append(bar_chart("Số bài theo năm", bars, width=240))
     for year in years:
         if not year["selected"]:
@@ -246,6 +246,19 @@ def _date_charts(years: list[dict]) -> list:
                             bool(child and child["selected"])))
         charts.append(bar_chart(f"Năm {year['value']} theo tháng", bars, width=240))
     return charts
+
+
+def _linked(bar: Bar, pairs: Pairs, period_link: Callable[[str], tuple[str, bool] | None]) -> Bar:
+    """A timeline bar with its link: ``period_link(key)`` for a year or month (its URL and whether it is
+    selected), a date range for a bucket (other date filters dropped), none for undated articles or an empty bar."""
+    if not bar.count:
+        return bar
+    if bar.key and (linked := period_link(bar.key)):
+        return replace(bar, url=linked[0], selected=linked[1])
+    if bar.bucket in ("before", "after"):
+        kept = _without(pairs, "page", "date", "date_from", "date_to")
+        return replace(bar, url=search_url(kept + [("date_from", bar.first_day), ("date_to", bar.last_day)]))
+    return bar
 
 
 def _chips(pairs: Pairs, labels: dict) -> list[dict]:
@@ -310,10 +323,8 @@ def directive_page(view: IndexView, directive_id: str, page: int) -> dict:
     report = directive_report(view, directive_id)
     filter_pair = [("directive", directive_id)]
     months = {item["value"]: item["count"] for item in report["by_month"]}
-    timeline = []
-    if months:
-        timeline = [Bar(month_label(key), count, search_url(filter_pair + [("date", key)]) if count else None)
-                    for key, count in month_series(months)]
+    bars = [_linked(bar, filter_pair, lambda key: (search_url(filter_pair + [("date", key)]), False))
+            for bar in timeline(months, report["undated"])]
     result = search(view, SearchRequest(filters={"directive": (directive_id,)}, sort="newest", page=page,
                                         per_page=CITING_PER_PAGE))
     districts: dict[str, list] = {}
@@ -326,7 +337,7 @@ def directive_page(view: IndexView, directive_id: str, page: int) -> dict:
     return {
         "directive": report,
         "title": directive_label(report["label"], report.get("year")),
-        "timeline": bar_chart("Số bài trích dẫn theo tháng", timeline) if timeline else None,
+        "timeline": bar_chart("Số bài trích dẫn theo thời gian", bars, width=TIMELINE_WIDTH) if bars else None,
         "provinces": provinces,
         "hits": [_hit(hit, filter_pair, "") for hit in result.hits],
         "total": result.total,
