@@ -60,6 +60,15 @@ def directive_stats(view: IndexView, directive_id: str) -> dict:
     }
 
 
+def directive_label(label: str, year) -> str:
+    """A directive's label with its year when the number does not carry it: two ``Chỉ thị 05/CT-TTg`` differ by it.
+
+    >>> directive_label("Chỉ thị 05/CT-TTg", 2020), directive_label("Nghị quyết 88/2019/QH14", 2019)
+    ('Chỉ thị 05/CT-TTg (2020)', 'Nghị quyết 88/2019/QH14')
+    """
+    return f"{label} ({year})" if year and str(year) not in label else label
+
+
 def search_facet(view: IndexView, facet: str, q: str, limit: int = params.FACET_SEARCH_LIMIT) -> tuple[list[FacetValue], int]:
     """Values of ``facet`` matching what was typed, most frequent first, at most ``limit``; and how many matched.
 

@@ -24,6 +24,7 @@ DEFAULT_PER_PAGE = 10
 FACET_SEARCH_LIMIT = 20
 MAX_FACET_SEARCH_LIMIT = 100
 SEARCH_SORTS = ("relevance", "newest", "oldest")
+FORMATS = ("json", "csv", "xlsx")
 DIRECTIVE_SORTS = ("count", "date", "label")
 # The places the locality facet filters and counts: the ones an article is about, or every place it names.
 LOCALITY_SCOPES = ("about", "all")
@@ -99,6 +100,7 @@ DATE_FROM = Parameter("date_from", _day, "«date_from» phải là ngày dạng 
 DATE_TO = Parameter("date_to", _day, "«date_to» phải là ngày dạng YYYY-MM-DD.")
 LOCALITY_SCOPE = Parameter("locality_scope", _choice(LOCALITY_SCOPES),
                            f"«locality_scope» phải là một trong: {', '.join(LOCALITY_SCOPES)}.", "about")
+FORMAT = Parameter("format", _choice(FORMATS), f"«format» phải là một trong: {', '.join(FORMATS)}.", "json")
 FACET_FILTERS = tuple(Parameter(name, str, "", repeatable=True) for name in FACETS)
 SEARCH = (Q, DATE_FROM, DATE_TO, SEARCH_SORT, PAGE, PER_PAGE, LOCALITY_SCOPE, *FACET_FILTERS)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -51,7 +52,11 @@ class SearchRequest:
     @classmethod
     def from_pairs(cls, pairs) -> SearchRequest:
         """Validate request parameters, given as ``(name, value)`` pairs, before searching."""
-        values = params.read(pairs, *params.SEARCH)
+        return cls.from_values(params.read(pairs, *params.SEARCH))
+
+    @classmethod
+    def from_values(cls, values: dict) -> SearchRequest:
+        """The request of parameters ``params.read`` has checked (``params.SEARCH`` among them)."""
         request = cls(
             q=values["q"],
             filters={name: values[name] for name in FACETS if values[name]},
@@ -130,14 +135,7 @@ class SearchResult:
 def search(view: IndexView, request: SearchRequest) -> SearchResult:
     """Run one search: every match counted, one page ranked and rendered, every facet counted."""
     started = time.perf_counter()
-    query = parse_query(request.q)
-    match = match_text(view, query, deadline=time.monotonic() + QUERY_TIME_BUDGET)
-    base = match.mask & _date_range(view, request)
-    masks = {name: filter_mask(view, request.facet_field(name), values)
-             for name, values in request.filters.items() if values}
-    final = base.copy()
-    for mask in masks.values():
-        final &= mask
+    query, match, base, masks, final = _select(view, request)
     offset = (request.page - 1) * request.per_page
     docs, scores = rank(view, match, final, request.effective_sort, offset, request.per_page)
     hits = [_hit(view.stored(int(doc)), float(score), query) for doc, score in zip(docs, scores)]
@@ -164,6 +162,28 @@ def search(view: IndexView, request: SearchRequest) -> SearchResult:
         suggestions=suggestions,
         undated=undated,
     )
+
+
+def ranked_documents(view: IndexView, request: SearchRequest, limit: int) -> tuple[int, Iterator[dict]]:
+    """How many articles match, and the first ``limit`` of them as stored, in the order of the result pages (one
+    ranking over the whole list, each article read only when the iterator reaches it): what an export writes."""
+    _, match, _, _, final = _select(view, request)
+    docs, _ = rank(view, match, final, request.effective_sort, 0, limit)
+    return int(final.sum()), (view.stored(int(doc)) for doc in docs)
+
+
+def _select(view: IndexView, request: SearchRequest):
+    """The parsed query, its text match, the documents matching it within the date range (``base``), each facet
+    filter's documents, and those passing every filter (``final``)."""
+    query = parse_query(request.q)
+    match = match_text(view, query, deadline=time.monotonic() + QUERY_TIME_BUDGET)
+    base = match.mask & _date_range(view, request)
+    masks = {name: filter_mask(view, request.facet_field(name), values)
+             for name, values in request.filters.items() if values}
+    final = base.copy()
+    for mask in masks.values():
+        final &= mask
+    return query, match, base, masks, final
 
 
 def _date_range(view: IndexView, request: SearchRequest) -> np.ndarray | bool:

@@ -6,10 +6,11 @@ Parameter limits come from the modules that enforce them, so the document cannot
 
 from __future__ import annotations
 
+from searchsvc.search.export import MAX_EXPORT_ROWS
 from searchsvc.search.facets import FACETS
 from searchsvc.search.params import (
-    DEFAULT_PER_PAGE, FACET_SEARCH_LIMIT, MAX_ANALYZE_LENGTH, MAX_FACET_SEARCH_LIMIT, MAX_PAGE, MAX_PER_PAGE,
-    LOCALITY_SCOPES, MAX_QUERY_LENGTH, SEARCH_SORTS as SORTS,
+    DEFAULT_PER_PAGE, FACET_SEARCH_LIMIT, FORMATS, MAX_ANALYZE_LENGTH, MAX_FACET_SEARCH_LIMIT, MAX_PAGE,
+    MAX_PER_PAGE, LOCALITY_SCOPES, MAX_QUERY_LENGTH, SEARCH_SORTS as SORTS,
 )
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
@@ -203,10 +204,14 @@ def _path(name: str, description: str) -> dict:
 
 
 def _get(operation_id: str, summary: str, schema: str, parameters: list | None = None, not_found: bool = False,
-         headers: dict | None = None) -> dict:
+         headers: dict | None = None, export: bool = False) -> dict:
+    content = {"application/json": {"schema": _ref(schema)}}
+    if export:
+        parameters = [*(parameters or []), FORMAT_PARAMETER]
+        content.update(EXPORT_CONTENT)
+        headers = {**ETAG, **EXPORT_HEADERS}
     responses = {
-        "200": {"description": "OK", "headers": headers if headers is not None else ETAG,
-                "content": {"application/json": {"schema": _ref(schema)}}},
+        "200": {"description": "OK", "headers": headers if headers is not None else ETAG, "content": content},
         "304": {"description": "Not modified since the `ETag` sent in `If-None-Match`."},
         "400": {"$ref": "#/components/responses/BadRequest"},
         "503": {"$ref": "#/components/responses/Unavailable"},
@@ -217,6 +222,21 @@ def _get(operation_id: str, summary: str, schema: str, parameters: list | None =
                     "responses": responses}}
 
 
+FORMAT_PARAMETER = _query(
+    "format", {"type": "string", "enum": list(FORMATS), "default": "json"},
+    f"`csv` (UTF-8 with BOM, dates dd/mm/yyyy) or `xlsx`: every article found, in the same order, one row each "
+    f"(id, title, date, places written about and mentioned, authors, directives, source URL, page URL), at most "
+    f"{MAX_EXPORT_ROWS:,} rows, sent as an attachment whose name says the count and the cut.")
+EXPORT_CONTENT = {
+    "text/csv": {"schema": {"type": "string"}},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+        "schema": {"type": "string", "contentMediaType": "application/octet-stream"}},
+}
+EXPORT_HEADERS = {
+    "X-Total-Count": {"description": "With `format=csv|xlsx`: how many articles matched.", "schema": STRING},
+    "X-Export-Limit": {"description": f"With `format=csv|xlsx`: the most rows a file holds ({MAX_EXPORT_ROWS}).",
+                       "schema": STRING},
+}
 FACET_VALUE = {"type": "array", "items": {"type": "string"}}
 SEARCH_PARAMETERS = [
     _query("q", {"type": "string", "maxLength": MAX_QUERY_LENGTH},
@@ -255,7 +275,7 @@ def build_document() -> dict:
         },
         "paths": {
             "/api/search": _get("search", "Search articles, with facet counts and suggested filters",
-                                "SearchResponse", SEARCH_PARAMETERS),
+                                "SearchResponse", SEARCH_PARAMETERS, export=True),
             "/api/facets/{name}": _get(
                 "searchFacetValues", "Find values of one facet by what is typed (accents and directive "
                                      "spellings ignored)", "FacetSearchResponse",
@@ -272,7 +292,8 @@ def build_document() -> dict:
                                     "DirectiveList"),
             "/api/directives/{id}": _get("getDirective", "One cited document, its citing articles by year, month, "
                                                          "province and district", "DirectiveStats",
-                                         [_path("id", "The directive id, as in `/api/directives`.")], not_found=True),
+                                         [_path("id", "The directive id, as in `/api/directives`.")], not_found=True,
+                                         export=True),
             "/api/suggest": _get("suggest", "Suggestions while typing: places, directives, article titles "
                                             "(accents ignored; the last word may be unfinished)", "SuggestResponse",
                                  [_query("q", {"type": "string", "maxLength": MAX_QUERY_LENGTH},

@@ -13,8 +13,10 @@ from dataclasses import replace
 from flask import url_for
 
 from searchsvc.search import catalog
+from searchsvc.search.catalog import directive_label
 from searchsvc.web.charts import Bar, bar_chart, timeline
 from searchsvc.errors import InvalidParameter
+from searchsvc.search.export import MAX_EXPORT_ROWS
 from searchsvc.search.facets import FACETS
 from searchsvc.search.postings import IndexView
 from searchsvc.search.query import parse_query
@@ -106,15 +108,6 @@ def _page_pairs(pairs: Pairs, number: int) -> Pairs:
     return _without(pairs, "page") + ([("page", str(number))] if number > 1 else [])
 
 
-def directive_label(label: str, year) -> str:
-    """A directive's label with its year when the number does not carry it: two ``Chỉ thị 05/CT-TTg`` differ by it.
-
-    >>> directive_label("Chỉ thị 05/CT-TTg", 2020), directive_label("Nghị quyết 88/2019/QH14", 2019)
-    ('Chỉ thị 05/CT-TTg (2020)', 'Nghị quyết 88/2019/QH14')
-    """
-    return f"{label} ({year})" if year and str(year) not in label else label
-
-
 def day_label(iso: str | None) -> str:
     """``2020-09-30`` -> ``30/09/2020``, the way Vietnamese writes a date.
 
@@ -160,8 +153,17 @@ def search_page(view: IndexView, pairs: Pairs) -> dict:
                   for value, label in SORT_LABELS.items() if value != "relevance" or search_request.q.strip()],
         "json_url": search_url(pairs, "web.api_search"),
         "feed_url": search_url(_without(pairs, "page", "sort", "per_page"), "web.feed"),
+        "downloads": _downloads(lambda fmt: search_url(_without(pairs, "page", "per_page") + [("format", fmt)],
+                                                       "web.api_search"), result.total),
         "first_number": (search_request.page - 1) * search_request.per_page + 1,
     }
+
+
+def _downloads(url_of: Callable[[str], str], total: int) -> dict | None:
+    """The export links of a list of articles, and whether the cap cuts it."""
+    if not total:
+        return None
+    return {"csv": url_of("csv"), "xlsx": url_of("xlsx"), "limit": MAX_EXPORT_ROWS, "cut": total > MAX_EXPORT_ROWS}
 
 
 def _hit(hit, pairs: Pairs, q: str) -> dict:
@@ -346,6 +348,8 @@ def directive_page(view: IndexView, directive_id: str, page: int) -> dict:
         "search_url": search_url(filter_pair),
         "feed_url": search_url(filter_pair, "web.feed"),
         "json_url": link("web.api_directive", directive_id=directive_id),
+        "downloads": _downloads(lambda fmt: link("web.api_directive", [("format", fmt)], directive_id=directive_id),
+                                result.total),
     }
 
 

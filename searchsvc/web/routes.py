@@ -14,17 +14,18 @@ from functools import cache
 from datetime import datetime, timezone
 from urllib.parse import unquote_to_bytes
 
-from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, stream_with_context
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from searchsvc.errors import InvalidParameter, SearchError, error_body
 from searchsvc.search import catalog, params
+from searchsvc.search.export import export_rows
 from searchsvc.search.postings import IndexView
 from searchsvc.search.reports import directive_report
 from searchsvc.search.service import SearchRequest, search
 from searchsvc.search.typeahead import suggest_as_you_type
 from searchsvc.text.analysis import analyze
-from searchsvc.web import feeds, pages
+from searchsvc.web import exports, feeds, pages
 from searchsvc.web.app import VIEWS_EXTENSION
 from searchsvc.web.openapi import build_document
 
@@ -54,8 +55,12 @@ class InvalidEncoding(InvalidParameter):
 
 @bp.get("/api/search")
 def api_search():
-    """Search with filters: the JSON shape of ``SearchResult.to_dict``."""
-    search_request = SearchRequest.from_pairs(_pairs())
+    """Search with filters: the JSON shape of ``SearchResult.to_dict``, or every result as CSV or .xlsx."""
+    values = _args(*params.SEARCH, params.FORMAT)
+    search_request = SearchRequest.from_values(values)
+    if values["format"] != "json":
+        q = search_request.q.strip()
+        return _export(search_request, values["format"], f"tim kiem {q}" if q else "tim kiem")
     return jsonify(search(_view(), search_request).to_dict())
 
 
@@ -83,8 +88,24 @@ def api_directives():
 
 @bp.get("/api/directives/<path:directive_id>")
 def api_directive(directive_id: str):
-    _args()
-    return jsonify(directive_report(_view(), directive_id))
+    """One directive's figures, or its citing articles (newest first, as on its page) as CSV or .xlsx."""
+    fmt = _args(params.FORMAT)["format"]
+    report = directive_report(_view(), directive_id)
+    if fmt != "json":
+        return _export(SearchRequest(filters={"directive": (directive_id,)}, sort="newest"), fmt, directive_id)
+    return jsonify(report)
+
+
+def _export(search_request: SearchRequest, fmt: str, stem: str) -> Response:
+    """Every result of ``search_request`` (up to the cap) as a download, streamed while the rows are read."""
+    export = export_rows(_view(), search_request)
+    root = request.host_url.rstrip("/")
+    body = exports.encode(fmt, export, lambda article_id: root + pages.article_path(article_id))
+    response = Response(stream_with_context(body), mimetype=exports.FORMATS[fmt])
+    response.headers["Content-Disposition"] = f"attachment; filename={exports.filename(stem, export, fmt)}"
+    response.headers["X-Total-Count"] = str(export.total)
+    response.headers["X-Export-Limit"] = str(export.limit)
+    return response
 
 
 @bp.get("/api/suggest")

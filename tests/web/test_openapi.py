@@ -58,7 +58,7 @@ def _example(parameter: dict) -> str | list[str]:
     examples = {"q": "tịnh biên", "text": "Tịnh Biên", "date_from": "2020-01-01", "date_to": "2020-12-31",
                 "sort": "newest", "page": "1", "per_page": "5", "limit": "5", "date": ["2020"],
                 "locality": ["89"], "author": ["phan-huu"], "directive": ["chi-thi-5-tw"],
-                "locality_scope": "all"}
+                "locality_scope": "all", "format": "csv"}
     return examples[parameter["name"]]
 
 
