@@ -11,7 +11,7 @@ from searchsvc.errors import NotFound
 from searchsvc.search import params
 from searchsvc.search.facets import FACETS, FacetValue, filter_mask, search_values, value_counts
 from searchsvc.text.normalize import fold_text
-from searchsvc.search.postings import IndexView
+from searchsvc.search.postings import UNKNOWN_DAY, IndexView
 from searchsvc.search.directives import directive_fields, directive_from_facet, parse_directive_query
 
 
@@ -54,7 +54,7 @@ def directive_stats(view: IndexView, directive_id: str) -> dict:
     return {
         **_directive_summary(directive_id, table.meta[position], int(citing.sum())),
         "by_year": by_year,
-        "undated": int((citing & (view.days < 0)).sum()),
+        "undated": int((citing & (view.days == UNKNOWN_DAY)).sum()),
         "by_province": by_province,
         "unlocated": int((citing & ~filter_mask(view, "locality", _top_level_values(view, "locality"))).sum()),
     }

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from searchsvc.errors import QueryTooExpensive
-from searchsvc.search.postings import IndexView
+from searchsvc.search.postings import UNKNOWN_DAY, IndexView
 from searchsvc.search.query import ParsedQuery, QueryWord
 
 K1 = 1.2
@@ -148,7 +148,7 @@ def rank(
     else:
         days = view.days[candidates].astype(np.int64)
         if sort == "oldest":
-            days = np.where(days < 0, np.iinfo(np.int32).max, days)
+            days = np.where(days == UNKNOWN_DAY, np.iinfo(np.int32).max, days)
             order = np.lexsort((-scores, days))
         else:
             order = np.lexsort((-scores, -days))

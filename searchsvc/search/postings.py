@@ -29,6 +29,8 @@ from searchsvc.index.w3 import deleted_docs, read_blocks, read_field_lengths
 CACHE_BYTES = 192 * 1024 * 1024
 # Below one matching document per this many facet entries, count through the documents' own entries.
 SPARSE_SHARE = 32
+# The day of an article with no date: below any real one (articles before 1970 have negative days).
+UNKNOWN_DAY = np.iinfo(np.int32).min
 EMPTY_DOCS = np.zeros(0, dtype=np.int32)
 EMPTY_FREQS = np.zeros(0, dtype=np.float32)
 
@@ -231,8 +233,9 @@ class IndexView:
 
     @cached_property
     def days(self) -> np.ndarray:
-        """Publication day of every document as days since 1970, or -1 where unknown; for sorting and ranges."""
-        days = np.full(self.doc_count_all, -1, dtype=np.int32)
+        """Publication day of every document as days since 1970 (negative before it), ``UNKNOWN_DAY`` where unknown;
+        for sorting and ranges."""
+        days = np.full(self.doc_count_all, UNKNOWN_DAY, dtype=np.int32)
         for term in self.reader.field_terms("day"):
             postings = self.postings("day", term)
             days[postings.docs] = np.datetime64(term, "D").astype(np.int64)

@@ -18,7 +18,7 @@ from searchsvc.search.engine import match_text, rank
 from searchsvc.errors import InvalidParameter
 from searchsvc.search import params
 from searchsvc.search.facets import FACETS, FacetValue, count_values, filter_mask
-from searchsvc.search.postings import IndexView
+from searchsvc.search.postings import UNKNOWN_DAY, IndexView
 from searchsvc.search.query import parse_query
 from searchsvc.search.snippets import highlight, make_snippet
 from searchsvc.search.suggest import suggest_filters
@@ -148,7 +148,7 @@ def search(view: IndexView, request: SearchRequest) -> SearchResult:
         facets[name], truncated[name] = count_values(view, request.facet_field(name), facet_base,
                                                           request.filters.get(name, ()))
         if name == "date":
-            undated = int((facet_base & (view.days < 0)).sum())
+            undated = int((facet_base & (view.days == UNKNOWN_DAY)).sum())
     suggestions = suggest_filters(view, request.q, request.filters)
     return SearchResult(
         request=request,
@@ -190,7 +190,7 @@ def _date_range(view: IndexView, request: SearchRequest) -> np.ndarray | bool:
     if not request.date_from and not request.date_to:
         return True
     days = view.days
-    mask = days >= 0
+    mask = days != UNKNOWN_DAY
     if request.date_from:
         mask &= days >= (request.date_from - date(1970, 1, 1)).days
     if request.date_to:

@@ -22,8 +22,11 @@ MAX_SLOT = 56
 BUCKET_SLOTS = 3
 # Bars narrower than this carry their count in their link's label only, not written above them.
 MIN_COUNTED_SLOT = 20
-# Narrow slots cannot carry every label: at most this many are written under the bars.
+# Narrow slots cannot carry every label: at most this many are written under the bars, and only as many as fit
+# side by side (a label's width estimated from its characters at the 11 px label font).
 MAX_LABELS = 12
+LABEL_CHAR_WIDTH = 6.5
+LABEL_GAP = 4
 # A timeline draws at most this many years one by one, and months only when the drawn years hold at most
 # MAX_MONTHS of them.
 MAX_YEARS = 16
@@ -53,8 +56,8 @@ class Bar:
 
     @property
     def label_lines(self) -> list[str]:
-        """A bucket's label on two lines ("Trước" / "2000"), any other label on one."""
-        return self.label.split(" ", 1) if self.bucket else [self.label]
+        """A bucket's label on two lines ("Trước" / "2000", "Chưa rõ" / "ngày"), any other label on one."""
+        return self.label.rsplit(" ", 1) if self.bucket else [self.label]
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,8 @@ def bar_chart(title: str, bars: list[Bar], unit: str = "bài", width: float | No
     plot_top = COUNT_HEIGHT
     plot_bottom = COUNT_HEIGHT + PLOT_HEIGHT
     plain = [bar for bar in bars if not bar.bucket]
-    every = -(-len(plain) // MAX_LABELS) if len(plain) > MAX_LABELS else 1
+    widest = max((len(bar.label) for bar in plain), default=0) * LABEL_CHAR_WIDTH + LABEL_GAP
+    every = max(-(-len(plain) // MAX_LABELS), -(-widest // slot) if plain else 1, 1)
     laid, left, index = [], 0.0, 0
     for bar in bars:
         span = slot * (BUCKET_SLOTS if bar.bucket else 1)
@@ -103,21 +107,29 @@ def bar_chart(title: str, bars: list[Bar], unit: str = "bài", width: float | No
 
 
 def summarize(title: str, bars: list[Bar], unit: str = "bài") -> str:
-    """The text alternative: every bar when there are few, else the span, the peak and the buckets.
+    """The text alternative, short whatever the span: every bar when there are few, else the bars that have
+    articles when they are few, else the span, the peak and the buckets.
 
     >>> bars = [Bar("Trước 2010", 3, bucket="before")] + [Bar(str(y), y - 2000) for y in range(2010, 2020)]
     >>> summarize("Số bài theo năm", bars)
-    'Số bài theo năm: 2010–2019, nhiều nhất 2019 (19 bài); Trước 2010: 3 bài.'
+    'Số bài theo năm, 2010–2019: nhiều nhất 2019 (19 bài); Trước 2010: 3 bài.'
+    >>> summarize("Theo tháng", [Bar(f"{m}/2020", int(m % 4 == 1)) for m in range(1, 10)])
+    'Theo tháng, 1/2020–9/2020: 1/2020: 1 bài; 5/2020: 1 bài; 9/2020: 1 bài; các tháng khác: 0 bài.'
     """
     if not bars:
         return f"{title}: không có dữ liệu."
     plain = [bar for bar in bars if not bar.bucket]
     if len(plain) <= 6:
         return f"{title}: " + "; ".join(f"{bar.label}: {bar.count} {unit}" for bar in bars) + "."
+    counted = [bar for bar in bars if bar.count]
+    span = f"{title}, {plain[0].label}–{plain[-1].label}: "
+    if len(counted) <= 6:
+        other = "các tháng khác" if "/" in plain[0].label else "các năm khác"
+        return span + "; ".join(f"{bar.label}: {bar.count} {unit}" for bar in counted) + f"; {other}: 0 {unit}."
     peak = max(plain, key=lambda bar: bar.count)
-    parts = [f"{plain[0].label}–{plain[-1].label}, nhiều nhất {peak.label} ({peak.count} {unit})"]
+    parts = [f"nhiều nhất {peak.label} ({peak.count} {unit})"]
     parts += [f"{bar.label}: {bar.count} {unit}" for bar in bars if bar.bucket]
-    return f"{title}: " + "; ".join(parts) + "."
+    return span + "; ".join(parts) + "."
 
 
 def timeline(counts: dict[str, int], undated: int = 0, months: bool = True) -> list[Bar]:

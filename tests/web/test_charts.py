@@ -89,7 +89,7 @@ def test_chart_size_is_bounded_whatever_the_span():
     assert len(chart.bars) <= MAX_YEARS + 2
     assert chart.width <= 240 * 1.5
     assert len(chart.summary) < 200
-    assert chart.summary == "Số bài theo năm: 2010–2025, nhiều nhất 2010 (1 bài); Trước 2010: 1010 bài; Chưa rõ ngày: 1 bài."
+    assert chart.summary == "Số bài theo năm, 2010–2025: nhiều nhất 2010 (1 bài); Trước 2010: 1010 bài; Chưa rõ ngày: 1 bài."
 
 
 def test_buckets_are_wider_and_always_labelled_on_two_lines():

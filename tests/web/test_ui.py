@@ -8,6 +8,7 @@ no page may break its own Content-Security-Policy. Screenshots go to ``tests/scr
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from pathlib import Path
@@ -19,6 +20,8 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+from conftest import SAMPLES
+from searchsvc.index.indexer import index_paths
 from searchsvc.web.app import create_app
 
 pytestmark = pytest.mark.browser
@@ -31,15 +34,34 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="module")
-def base_url(sample_index_dir):
-    app = create_app({"INDEX_DIR": str(sample_index_dir), "TESTING": True})
+def _serve(index_dir: Path):
+    app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def base_url(sample_index_dir):
+    yield from _serve(sample_index_dir)
+
+
+@pytest.fixture(scope="module")
+def odd_dates_url(tmp_path_factory):
+    """The sample corpus plus an article dated 1012 (a misread date) and one with no date at all."""
+    extra = tmp_path_factory.mktemp("odd-dates")
+    articles = [
+        {"id": "odd-1012", "title": "Hội nghị tổng kết ở Tịnh Biên", "body": "Tịnh Biên tổ chức hội nghị tổng kết.",
+         "published": "1012-05-01"},
+        {"id": "odd-undated", "title": "Hội nghị triển khai ở Tịnh Biên", "body": "Tịnh Biên tổ chức hội nghị."},
+    ]
+    (extra / "odd.jsonl").write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), "utf-8")
+    index_dir = tmp_path_factory.mktemp("odd-dates-index")
+    index_paths([SAMPLES, extra], index_dir)
+    yield from _serve(index_dir)
 
 
 @pytest.fixture(scope="module")
@@ -217,6 +239,23 @@ def test_locality_switch_includes_places_only_mentioned(page, base_url, axe):
     assert result_count(page) == about  # the switch changes what the facet counts, not the results
     expect(page.locator("#facet-locality .facet__scope a")).to_have_text("Chỉ nơi bài viết nói về")
     assert_accessible(page, axe)
+
+
+def test_one_odd_year_is_a_labelled_bucket_not_a_thousand_bars(page, base_url, odd_dates_url, axe):
+    page.goto(odd_dates_url + "/?q=tinh+bien")
+    chart = page.locator("#facet-date figure").first
+    labels = chart.locator(".chart__label").all_text_contents()
+    assert labels[:2] == ["Trước", "2020"] and labels[-2:] == ["Chưa rõ", "ngày"], labels
+    assert chart.locator(".chart__bar").count() == 6  # before 2020, 2020 to 2023, undated
+    expect(page.locator("#chart-date-1-desc")).to_have_text(
+        "Số bài theo năm: Trước 2020: 1 bài; 2020: 3 bài; 2021: 0 bài; 2022: 0 bài; 2023: 1 bài; Chưa rõ ngày: 1 bài.")
+    box = chart.locator("svg").bounding_box()
+    assert box["width"] <= 260 and box["height"] <= 200, box
+    assert_accessible(page, axe)
+    shot(page, "desktop-chart-odd-year")
+    page.locator("#facet-date svg a[aria-label='Trước 2020: 1 bài']").click()
+    page.wait_for_url(re.compile("date_to=2019-12-31"))
+    assert hit_titles(page) == ["Hội nghị tổng kết ở Tịnh Biên"]
 
 
 def test_date_range_and_district_under_province(page, base_url, axe):
