@@ -51,11 +51,11 @@ def base_url(sample_index_dir):
 
 @pytest.fixture(scope="module")
 def odd_dates_url(tmp_path_factory):
-    """The sample corpus plus an article dated 1012 (a misread date) and one with no date at all."""
+    """The sample corpus plus an article dated 1947, decades before the others, and one with no date at all."""
     extra = tmp_path_factory.mktemp("odd-dates")
     articles = [
-        {"id": "odd-1012", "title": "Hội nghị tổng kết ở Tịnh Biên", "body": "Tịnh Biên tổ chức hội nghị tổng kết.",
-         "published": "1012-05-01"},
+        {"id": "odd-1947", "title": "Hội nghị tổng kết ở Tịnh Biên",
+         "body": "Ngày 1/5/1947, Tịnh Biên tổ chức hội nghị tổng kết.", "published": "1947-05-01"},
         {"id": "odd-undated", "title": "Hội nghị triển khai ở Tịnh Biên", "body": "Tịnh Biên tổ chức hội nghị."},
     ]
     (extra / "odd.jsonl").write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), "utf-8")
