@@ -113,7 +113,11 @@ class FacetTable:
 
 
 class IndexView:
-    """One open generation of the index: a Whoosh reader plus arrays derived from it, built once and reused."""
+    """One open generation of the index: a Whoosh reader plus arrays derived from it, built once and reused.
+
+    A worker's threads share one view. Whoosh's segment readers move a shared file position, so every read of the
+    reader happens under ``_lock``, and each derived array is built once under it and never changed afterwards.
+    """
 
     def __init__(self, path: Path):
         self.path = path
@@ -124,27 +128,27 @@ class IndexView:
         self.generation = f"{path.name}:{self.reader.generation():06d}"
         self.doc_count_all = self.reader.doc_count_all()
         self.leaves = list(self.reader.leaf_readers())
-        self._lock = threading.Lock()
+        # Reentrant: a facet table is built from posting lists, which take the lock too.
+        self._lock = threading.RLock()
         self._cache: OrderedDict[tuple, Postings] = OrderedDict()
         self._cache_bytes = 0
         self._lengths: dict[str, np.ndarray] = {}
         self._facets: dict[str, FacetTable] = {}
+        self._days: np.ndarray | None = None
+        # Read before any other thread can see the view: every posting read filters by it.
+        self.live = self._live_documents()
+        self.doc_count = int(self.live.sum())
 
     def close(self) -> None:
         self._closer()
 
-    @cached_property
-    def live(self) -> np.ndarray:
+    def _live_documents(self) -> np.ndarray:
         """True for documents that are not deleted."""
         live = np.ones(self.doc_count_all, dtype=bool)
         for leaf, offset in self.leaves:
             if leaf.has_deletions():
                 live[deleted_docs(leaf) + offset] = False
         return live
-
-    @cached_property
-    def doc_count(self) -> int:
-        return int(self.live.sum())
 
     def postings(self, field: str, text: str) -> Postings:
         """The posting list of one term over the whole index, from the cache when it was read before."""
@@ -186,60 +190,79 @@ class IndexView:
 
     def field_lengths(self, field: str) -> np.ndarray:
         """Token count of ``field`` in every document (Whoosh stores it rounded to one byte)."""
-        lengths = self._lengths.get(field)
-        if lengths is None:
-            parts = [read_field_lengths(leaf._perdoc, field, leaf.doc_count_all()) for leaf, _ in self.leaves]
-            lengths = np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, dtype=np.float32)
-            self._lengths[field] = lengths
-        return lengths
+        with self._lock:
+            lengths = self._lengths.get(field)
+            if lengths is None:
+                parts = [read_field_lengths(leaf._perdoc, field, leaf.doc_count_all()) for leaf, _ in self.leaves]
+                lengths = np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, dtype=np.float32)
+                self._lengths[field] = lengths
+            return lengths
 
     def average_length(self, field: str) -> float:
-        return max(self.reader.field_length(field) / max(self.doc_count, 1), 1.0)
+        with self._lock:
+            total = self.reader.field_length(field)
+        return max(total / max(self.doc_count, 1), 1.0)
+
+    def expand_prefix(self, field: str, prefix: str, limit: int) -> list[tuple[str, int]]:
+        """Up to ``limit`` terms of ``field`` beginning with ``prefix``, in term order, with their document counts."""
+        with self._lock:
+            terms = []
+            for term in self.reader.expand_prefix(field, prefix):
+                if len(terms) >= limit:
+                    break
+                term = term.decode("utf-8") if isinstance(term, bytes) else term
+                terms.append((term, self.reader.doc_frequency(field, term)))
+            return terms
 
     def facet_table(self, field: str) -> FacetTable:
         """All values of a facet field with their documents, read once per generation from the term list."""
-        table = self._facets.get(field)
-        if table is None:
-            # Terms of one value can differ in their meta (an issuer or an author's name spelt two ways): they are
-            # one value, shown with the meta that says most (``_specificity``). An empty value cannot be selected: dropped.
-            grouped: dict[str, list[tuple[dict, np.ndarray]]] = {}
-            # An index built before a facet field existed (``locality_all``) has no terms for it: no values.
-            terms = self.reader.field_terms(field) if field in self.reader.schema else ()
-            for term in sorted(set(terms)):
-                value, term_meta = split_facet_term(term)
-                if value:
-                    grouped.setdefault(value, []).append((term_meta, self.postings(field, term).docs))
-            aliases = {}
-            if field == "directive":
-                aliases = catalogue_aliases({value: parts[0][0] for value, parts in grouped.items()})
-                for alias, target in aliases.items():
-                    grouped[target].extend(grouped.pop(alias))
-            values, meta, docs_parts, value_parts = [], [], [], []
-            for number, (value, parts) in enumerate(grouped.items()):
-                docs = parts[0][1] if len(parts) == 1 else np.unique(np.concatenate([docs for _, docs in parts]))
-                values.append(value)
-                meta.append(max(parts, key=_specificity)[0])
-                docs_parts.append(docs)
-                value_parts.append(np.full(len(docs), number, dtype=np.int32))
-            table = FacetTable(
-                values=tuple(values),
-                meta=tuple(meta),
-                entry_docs=np.concatenate(docs_parts) if docs_parts else EMPTY_DOCS,
-                entry_values=np.concatenate(value_parts) if value_parts else EMPTY_DOCS,
-                aliases=aliases,
-            )
-            self._facets[field] = table
-        return table
+        with self._lock:
+            table = self._facets.get(field)
+            if table is None:
+                table = self._facets[field] = self._read_facet_table(field)
+            return table
 
-    @cached_property
+    def _read_facet_table(self, field: str) -> FacetTable:
+        # Terms of one value can differ in their meta (an issuer or an author's name spelt two ways): they are
+        # one value, shown with the meta that says most (``_specificity``). An empty value cannot be selected: dropped.
+        grouped: dict[str, list[tuple[dict, np.ndarray]]] = {}
+        # An index built before a facet field existed (``locality_all``) has no terms for it: no values.
+        terms = self.reader.field_terms(field) if field in self.reader.schema else ()
+        for term in sorted(set(terms)):
+            value, term_meta = split_facet_term(term)
+            if value:
+                grouped.setdefault(value, []).append((term_meta, self.postings(field, term).docs))
+        aliases = {}
+        if field == "directive":
+            aliases = catalogue_aliases({value: parts[0][0] for value, parts in grouped.items()})
+            for alias, target in aliases.items():
+                grouped[target].extend(grouped.pop(alias))
+        values, meta, docs_parts, value_parts = [], [], [], []
+        for number, (value, parts) in enumerate(grouped.items()):
+            docs = parts[0][1] if len(parts) == 1 else np.unique(np.concatenate([docs for _, docs in parts]))
+            values.append(value)
+            meta.append(max(parts, key=_specificity)[0])
+            docs_parts.append(docs)
+            value_parts.append(np.full(len(docs), number, dtype=np.int32))
+        return FacetTable(
+            values=tuple(values),
+            meta=tuple(meta),
+            entry_docs=np.concatenate(docs_parts) if docs_parts else EMPTY_DOCS,
+            entry_values=np.concatenate(value_parts) if value_parts else EMPTY_DOCS,
+            aliases=aliases,
+        )
+
+    @property
     def days(self) -> np.ndarray:
         """Publication day of every document as days since 1970 (negative before it), ``UNKNOWN_DAY`` where unknown;
         for sorting and ranges."""
-        days = np.full(self.doc_count_all, UNKNOWN_DAY, dtype=np.int32)
-        for term in self.reader.field_terms("day"):
-            postings = self.postings("day", term)
-            days[postings.docs] = np.datetime64(term, "D").astype(np.int64)
-        return days
+        with self._lock:
+            if self._days is None:
+                days = np.full(self.doc_count_all, UNKNOWN_DAY, dtype=np.int32)
+                for term in list(self.reader.field_terms("day")):
+                    days[self.postings("day", term).docs] = np.datetime64(term, "D").astype(np.int64)
+                self._days = days
+            return self._days
 
     def stored(self, docnum: int) -> dict:
         """The stored article, its cited directives named as the facet names them (see ``catalogue_aliases``)."""
@@ -269,24 +292,44 @@ def _specificity(part: tuple[dict, np.ndarray]) -> tuple:
 class ViewCache:
     """The view of the live generation, reopened when an indexer swaps or commits a new one.
 
-    A check costs two ``stat`` calls, so every request can make it; views never go backwards because the
-    generation name and the Whoosh TOC generation only grow.
+    A check costs two ``stat`` calls and a folder listing, so every request can make it; it is made under the lock,
+    so views never go backwards (the generation name and the Whoosh TOC generation only grow). A request pins its
+    view with ``acquire`` and unpins it with ``release``; a view that is no longer live is closed once its last
+    request has released it, never while one still reads it.
     """
 
     def __init__(self, index_dir: Path):
         self.index_dir = index_dir
         self._view: IndexView | None = None
-        self._previous: IndexView | None = None
         self._key: tuple | None = None
+        self._users: dict[IndexView, int] = {}
         self._lock = threading.Lock()
 
     def get(self) -> IndexView:
+        """The live view, not pinned: for a single-threaded caller (the CLI, a script) that asks again after a swap."""
+        with self._lock:
+            return self._live()
+
+    def acquire(self) -> IndexView:
+        """The live view, pinned until ``release``: it stays open even if a new generation is swapped in meanwhile."""
+        with self._lock:
+            view = self._live()
+            self._users[view] = self._users.get(view, 0) + 1
+            return view
+
+    def release(self, view: IndexView) -> None:
+        with self._lock:
+            self._users[view] -= 1
+            if not self._users[view]:
+                del self._users[view]
+                if view is not self._view:
+                    view.close()
+
+    def _live(self) -> IndexView:
         path = live_generation(self.index_dir)
         key = (path, tuple(sorted(toc.name for toc in path.glob("_MAIN_*.toc"))))
-        with self._lock:
-            if self._view is None or key != self._key:
-                if self._previous is not None:
-                    self._previous.close()
-                self._previous, self._view = self._view, IndexView(path)
-                self._key = key
-            return self._view
+        if self._view is None or key != self._key:
+            retired, self._view, self._key = self._view, IndexView(path), key
+            if retired is not None and retired not in self._users:
+                retired.close()
+        return self._view

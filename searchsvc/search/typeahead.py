@@ -63,12 +63,9 @@ def complete_last_word(view: IndexView, q: str) -> str:
         return q
     previous = fold_text(words[-2]) if len(words) > 1 else None
     best, best_key = None, (0, 0)
-    for count, term in enumerate(view.reader.expand_prefix("title_folded", last)):
-        if count >= MAX_EXPANSIONS:
-            break
-        term = term.decode("utf-8") if isinstance(term, bytes) else term
+    for term, frequency in view.expand_prefix("title_folded", last, MAX_EXPANSIONS):
         together = len(view.postings("content_pairs", f"{previous} {term}").docs) if previous else 0
-        key = (together, view.reader.doc_frequency("title_folded", term))
+        key = (together, frequency)
         if key > best_key:
             best, best_key = term, key
     return " ".join(words[:-1] + [best]) if best else q

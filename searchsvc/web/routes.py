@@ -221,10 +221,20 @@ def opensearch():
 # --- request helpers --------------------------------------------------------------------------------------------
 
 def _view() -> IndexView:
-    """The live index generation (reopened if a new one was swapped in), remembered for the ETag."""
-    view = current_app.extensions[VIEWS_EXTENSION].get()
-    g.generation = view.generation
+    """The live index generation (reopened if a new one was swapped in), pinned until the request ends: every part
+    of one answer reads the same generation, and a swap meanwhile does not close it. Remembered for the ETag."""
+    view = g.get("view")
+    if view is None:
+        view = g.view = current_app.extensions[VIEWS_EXTENSION].acquire()
+        g.generation = view.generation
     return view
+
+
+@bp.teardown_app_request
+def release_view(_error) -> None:
+    view = g.pop("view", None)
+    if view is not None:
+        current_app.extensions[VIEWS_EXTENSION].release(view)
 
 
 def _pairs() -> list[tuple[str, str]]:
