@@ -52,7 +52,8 @@ class Article:
     """One news article as the indexer stores it.
 
     ``body`` keeps the paragraphs, one per line. ``byline`` is the raw last line of a scraped file, kept so the
-    author extractor can read it; ``source`` and ``line`` say where the article was read, for error messages.
+    author extractor can read it; ``source`` and ``line`` say where the article was read, for error messages;
+    ``original_id`` is the id as the input spelt it when cleaning changed it, so a collision can name both spellings.
     """
 
     id: str
@@ -69,6 +70,7 @@ class Article:
     byline: str | None = None
     source: str | None = field(default=None, compare=False)
     line: int | None = field(default=None, compare=False)
+    original_id: str | None = field(default=None, compare=False)
 
     def replace(self, **changes) -> Article:
         return dataclasses.replace(self, **changes)

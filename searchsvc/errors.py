@@ -5,6 +5,8 @@ Plain Python, so the CLI and the web layer report the same problem the same way.
 
 from __future__ import annotations
 
+import os
+
 
 class SearchError(Exception):
     """A problem the user can fix, or a missing index: never a bug."""
@@ -56,7 +58,7 @@ class ParseError(SearchError):
     code = "parse_error"
 
     def __init__(self, path: str, line: int | None, reason: str):
-        self.path = str(path)
+        self.path = display_path(path)
         self.line = line
         self.reason = reason
         location = f"{self.path}:{line}" if line is not None else self.path
@@ -72,3 +74,12 @@ def error_body(code: str, message: str, param: str | None = None, errors: list[S
     if errors:
         body["errors"] = [{"code": e.code, "message": e.message, "param": e.param} for e in errors]
     return body
+
+
+def display_path(path) -> str:
+    """A file name as a message can print it: bytes that are not UTF-8 shown as ``\\xff`` instead of breaking output.
+
+    >>> display_path(os.fsdecode(b"tin-\\xff.txt"))
+    'tin-\\\\xff.txt'
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")

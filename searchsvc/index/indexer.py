@@ -34,7 +34,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from searchsvc.article import Article
-from searchsvc.errors import IndexBusy, ParseError
+from searchsvc.errors import IndexBusy, InvalidParameter, ParseError
 from searchsvc.ingest.extract import enrich
 from searchsvc.index.fastwriter import FastSegmentWriter
 from searchsvc.index.generations import CURRENT, live_generation
@@ -66,7 +66,14 @@ class IndexReport:
 
 @contextmanager
 def indexer_lock(index_dir: Path) -> Iterator[None]:
-    """Hold the one-indexer-at-a-time lock, or fail at once with a clear message."""
+    """Hold the one-indexer-at-a-time lock, or fail at once with a clear message.
+
+    The lock lives in the index folder, so a generation inside it (``index/current``) given as the folder would
+    take a lock of its own beside the real one: refused.
+    """
+    if any(index_dir.glob("*.toc")):
+        raise InvalidParameter(f"{index_dir} là một thế hệ bên trong thư mục chỉ mục; hãy chỉ thư mục chứa nó "
+                               f"({index_dir.resolve().parent}).", param="index_dir")
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / LOCK_FILE, "a+") as handle:
         try:
@@ -133,7 +140,8 @@ def _write(ix, files: list[Path], report: IndexReport, progress: Callable[[int, 
     repeated within the run keeps its last record.
     """
     total = _count_records(files)
-    written: dict[str, tuple[int, int]] = {}  # id -> (segment of this run, document number in it)
+    # id -> (segment of this run, document number in it, where it was read, the id as the input spelt it)
+    written: dict[str, tuple[int, int, str, str]] = {}
     segment = 0
     writer = FastSegmentWriter(ix)
     try:
@@ -145,6 +153,8 @@ def _write(ix, files: list[Path], report: IndexReport, progress: Callable[[int, 
                     _skip(report, document)
                     continue
                 earlier = written.get(article.id)
+                if earlier:
+                    _warn_collision(article, earlier[2], earlier[3])
                 if earlier and earlier[0] == segment:
                     writer.forget(earlier[1])
                     writer.add_document(**document)
@@ -155,7 +165,7 @@ def _write(ix, files: list[Path], report: IndexReport, progress: Callable[[int, 
                 else:
                     writer.add_document(**document)
                     report.indexed += 1
-                written[article.id] = (segment, writer.docnum - 1)
+                written[article.id] = (segment, writer.docnum - 1, _location(article), article.original_id or article.id)
                 if not replace_existing and writer.doc_count() >= SEGMENT_DOCUMENTS:
                     writer.commit(merge=False)
                     writer, segment = FastSegmentWriter(ix), segment + 1
@@ -163,6 +173,19 @@ def _write(ix, files: list[Path], report: IndexReport, progress: Callable[[int, 
     except BaseException:
         writer.cancel()
         raise
+
+
+def _location(article: Article) -> str:
+    return f"{article.source}:{article.line}" if article.line is not None else str(article.source)
+
+
+def _warn_collision(article: Article, earlier_location: str, earlier_spelling: str) -> None:
+    """Two records spelt differently became one id once cleaned: the later replaces the earlier, and both are named."""
+    spelling = article.original_id or article.id
+    if spelling != earlier_spelling:
+        logger.warning("%s: mã «%s» trùng với mã «%s» ở %s sau khi làm sạch (cả hai thành «%s»); "
+                       "bản sau thay thế bản trước", _location(article), spelling, earlier_spelling, earlier_location,
+                       article.id)
 
 
 def _articles(files: list[Path], report: IndexReport) -> Iterator[Article]:
@@ -233,11 +256,14 @@ def _count_records(files: list[Path]) -> int:
     """About how many articles the run reads (lines of JSON Lines, one per text file): the progress bar's total."""
     total = 0
     for path in files:
-        if path.suffix.lower() in JSONL_SUFFIXES:
+        if path.suffix.lower() not in JSONL_SUFFIXES:
+            total += 1
+            continue
+        try:
             with path.open("rb") as handle:
                 total += sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-        else:
-            total += 1
+        except OSError:
+            total += 1  # reading it will fail again, and that failure is reported as the file's
     return total
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import json
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -23,36 +24,61 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from searchsvc.article import Article
-from searchsvc.errors import ParseError
-from searchsvc.text.normalize import nfc
+from searchsvc.errors import ParseError, display_path
+from searchsvc.text.normalize import CONTROL_CHARACTERS, nfc, repair_text
 
 logger = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".json", ".ndjson"}
 NOISE_LINE = re.compile(r"^\s*(?:Responsive image|\[img\]|Your Website Title)\s*$", re.IGNORECASE)
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 BYLINE_MAX_WORDS = 10
 BYLINE_MAX_CHARS = 80
 SENTENCE_END = tuple(".!?…:;\"”'")
 MAX_ID_LENGTH = 200
 MAX_BODY_CHARACTERS = 1_000_000
+# Longer than any real value of the field; past it the value is cut (and the cut logged), so one record cannot make
+# every page or suggestion that shows it large, nor hold the indexer's memory.
+MAX_FIELD_CHARACTERS = {"title": 500, "body": MAX_BODY_CHARACTERS, "url": 2000, "category": 200, "author": 300}
 # A few replaced bytes in an otherwise UTF-8 file are a stray error; more mean another encoding.
 STRAY_BYTE_SHARE = 0.001
 
 
 def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | ParseError]:
-    """Expand folders into the readable files below them, in a stable order; name what cannot be read."""
-    for raw in paths:
-        path = Path(raw)
+    """Expand folders into the readable files below them, in a stable order; name what cannot be read.
+
+    A link inside a folder is followed only when it points to a file inside one of the given folders: a link to
+    ``/etc/passwd`` dropped into an input folder must not become an article. Linked folders are not entered.
+    """
+    paths = [Path(raw) for raw in paths]
+    roots = [path.resolve() for path in paths if path.is_dir()]
+    for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES:
-                    yield child
+            yield from _files_below(path, roots)
         elif path.is_file():
             yield path
         else:
             yield ParseError(path, None, "không tìm thấy tệp hoặc thư mục")
+
+
+def _files_below(folder: Path, roots: list[Path]) -> Iterator[Path | ParseError]:
+    found: list[Path | ParseError] = []
+    unreadable: list[OSError] = []
+    for parent, folders, names in os.walk(folder, onerror=unreadable.append):
+        folders.sort()
+        for name in names:
+            child = Path(parent) / name
+            if child.suffix.lower() not in TEXT_SUFFIXES | JSONL_SUFFIXES:
+                continue
+            if child.is_symlink():
+                target = child.resolve()
+                if not any(target.is_relative_to(root) for root in roots):
+                    found.append(ParseError(child, None, "liên kết trỏ ra ngoài các thư mục đầu vào, bỏ qua"))
+                    continue
+            if child.is_file():
+                found.append(child)
+    found.extend(ParseError(error.filename, None, f"không đọc được thư mục ({error.strerror})") for error in unreadable)
+    yield from sorted(found, key=lambda item: Path(item.path) if isinstance(item, ParseError) else item)
 
 
 def read_articles(path: Path) -> Iterator[Article | ParseError]:
@@ -121,7 +147,7 @@ def _decoded(data: bytes, path: Path, line: int | None) -> str | ParseError:
     if text is None:
         return ParseError(path, line, warning)
     if warning:
-        logger.warning("%s:%s: %s", path, line or 1, warning)
+        logger.warning("%s:%s: %s", display_path(path), line or 1, warning)
     return text
 
 
@@ -158,8 +184,8 @@ def _looks_binary(text: str) -> bool:
 
 
 def _clean(text: str) -> str:
-    """NFC, and no control characters: they break JSON output and terminals but carry no meaning."""
-    return nfc(CONTROL_CHARACTERS.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")))
+    """NFC, one kind of line break, nothing an output cannot carry (``repair_text``)."""
+    return nfc(repair_text(text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
 def parse_scraped_text(text: str, path: Path) -> Article | ParseError:
@@ -173,14 +199,14 @@ def parse_scraped_text(text: str, path: Path) -> Article | ParseError:
     byline = None
     if len(paragraphs) > 1 and _looks_like_byline(paragraphs[-1]):
         byline = paragraphs.pop()
-    article_id = _clean_id(path.stem)
     return Article(
-        id=article_id,
-        title=title,
-        body=_bounded("\n".join(paragraphs), path, None),
+        id=_clean_id(path.stem),
+        title=_bounded_field("title", title, path, None),
+        body=_bounded_field("body", "\n".join(paragraphs), path, None),
         byline=byline,
-        source=str(path),
+        source=display_path(path),
         line=None,
+        original_id=_original_id(path.stem),
     )
 
 
@@ -195,6 +221,8 @@ def parse_json_line(line: str, path: Path, number: int) -> Article | ParseError:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         return ParseError(path, number, f"JSON không hợp lệ ({error.msg}, cột {error.colno})")
+    except RecursionError:
+        return ParseError(path, number, "JSON lồng nhau quá sâu")
     try:
         return article_from_record(record, path, number)
     except ParseError as error:
@@ -214,15 +242,16 @@ def article_from_record(record: object, path: Path, line: int) -> Article:
     published = _parse_published(record.get("published"), path, line)
     return Article(
         id=_clean_id(article_id),
-        title=" ".join(_clean(title).split()),
-        body=_bounded("\n".join(p for p in paragraphs if p and not NOISE_LINE.match(p)), path, line),
+        title=_bounded_field("title", " ".join(_clean(title).split()), path, line),
+        body="\n".join(p for p in paragraphs if p and not NOISE_LINE.match(p)),
         url=_optional_text(record, "url", path, line),
         published=published,
         published_source="metadata" if published else None,
         category=_optional_text(record, "category", path, line),
         byline=_optional_text(record, "author", path, line),
-        source=str(path),
+        source=display_path(path),
         line=line,
+        original_id=_original_id(article_id),
     )
 
 
@@ -242,7 +271,7 @@ def _optional_text(record: dict, key: str, path: Path, line: int) -> str | None:
     if not isinstance(value, str):
         raise ParseError(path, line, f"trường «{key}» phải là chuỗi, không phải {type(value).__name__}")
     value = _clean(value).strip()
-    return value or None
+    return _bounded_field(key, value, path, line) if value else None
 
 
 def _parse_published(value: object, path: Path, line: int) -> date | None:
@@ -256,16 +285,22 @@ def _parse_published(value: object, path: Path, line: int) -> date | None:
         raise ParseError(path, line, f"ngày «{value[:40]}» không theo dạng ISO (YYYY-MM-DD)") from None
 
 
-def _bounded(body: str, path: Path, line: int | None) -> str:
-    """Cut a body past ``MAX_BODY_CHARACTERS``: no news article is that long, and one runaway file must not
-    hold the indexer's memory."""
-    if len(body) <= MAX_BODY_CHARACTERS:
-        return body
-    logger.warning("%s:%s: nội dung dài %d ký tự, chỉ lập chỉ mục %d ký tự đầu",
-                   path, line or 1, len(body), MAX_BODY_CHARACTERS)
-    return body[:MAX_BODY_CHARACTERS]
+def _bounded_field(name: str, value: str, path: Path, line: int | None) -> str:
+    """``value`` cut to the field's ``MAX_FIELD_CHARACTERS``, the cut logged."""
+    limit = MAX_FIELD_CHARACTERS[name]
+    if len(value) <= limit:
+        return value
+    logger.warning("%s:%s: trường «%s» dài %d ký tự, chỉ lập chỉ mục %d ký tự đầu",
+                   display_path(path), line or 1, name, len(value), limit)
+    return value[:limit]
 
 
 def _clean_id(raw: str) -> str:
     """Ids travel in URLs and file names: keep them one trimmed line of bounded length."""
     return " ".join(_clean(raw).split())[:MAX_ID_LENGTH]
+
+
+def _original_id(raw: str) -> str | None:
+    """The id as the input spelt it, when cleaning changed it: two records can then collide, and the warning names
+    both spellings."""
+    return None if _clean_id(raw) == raw else raw.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -25,6 +25,7 @@ from searchsvc.index.generations import live_generation
 from searchsvc.search.directives import catalogue_aliases
 from searchsvc.index.schema import split_facet_term
 from searchsvc.index.w3 import deleted_docs, read_blocks, read_field_lengths
+from searchsvc.text.normalize import repair_value
 
 CACHE_BYTES = 192 * 1024 * 1024
 # Below one matching document per this many facet entries, count through the documents' own entries.
@@ -268,6 +269,7 @@ class IndexView:
         """The stored article, its cited directives named as the facet names them (see ``catalogue_aliases``)."""
         with self._lock:
             document = self.reader.stored_fields(docnum)["document"]
+        document = repair_value(document)  # again at output: an index may hold records from before the repair
         table = self.facet_table("directive")
         if not any(d["id"] in table.aliases for d in document.get("directives", [])):
             return document

@@ -20,6 +20,10 @@ TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 QUALITY_VOWELS = frozenset("ăâêôơư")
 WORD = re.compile(r"[^\W\d_]+")
 SYLLABLE = re.compile(r"^([bcdđghklmnpqrstvx]*)([aăâeêioôơuưy]+)(ch|ng|nh|c|m|n|p|t)?$")
+# What no output can carry: lone surrogates (UTF-8 cannot encode them) and the non-characters XML refuses.
+UNENCODABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+# C0 and C1 control characters but tab and line breaks: they break JSON, XML and terminals and carry no meaning.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @cache
@@ -43,6 +47,29 @@ def nfc(text: str) -> str:
     if text.isascii():
         return text
     return _nfc_normalizer().normalize(text)
+
+
+def repair_text(text: str) -> str:
+    """``text`` as every output can carry it: what cannot be encoded becomes U+FFFD, a control character a space.
+
+    Applied at ingest and again to whatever the index gives back, so a record indexed before the repair existed
+    cannot break a page either.
+
+    >>> repair_text("a\\udfffb\\x00c\\td")
+    'a\\ufffdb c\\td'
+    """
+    return CONTROL_CHARACTERS.sub(" ", UNENCODABLE.sub("\ufffd", text))
+
+
+def repair_value(value):
+    """``repair_text`` over every string of a stored record (dicts and lists of strings, numbers, ``None``)."""
+    if isinstance(value, str):
+        return repair_text(value)
+    if isinstance(value, dict):
+        return {repair_value(key): repair_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [repair_value(item) for item in value]
+    return value
 
 
 @lru_cache(maxsize=200_000)
