@@ -13,12 +13,11 @@ longer phrases exact unless each pair occurs only in a different place, which Vi
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from searchsvc.errors import QueryTooExpensive
+from searchsvc.search.budget import check_budget
 from searchsvc.search.postings import UNKNOWN_DAY, IndexView
 from searchsvc.search.query import ParsedQuery, QueryWord
 
@@ -41,10 +40,10 @@ class TextMatch:
     relaxed: bool = False
 
 
-def match_text(view: IndexView, query: ParsedQuery, deadline: float | None = None) -> TextMatch:
+def match_text(view: IndexView, query: ParsedQuery) -> TextMatch:
     """Match and score the query words; every word must match, else the best partial matches are returned.
 
-    ``deadline`` (a ``time.monotonic()`` value) stops a query that runs too long with ``QueryTooExpensive``.
+    The request's time budget (``budget.check_budget``) is checked before each word and pair.
     """
     if query.is_empty:
         return TextMatch(mask=view.live.copy(), scores=None)
@@ -52,10 +51,10 @@ def match_text(view: IndexView, query: ParsedQuery, deadline: float | None = Non
     present = np.zeros(view.doc_count_all, dtype=np.int16)
     words = list(dict.fromkeys(query.words))
     for word in words:
-        _check(deadline)
+        check_budget()
         _score_word(view, word, scores, present)
     for pair in dict.fromkeys(_pair_terms(query.words)):
-        _check(deadline)
+        check_budget()
         _score_pair(view, pair, scores)
     mask = present == len(words)
     relaxed = False
@@ -68,11 +67,6 @@ def match_text(view: IndexView, query: ParsedQuery, deadline: float | None = Non
     for phrase in query.phrases:
         mask = _keep_phrase_matches(view, phrase, mask)
     return TextMatch(mask=mask & view.live, scores=scores, relaxed=relaxed)
-
-
-def _check(deadline: float | None) -> None:
-    if deadline is not None and time.monotonic() > deadline:
-        raise QueryTooExpensive("Câu tìm kiếm quá phức tạp, hãy rút gọn bớt từ.", param="q")
 
 
 def _pair_terms(words) -> list[str]:

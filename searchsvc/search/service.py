@@ -14,6 +14,7 @@ from datetime import date
 
 import numpy as np
 
+from searchsvc.search.budget import check_budget, time_budget
 from searchsvc.search.engine import match_text, rank
 from searchsvc.errors import InvalidParameter
 from searchsvc.search import params
@@ -23,7 +24,8 @@ from searchsvc.search.query import parse_query
 from searchsvc.search.snippets import highlight, make_snippet
 from searchsvc.search.suggest import suggest_filters
 
-# Seconds of matching a query may take before it is stopped (the slowest real query takes a small fraction).
+# Seconds one search may take, matching to facets, before it is stopped (the slowest real query takes a small
+# fraction); the web layer gives a whole request, rendering included, the same budget.
 QUERY_TIME_BUDGET = 2.0
 
 
@@ -133,14 +135,26 @@ class SearchResult:
 
 
 def search(view: IndexView, request: SearchRequest) -> SearchResult:
-    """Run one search: every match counted, one page ranked and rendered, every facet counted."""
+    """Run one search: every match counted, one page ranked and rendered, every facet counted.
+
+    Within ``QUERY_TIME_BUDGET`` (or the caller's budget, if it ends sooner), checked between the steps.
+    """
+    with time_budget(QUERY_TIME_BUDGET):
+        return _search(view, request)
+
+
+def _search(view: IndexView, request: SearchRequest) -> SearchResult:
     started = time.perf_counter()
     query, match, base, masks, final = _select(view, request)
     offset = (request.page - 1) * request.per_page
     docs, scores = rank(view, match, final, request.effective_sort, offset, request.per_page)
-    hits = [_hit(view.stored(int(doc)), float(score), query) for doc, score in zip(docs, scores)]
+    hits = []
+    for doc, score in zip(docs, scores):
+        check_budget()
+        hits.append(_hit(view.stored(int(doc)), float(score), query))
     facets, truncated = {}, {}
     for name in FACETS:
+        check_budget()
         facet_base = base.copy()
         for other, mask in masks.items():
             if other != name:
@@ -149,6 +163,7 @@ def search(view: IndexView, request: SearchRequest) -> SearchResult:
                                                           request.filters.get(name, ()))
         if name == "date":
             undated = int((facet_base & (view.days == UNKNOWN_DAY)).sum())
+    check_budget()
     suggestions = suggest_filters(view, request.q, request.filters)
     return SearchResult(
         request=request,
@@ -176,13 +191,15 @@ def _select(view: IndexView, request: SearchRequest):
     """The parsed query, its text match, the documents matching it within the date range (``base``), each facet
     filter's documents, and those passing every filter (``final``)."""
     query = parse_query(request.q)
-    match = match_text(view, query, deadline=time.monotonic() + QUERY_TIME_BUDGET)
+    match = match_text(view, query)
+    check_budget()
     base = match.mask & _date_range(view, request)
     masks = {name: filter_mask(view, request.facet_field(name), values)
              for name, values in request.filters.items() if values}
     final = base.copy()
     for mask in masks.values():
         final &= mask
+    check_budget()
     return query, match, base, masks, final
 
 

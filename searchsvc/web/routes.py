@@ -18,10 +18,11 @@ from flask import Blueprint, Response, current_app, g, jsonify, render_template,
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from searchsvc.errors import InvalidParameter, SearchError, error_body
-from searchsvc.search import catalog, params
+from searchsvc.search import catalog, params, service
 from searchsvc.search.export import export_rows
 from searchsvc.search.postings import IndexView
 from searchsvc.search.reports import directive_report
+from searchsvc.search.budget import check_budget, time_budget
 from searchsvc.search.service import SearchRequest, search
 from searchsvc.search.typeahead import suggest_as_you_type
 from searchsvc.text.analysis import analyze
@@ -156,7 +157,7 @@ def index():
     if _wants_json():
         return api_search()
     context = pages.search_page(_view(), _pairs())
-    return render_template("search.html", **context)
+    return _render("search.html", **context)
 
 
 @bp.get("/articles/<path:article_id>")
@@ -165,7 +166,7 @@ def article(article_id: str):
     if _wants_json():
         return api_article(article_id)
     q = _args(params.Q)["q"]
-    return render_template("article.html", **pages.article_page(_view(), article_id, q))
+    return _render("article.html", **pages.article_page(_view(), article_id, q))
 
 
 @bp.get("/directives")
@@ -175,7 +176,7 @@ def directives():
     context = pages.directives_page(_view(), args["q"], args["sort"], args["page"])
     if _wants_json():
         return jsonify(context["json"])
-    return render_template("directives.html", **context)
+    return _render("directives.html", **context)
 
 
 @bp.get("/directives/<path:directive_id>")
@@ -184,7 +185,7 @@ def directive(directive_id: str):
     if _wants_json():
         return api_directive(directive_id)
     context = pages.directive_page(_view(), directive_id, _args(params.PAGE)["page"])
-    return render_template("directive.html", **context)
+    return _render("directive.html", **context)
 
 
 @bp.get("/feed.atom")
@@ -230,11 +231,27 @@ def _view() -> IndexView:
     return view
 
 
+@bp.before_app_request
+def open_time_budget() -> None:
+    """One budget for the whole request: matching, facets, snippets, page building and rendering."""
+    g.budget = time_budget(service.QUERY_TIME_BUDGET)
+    g.budget.__enter__()
+
+
 @bp.teardown_app_request
-def release_view(_error) -> None:
+def release_request_state(_error) -> None:
     view = g.pop("view", None)
     if view is not None:
         current_app.extensions[VIEWS_EXTENSION].release(view)
+    budget = g.pop("budget", None)
+    if budget is not None:
+        budget.__exit__(None, None, None)
+
+
+def _render(template: str, **context) -> str:
+    """A page, unless the budget is already spent: rendering is the last step worth stopping before."""
+    check_budget()
+    return render_template(template, **context)
 
 
 def _pairs() -> list[tuple[str, str]]:
