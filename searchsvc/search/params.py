@@ -25,6 +25,16 @@ FACET_SEARCH_LIMIT = 20
 MAX_FACET_SEARCH_LIMIT = 100
 SEARCH_SORTS = ("relevance", "newest", "oldest")
 FORMATS = ("json", "csv", "xlsx")
+# Filter values: more than staff ever select, few enough that a page of links to them stays small. Past them the
+# request is refused before any work (10,000 values once made a 1.7 GB page).
+MAX_FILTER_VALUES = 20
+MAX_FILTER_VALUES_TOTAL = 40
+MAX_FILTER_VALUE_LENGTH = 300
+# The whole query string, in bytes as sent (percent-encoded): a 1,000-character Vietnamese query is up to 9,000.
+# gunicorn (``searchsvc.web.worker``) and nginx (``deploy/nginx.conf``) refuse a longer request line first.
+MAX_QUERY_STRING_BYTES = 16 * 1024
+# A query string of thousands of unknown names must not become a response listing thousands of errors.
+MAX_REPORTED_ERRORS = 20
 DIRECTIVE_SORTS = ("count", "date", "label")
 # The places the locality facet filters and counts: the ones an article is about, or every place it names.
 LOCALITY_SCOPES = ("about", "all")
@@ -41,7 +51,7 @@ class Parameter:
     convert: Callable[[str], object]
     message: str
     default: object = None
-    repeatable: bool = False
+    max_values: int = 1
 
     def value_of(self, raw: str) -> object:
         if raw == "":
@@ -101,7 +111,9 @@ DATE_TO = Parameter("date_to", _day, "«date_to» phải là ngày dạng YYYY-M
 LOCALITY_SCOPE = Parameter("locality_scope", _choice(LOCALITY_SCOPES),
                            f"«locality_scope» phải là một trong: {', '.join(LOCALITY_SCOPES)}.", "about")
 FORMAT = Parameter("format", _choice(FORMATS), f"«format» phải là một trong: {', '.join(FORMATS)}.", "json")
-FACET_FILTERS = tuple(Parameter(name, str, "", repeatable=True) for name in FACETS)
+FACET_FILTERS = tuple(Parameter(name, _text(MAX_FILTER_VALUE_LENGTH),
+                                f"Mỗi giá trị của «{name}» dài tối đa {MAX_FILTER_VALUE_LENGTH} ký tự.",
+                                max_values=MAX_FILTER_VALUES) for name in FACETS)
 SEARCH = (Q, DATE_FROM, DATE_TO, SEARCH_SORT, PAGE, PER_PAGE, LOCALITY_SCOPE, *FACET_FILTERS)
 
 
@@ -130,18 +142,26 @@ def read(pairs: Pairs, *accepted: Parameter) -> dict[str, object]:
             continue
         raw.setdefault(name, []).append(value)
     values: dict[str, object] = {}
+    repeated = [name for name, parameter in by_name.items() if parameter.max_values > 1 and raw.get(name)]
     for name, parameter in by_name.items():
         given = raw.get(name, [])
-        if parameter.repeatable:
-            values[name] = tuple(value for value in given if value)
-            continue
-        if len(given) > 1:
+        if parameter.max_values > 1:
+            if len(given) > parameter.max_values:
+                errors.append(InvalidParameter(f"«{name}» có nhiều nhất {parameter.max_values} giá trị.", param=name))
+                continue
+        elif len(given) > 1:
             errors.append(InvalidParameter(f"Tham số «{name}» chỉ được có một giá trị.", param=name))
             continue
         try:
-            values[name] = parameter.value_of(given[0]) if given else parameter.default
+            if parameter.max_values > 1:
+                values[name] = tuple(parameter.value_of(value) for value in given if value)
+            else:
+                values[name] = parameter.value_of(given[0]) if given else parameter.default
         except InvalidParameter as error:
             errors.append(error)
+    if sum(len(raw[name]) for name in repeated) > MAX_FILTER_VALUES_TOTAL:
+        errors.append(InvalidParameter(f"Các bộ lọc có tổng cộng nhiều nhất {MAX_FILTER_VALUES_TOTAL} giá trị.",
+                                       param=repeated[0]))
     if errors:
         raise reported_together(errors)
     return values
@@ -152,5 +172,5 @@ def reported_together(errors: list[SearchError]) -> SearchError:
     them all as ``errors``."""
     first = errors[0]
     if len(errors) > 1:
-        first.errors = list(errors)
+        first.errors = errors[:MAX_REPORTED_ERRORS]
     return first

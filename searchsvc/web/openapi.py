@@ -10,7 +10,8 @@ from searchsvc.search.export import MAX_EXPORT_ROWS
 from searchsvc.search.facets import FACETS
 from searchsvc.search.params import (
     DEFAULT_PER_PAGE, FACET_SEARCH_LIMIT, FORMATS, MAX_ANALYZE_LENGTH, MAX_FACET_SEARCH_LIMIT, MAX_PAGE,
-    MAX_PER_PAGE, LOCALITY_SCOPES, MAX_QUERY_LENGTH, SEARCH_SORTS as SORTS,
+    MAX_PER_PAGE, LOCALITY_SCOPES, MAX_FILTER_VALUE_LENGTH, MAX_FILTER_VALUES, MAX_FILTER_VALUES_TOTAL,
+    MAX_QUERY_LENGTH, MAX_QUERY_STRING_BYTES, SEARCH_SORTS as SORTS,
 )
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
@@ -190,6 +191,13 @@ RESPONSES = {
                          "UTF-8."),
     "NotFound": _error("No such path, article, directive or facet."),
     "Unavailable": _error("No index has been built yet."),
+    "TooLarge": _error("A request body (every route is a GET) longer than the service accepts."),
+    "UriTooLong": _error(f"A query string longer than {MAX_QUERY_STRING_BYTES} bytes."),
+}
+# What any request can get before its parameters are read.
+REFUSED_UNREAD = {
+    "413": {"$ref": "#/components/responses/TooLarge"},
+    "414": {"$ref": "#/components/responses/UriTooLong"},
 }
 ETAG = {"ETag": {"description": "Changes when a new index generation is served.", "schema": STRING}}
 
@@ -214,6 +222,7 @@ def _get(operation_id: str, summary: str, schema: str, parameters: list | None =
         "200": {"description": "OK", "headers": headers if headers is not None else ETAG, "content": content},
         "304": {"description": "Not modified since the `ETag` sent in `If-None-Match`."},
         "400": {"$ref": "#/components/responses/BadRequest"},
+        **REFUSED_UNREAD,
         "503": {"$ref": "#/components/responses/Unavailable"},
     }
     if not_found:
@@ -237,14 +246,16 @@ EXPORT_HEADERS = {
     "X-Export-Limit": {"description": f"With `format=csv|xlsx`: the most rows a file holds ({MAX_EXPORT_ROWS}).",
                        "schema": STRING},
 }
-FACET_VALUE = {"type": "array", "items": {"type": "string"}}
+FACET_VALUE = {"type": "array", "items": {"type": "string", "maxLength": MAX_FILTER_VALUE_LENGTH},
+               "maxItems": MAX_FILTER_VALUES}
 SEARCH_PARAMETERS = [
     _query("q", {"type": "string", "maxLength": MAX_QUERY_LENGTH},
            "Words to find. `\"quoted phrases\"` and `-excluded` words are understood; anything else is read as "
            "plain words. Empty: every article matching the filters, newest first."),
     *[
         _query(name, FACET_VALUE, f"Repeatable `{name}` facet value (its `value`); values of one facet combine "
-                                  f"with OR, facets with AND.", style="form", explode=True)
+                                  f"with OR, facets with AND. At most {MAX_FILTER_VALUES_TOTAL} values over all "
+                                  f"facets.", style="form", explode=True)
         for name in FACETS
     ],
     _query("date_from", {"type": "string", "format": "date", "pattern": DATE_PATTERN},
@@ -309,6 +320,7 @@ def build_document() -> dict:
                     "200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
                     "304": {"description": "Not modified."},
                     "400": {"$ref": "#/components/responses/BadRequest"},
+                    **REFUSED_UNREAD,
                 },
             }},
         },

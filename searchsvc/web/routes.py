@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, stream_with_context
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge, RequestURITooLarge
 
 from searchsvc.errors import InvalidParameter, SearchError, error_body
 from searchsvc.search import catalog, params, service
@@ -43,6 +43,8 @@ CONTENT_SECURITY_POLICY = (
 HTTP_MESSAGES = {
     404: "Không tìm thấy đường dẫn này.",
     405: "Phương thức HTTP này không được hỗ trợ ở đây.",
+    413: "Nội dung yêu cầu quá lớn.",
+    414: f"Chuỗi truy vấn dài quá {params.MAX_QUERY_STRING_BYTES} byte.",
 }
 
 
@@ -274,10 +276,18 @@ def _is_api() -> bool:
 
 
 @bp.before_app_request
-def reject_large_bodies():
-    """Refuse an oversized body before anything reads it: every route is a GET, so a large body is only a load."""
-    if request.content_length and request.content_length > current_app.config["MAX_CONTENT_LENGTH"]:
-        raise RequestEntityTooLarge()
+def reject_oversized_requests():
+    """Refuse an oversized query string or body before anything parses it: every route is a GET, so a body is only
+    a load. A chunked body declares no length: at most one byte past the limit is read to tell."""
+    if len(request.query_string) > params.MAX_QUERY_STRING_BYTES:
+        raise RequestURITooLarge()
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None:
+        if request.content_length > limit:
+            raise RequestEntityTooLarge()
+    elif "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        if len(request.environ["wsgi.input"].read(limit + 1)) > limit:  # Flask's stream would stop at the limit
+            raise RequestEntityTooLarge()
 
 
 @bp.before_app_request
