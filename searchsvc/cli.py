@@ -130,6 +130,7 @@ def serve_command(index_dir: Path | None, host: str, port: int) -> None:
 
     if index_dir:
         os.environ["SEARCHSVC_INDEX_DIR"] = str(index_dir)
+    os.environ.setdefault("SEARCHSVC_BASE_URL", f"http://{host}:{port}")
     click.echo(f"Đang phục vụ tại http://{host}:{port}/")
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--config", str(config.PROJECT_ROOT / "gunicorn.conf.py"),
                                "--bind", f"{host}:{port}", "wsgi:app"])

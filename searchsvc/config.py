@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +21,9 @@ SETTINGS = (
     Setting("INDEX_DIR", str(PROJECT_ROOT / "index"), "Where the index lives (a folder holding the live generation)."),
     Setting("CORS_ORIGINS", "", "Comma-separated origins allowed to call the JSON API from a browser; empty: CORS off."),
     Setting("MAX_CONTENT_LENGTH", 64 * 1024, "Largest request body accepted, in bytes; the service reads none."),
+    Setting("BASE_URL", "http://127.0.0.1:8000", "The public address of the service (scheme, host and port, no "
+            "path), for the absolute links of feeds and the OpenSearch description: never taken from the Host header, "
+            "which any client can set. «searchsvc serve» defaults it to its own --host and --port."),
 )
 
 
@@ -40,3 +44,11 @@ def from_environment() -> dict:
 def index_dir(explicit: str | os.PathLike | None = None) -> Path:
     """The index folder: ``--index-dir``, else ``SEARCHSVC_INDEX_DIR``, else ``index/`` of the project."""
     return Path(explicit) if explicit else Path(from_environment()["INDEX_DIR"])
+
+
+def check_base_url(url: str) -> str:
+    """``BASE_URL`` without its trailing slash, or a clear error at start-up rather than wrong links later."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/") or parts.query:
+        raise ValueError(f"SEARCHSVC_BASE_URL phải có dạng http(s)://máy[:cổng], không phải «{url}».")
+    return url.rstrip("/")

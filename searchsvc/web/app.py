@@ -43,6 +43,9 @@ def create_app(test_config: dict | None = None):
     app.config.from_prefixed_env("SEARCHSVC")
     if test_config:
         app.config.update(test_config)
+    app.config["BASE_URL"] = config.check_base_url(app.config["BASE_URL"])
+    # ``/api//search`` would be redirected to ``/api/search`` on the Host the client sent: answered 404 instead.
+    app.url_map.merge_slashes = False
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     # One cache per app: each request checks (two stat calls) whether a new index generation was swapped in.

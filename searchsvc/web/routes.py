@@ -200,7 +200,7 @@ def feed():
     view = _view()
     result = search(view, search_request)
     pairs = [(name, value) for name, value in pairs if name != "page"]
-    root = request.host_url.rstrip("/")
+    root = current_app.config["BASE_URL"]
     q = result.request.q.strip()
     body = feeds.atom_feed(
         result,
@@ -217,7 +217,7 @@ def feed():
 def opensearch():
     """Lets a browser add the search box (OpenSearch 1.1 description)."""
     _args()
-    body = render_template("opensearch.xml", root=request.host_url.rstrip("/"))
+    body = render_template("opensearch.xml", root=current_app.config["BASE_URL"])
     return Response(body, mimetype="application/opensearchdescription+xml")
 
 
