@@ -59,7 +59,9 @@ def serial_answers(corpus, index_dir) -> dict[str, tuple[int, str]]:
     return {route: answer(client.get(route)) for route in ROUTES}
 
 
-def test_threads_across_index_swaps_get_the_serial_answers(corpora, tmp_path):
+def test_threads_across_index_swaps_get_the_serial_answers(corpora, tmp_path, monkeypatch):
+    # Correctness, not speed: on a busy machine a thread can wait past the 2-second budget for its turn.
+    monkeypatch.setattr("searchsvc.search.service.QUERY_TIME_BUDGET", 600.0)
     first, second = corpora
     expected = [serial_answers(first, tmp_path / "first"), serial_answers(second, tmp_path / "second")]
     assert all(status == 200 for answers in expected for status, _ in answers.values())
