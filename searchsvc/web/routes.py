@@ -102,7 +102,7 @@ def api_directive(directive_id: str):
 def _export(search_request: SearchRequest, fmt: str, stem: str) -> Response:
     """Every result of ``search_request`` (up to the cap) as a download, streamed while the rows are read."""
     export = export_rows(_view(), search_request)
-    root = request.host_url.rstrip("/")
+    root = current_app.config["BASE_URL"]
     body = exports.encode(fmt, export, lambda article_id: root + pages.article_path(article_id))
     response = Response(stream_with_context(body), mimetype=exports.FORMATS[fmt])
     response.headers["Content-Disposition"] = f"attachment; filename={exports.filename(stem, export, fmt)}"

@@ -43,7 +43,7 @@ def public_client(sample_index_dir):
     return create_app({"INDEX_DIR": str(sample_index_dir), "BASE_URL": "https://tin.example.gov.vn/"}).test_client()
 
 
-@pytest.mark.parametrize("path", ["/feed.atom?q=giao+ban", "/opensearch.xml"])
+@pytest.mark.parametrize("path", ["/feed.atom?q=giao+ban", "/opensearch.xml", "/api/search?format=csv"])
 def test_absolute_links_come_from_the_base_url_never_from_the_host_header(public_client, path):
     body = public_client.get(path, headers={"Host": "evil.example"}).get_data(as_text=True)
     assert "evil.example" not in body
