@@ -57,7 +57,7 @@ def test_a_row_carries_date_places_authors_directives_and_links(client):
     assert row["Địa phương được nhắc tới"] == "Thanh Hóa"
     assert row["Tác giả"] == "Thanh Hòa"
     assert row["Văn bản được trích dẫn"] == "Chỉ thị 05/CT-TTg (2020)"
-    assert row["Trang bài viết"] == "http://localhost/articles/tinh-bien-phong-chong-dich"
+    assert row["Trang bài viết"] == "http://127.0.0.1:8000/articles/tinh-bien-phong-chong-dich"
     assert row["Bài gốc"] == ""  # a scraped file without its address
     assert dict(zip(COLUMNS, rows["tin-2"]))["Bài gốc"] == "https://example.gov.vn/tin-2"
 

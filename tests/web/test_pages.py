@@ -195,11 +195,11 @@ def test_atom_feed_is_valid_and_newest_first(client):
     assert feed.tag == f"{ATOM}feed"
     for name in ("id", "title", "updated"):
         assert feed.find(f"{ATOM}{name}").text
-    assert feed.find(f"{ATOM}link[@rel='self']").get("href").startswith("http://localhost/feed.atom?")
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href").startswith("http://127.0.0.1:8000/feed.atom?")
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == 4
     for entry in entries:
-        assert entry.find(f"{ATOM}id").text.startswith("http://localhost/articles/")
+        assert entry.find(f"{ATOM}id").text.startswith("http://127.0.0.1:8000/articles/")
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", entry.find(f"{ATOM}updated").text)
         assert entry.find(f"{ATOM}title").text
         assert entry.find(f"{ATOM}link[@rel='alternate']").get("href") == entry.find(f"{ATOM}id").text
@@ -214,8 +214,8 @@ def test_opensearch_description(client):
     description = ElementTree.fromstring(response.data)
     assert description.find(f"{OPENSEARCH}ShortName").text
     templates = {url.get("type"): url.get("template") for url in description.findall(f"{OPENSEARCH}Url")}
-    assert templates["text/html"] == "http://localhost/?q={searchTerms}"
-    assert templates["application/atom+xml"] == "http://localhost/feed.atom?q={searchTerms}"
+    assert templates["text/html"] == "http://127.0.0.1:8000/?q={searchTerms}"
+    assert templates["application/atom+xml"] == "http://127.0.0.1:8000/feed.atom?q={searchTerms}"
     _, parsed = page(client, "/")
     assert any(link.get("rel") == "search" and link.get("type") == "application/opensearchdescription+xml"
                and link.get("href") == "/opensearch.xml" for link in parsed.links)
