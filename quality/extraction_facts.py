@@ -21,7 +21,7 @@ from quality.corpus import CORPUS, records_by_id
 from quality.facts_sample import SAMPLE_FILE
 from searchsvc.article import Article
 from searchsvc.ingest.extract import enrich
-from searchsvc.ingest.localities import locality_by_code
+from searchsvc.ingest.gazetteer import load_gazetteer
 from searchsvc.ingest.parse import article_from_record, read_articles
 from searchsvc.text.documents import number_key
 from searchsvc.text.normalize import normalize_text
@@ -91,7 +91,7 @@ def read_articles_of(sample: list[dict]) -> dict[str, Article]:
 def province_of(place: dict) -> str | None:
     if place.get("level") == 1:
         return place.get("code")
-    unit = locality_by_code(place.get("code") or "")
+    unit = load_gazetteer().units.get(place.get("code") or "")
     return unit.province_code if unit else None
 
 
