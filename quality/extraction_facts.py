@@ -107,8 +107,13 @@ def _cited(item: dict) -> str:
     return f"{item['type']} {item['number']}" + (f"/{item['symbol']}" if item.get("symbol") else "")
 
 
+# Names annotators and the extractor give the same kind of document: a letter is a Công văn however the text calls
+# it, and a Chương trình hành động is a Chương trình.
+TYPE_NAMES = {"Văn bản": "Công văn", "Chương trình hành động": "Chương trình"}
+
+
 def _directive_key(item: dict) -> tuple[str, str]:
-    return item["type"], number_key(item["number"])
+    return TYPE_NAMES.get(item["type"], item["type"]), number_key(item["number"])
 
 
 def score(sample: list[dict], gold: dict[str, dict], articles: dict[str, Article], today: date,

@@ -67,7 +67,16 @@ ATTACHED_DATE = re.compile(
     r"(?:(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})(?:\s*[/.-]\s*(?P<year>(?:19|20)\d\d))?(?!\d)"
     r"|(?P<day2>\d{1,2})\s+tháng\s+(?P<month2>\d{1,2})(?:\s+năm\s+(?P<year2>(?:19|20)\d\d))?)"
 )
-ATTACHED_YEAR = re.compile(r"\s*,?\s*(?:(?i:năm)\s+)(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*[-–]\s*\d)")
+# "năm 2016", "ban hành tháng 7/2014" right after a mention.
+ATTACHED_YEAR = re.compile(
+    r"\s*,?\s*(?:(?i:ban hành|ký|kí)\s+)?(?:(?i:vào)\s+)?(?:(?i:năm)\s+|(?i:tháng)\s+\d{1,2}\s*[/.-]\s*)"
+    r"(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*[-–]\s*\d)"
+)
+# A date that opens the clause of the citation: "Ngày 6/6/2017, Bộ trưởng Bộ TT&TT đã ký Quyết định số 866".
+CLAUSE_DATE = re.compile(
+    r"(?:^|[.;!?\n]\s*)(?:[^.;!?\n\d,]{1,20},\s*)?(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)\s+)?(?:[Nn]gày\s+)?\d{1,2}\s*(?P<sep>[/.-])\s*\d{1,2}\s*"
+    r"(?:(?P=sep)\s*(?P<year>(?:19|20)\d\d))?,(?=[^.;!?\n\d]*\b(?:ban hành|ký|kí|có)\s)[^.;!?\n\d]{0,120}$"
+)
 ISSUER_START = re.compile(r"\s*,?\s*(?:(?i:do|của)\s+)")
 # "Quyết định số 3897/QĐ-UBND do chủ tịch UBND tỉnh Thái Bình, Nguyễn Hồng Diên ký ngày 23/12/2016": a signer in
 # any words, then the signing date. No digits or sentence punctuation in between, so it stays within the clause.
@@ -150,7 +159,8 @@ def _read_mention(text: str, match: re.Match, published: date | None) -> _Mentio
     if word and symbol and match["sep"].strip() != match["sep"] and not re.search(r"[-–—/]", symbol):
         # "Quyết định 37 - UBND ..." : a spaced dash before one lone code is punctuation, not a symbol.
         symbol, end = None, match.start("sep")
-    if not symbol and (groups.get("qualifier") or word and fold_text(word) == "van ban"):
+    letter = bool(word) and fold_text(word) == "van ban"
+    if not symbol and groups.get("qualifier"):
         return None
     if not symbol and not match["year"] and DATE_CONTINUES.match(text, end):
         return None  # "Quyết định 28/01/2020": a date, or a number we cannot read
@@ -169,6 +179,12 @@ def _read_mention(text: str, match: re.Match, published: date | None) -> _Mentio
         date_match = ATTACHED_DATE.match(text, signed.end())
     if date_match and attached_year is None:
         attached_year = _year_of(date_match, published)
+    if not date_match and not year and (opening := CLAUSE_DATE.search(text, max(0, match.start() - 160),
+                                                                      match.start())):
+        date_match = opening
+        attached_year = attached_year or (int(opening["year"]) if opening["year"] else None)
+    if letter and not symbol and not (match["so"] and (date_match or issuer)):
+        return None  # "văn bản 5" is any text; "văn bản số 4178" of a body or a date is a letter
     bare = not symbol and not year
     if bare and not _is_bare_citation(text, match, type_name, number, attached=bool(date_match or issuer)):
         return None
@@ -184,7 +200,7 @@ def _is_bare_citation(text: str, match: re.Match, type_name: str, number: str, a
     strength = "strong" if match["abbr"] else STRENGTH[type_name]
     if strength == "symbol" and not (match["so"] and attached):
         return False
-    if not match["so"] and re.fullmatch(r"(?:19|20)\d\d", number):
+    if not match["so"] and not attached and re.fullmatch(r"(?:19|20)\d\d", number):
         return False
     following = re.match(r"\s*([^\W\d_]+|%)", text[match.end() : match.end() + 20])
     next_word = following[1].lower() if following else ""

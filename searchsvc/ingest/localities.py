@@ -25,7 +25,7 @@ headline prefix and the byline, where a bare name is the norm.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from functools import cache, lru_cache
 from itertools import islice
@@ -148,6 +148,10 @@ RESIDENCE_BEFORE = re.compile(
 SENTENCE_END = re.compile(r"(?<![A-ZĐ])[.!?…](?=\s)|\n")
 # How far into the body its first place still counts as the lead's.
 LEAD_CHARS = 400
+# A district of a province the article is about counts as its place too when the first paragraph names it.
+FIRST_PARAGRAPH_CHARS = 800
+# How often a province must be named to be the article's place when neither headline nor lead names one.
+MOST_NAMED_MINIMUM = 2
 LIST_NEXT = re.compile(r"[^\S\n]*,[^\S\n]*|[^\S\n]+(?i:và|va)[^\S\n]+")
 
 
@@ -457,8 +461,8 @@ def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], 
     - Each main place brings its district and province, when the article names them too.
     """
     main = {key for hit, key in zip(hits, keys) if hit.main}
-    body = sorted((hit.start, number) for number, hit in enumerate(hits)
-                  if body_start <= hit.start < body_start + LEAD_CHARS and not _residence(text, hit.start))
+    named = [(hit.start, number) for number, hit in enumerate(hits) if not _residence(text, hit.start)]
+    body = sorted((start, number) for start, number in named if body_start <= start < body_start + LEAD_CHARS)
     if body:
         lead = keys[body[0][1]]
         sentence_start, sentence_end = _sentence(text, body[0][0])
@@ -467,18 +471,41 @@ def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], 
             if start >= sentence_end:
                 break
             key = keys[number]
-            if key != lead and (province is None or places[key].province_code != province):
+            if key != lead and (province is None or places[key].province_code is None):
                 continue
             if hits[number].level < 3:
                 main.add(key)
             elif gazetteer.district_of.get(key) in places:
                 main.add(gazetteer.district_of[key])
+    if not main and named:
+        main.update(_most_named_province(hits, keys, places, named))
+    provinces = {places[key].province_code for key in main}
+    first_paragraph = _first_paragraph_end(text, body_start)
+    for start, number in named:
+        key = keys[number]
+        if start < first_paragraph and hits[number].level == 2 and places[key].province_code in provinces:
+            main.add(key)
     for key in list(main):
         unit = places[key]
         for parent in (gazetteer.district_of.get(key), unit.province_code):
             if parent and parent != key and parent in places:
                 main.add(parent)
     return main
+
+
+def _most_named_province(hits: list[Hit], keys: list[str], places: dict[str, Locality],
+                         named: list[tuple[int, int]]) -> set[str]:
+    """When neither headline nor lead names a place: the province the article names most often, if one leads."""
+    counts = Counter(places[keys[number]].province_code for _, number in named if places[keys[number]].province_code)
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < MOST_NAMED_MINIMUM or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        return set()
+    return {ranked[0][0]} if ranked[0][0] in places else set()
+
+
+def _first_paragraph_end(text: str, body_start: int) -> int:
+    end = text.find("\n", body_start)
+    return min(end if end >= 0 else len(text), body_start + FIRST_PARAGRAPH_CHARS)
 
 
 def _residence(text: str, start: int) -> bool:

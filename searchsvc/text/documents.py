@@ -75,7 +75,7 @@ ISSUER_OF_TYPE = {"Nghị định": "CP"}
 # How the name of an issuing body starts, folded, after any title of its head (``Chủ tịch UBND tỉnh`` -> UBND tỉnh).
 BODY_START = re.compile(
     r"(?:bo chinh tri|ban bi thu|ban chap hanh trung uong|ban thuong vu|ban chi dao|ban \w+ trung uong|"
-    r"chinh phu|thu tuong|quoc hoi|uy ban|ubnd|ubtvqh|hdnd|hoi dong nhan dan|van phong|vpcp|bo \w|"
+    r"chinh phu|thu tuong|quoc hoi|uy ban|ubnd|ubtvqh|hdnd|hoi dong \w|van phong|vpcp|bo \w|"
     r"(?:tinh|thanh|huyen|quan|dang) uy|so \w|tong cuc|cuc \w|ngan hang nha nuoc|thanh tra|toa an|tand|"
     r"vien kiem sat|kiem toan nha nuoc)"
 )

@@ -284,3 +284,21 @@ def test_less_specific_mentions_join_the_only_document_they_can_be():
 def test_issuers_are_clean_names_of_bodies(text, issuer):
     [directive] = extract_directives(text)
     assert directive.issuer == issuer
+
+
+@pytest.mark.parametrize("text, label, year", [
+    ("Ngày 6/6/2017, Bộ trưởng Bộ TT&TT đã ký Quyết định số 866/QĐ-BTTTT về việc phân công", "Quyết định 866/QĐ-BTTTT",
+     2017),
+    ("Ngày 1.11.2023, UBND tỉnh Bình Định ban hành Quyết định số 4025 về việc", "Quyết định 4025", 2023),
+    ("Nghị định 67 ban hành tháng 7/2014, quy định một số chính sách", "Nghị định 67", 2014),
+    ("UNISFA được thành lập năm 2011 theo Nghị quyết 1990 của Hội đồng Bảo an với nhiệm vụ", "Nghị quyết 1990", None),
+])
+def test_year_from_the_clause_around_the_citation(text, label, year):
+    [directive] = extract_directives(text)
+    assert (directive.label, directive.year) == (label, year)
+
+
+def test_a_letter_cited_by_a_bare_number_and_a_date():
+    [directive] = extract_directives("Theo đó, ngày 21-6, Bộ Chính trị đã có văn bản số 4178 về nhân sự Chủ tịch")
+    assert (directive.type, directive.number) == ("Công văn", "4178")
+    assert extract_directives("Các văn bản 5 năm qua cho thấy") == ()
