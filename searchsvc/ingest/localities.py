@@ -152,6 +152,19 @@ LEAD_CHARS = 400
 FIRST_PARAGRAPH_CHARS = 800
 # How often a province must be named to be the article's place when neither headline nor lead names one.
 MOST_NAMED_MINIMUM = 2
+# A district named alone (``BARE``) keeps its place only with its province or as a city or town (``thị xã``).
+BARE = "bare"
+WELL_KNOWN_TYPES = frozenset({"thành phố", "thị xã"})
+ACRONYM = re.compile(r"[A-ZĐ]{2,}")
+# Words before a name that make it a structure's, a village's or a person's name (folded): "cầu Bình Phước",
+# "bãi biển Thuận An", "thôn Đông Hòa", "anh Thanh Xuân".
+STRUCTURE_WORDS = frozenset("cau duong pho song cho cang ben san ham deo bien thon ap xom".split())
+# Words before a route's ends: "cao tốc Hà Nội - Hải Phòng", "đường sắt …", "hướng Đà Nẵng - Tam Kỳ". The places are
+# named, but the story is not about them.
+ROUTE_WORDS = frozenset("tuyen toc lo sat huong".split())
+ROUTE = "route"
+PERSON_WORDS = frozenset("ong ba anh chi em co chu bac chau cu thay ten vo chong con".split())
+ROUTE_JOIN = re.compile(r"[^\S\n]*[-–][^\S\n]*")
 LIST_NEXT = re.compile(r"[^\S\n]*,[^\S\n]*|[^\S\n]+(?i:và|va)[^\S\n]+")
 
 
@@ -241,11 +254,12 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
                 skip_until = end
 
     position = 0
+    route_end = -1
     for run in CAPITALISED_RUN.finditer(text):
-        found = _bare_province(run.group())
+        found = _bare_place(run.group())
         if found is None:
             continue
-        offset, codes = found
+        offset, level, codes = found
         # A run that holds a typed name (``Tỉnh Quảng Nam``, ``UBND TP Hà Nội``) was read as one.
         while position < len(consumed) and consumed[position][1] <= run.start():
             position += 1
@@ -254,7 +268,13 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
         start = run.start() + offset
         if _upper_line(text, run.start(), upper_lines) or _newspaper(text, start):
             continue
-        hits.append(Hit(codes, text[start:run.end()], 1, start, start < main_before))
+        before = _previous_word(text, start)
+        if before in STRUCTURE_WORDS or level == 2 and before in PERSON_WORDS:
+            continue
+        kind = "" if level == 1 else BARE
+        if before in ROUTE_WORDS or ROUTE_JOIN.fullmatch(text, route_end, start):
+            kind, route_end = ROUTE, run.end()
+        hits.append(Hit(codes, text[start:run.end()], level, start, start < main_before and kind != ROUTE, kind))
     return hits
 
 
@@ -271,25 +291,33 @@ def _type_word(phrase: str) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
 
 
 @lru_cache(maxsize=100_000)
-def _bare_province(run: str) -> tuple[int, tuple[str, ...]] | None:
-    """Where in a run of capitalised words a whole province name starts, and its codes.
+def _bare_place(run: str) -> tuple[int, int, tuple[str, ...]] | None:
+    """Where in a run of capitalised words a whole province or district name starts, its level and its codes.
 
-    The run may start with a word that only starts the sentence (``Tại Quảng Nam``).
+    The run may start with a word that only starts the sentence (``Tại Quảng Nam``) or an acronym of an institution
+    (``UBND Lai Châu``, ``ĐT Lai Châu`` of ``Sở GD-ĐT Lai Châu``). A district name must be written with its marks and
+    have two words or more: ``Sơn Trà``, ``Gio Linh``; ``_resolve`` keeps it only when its province is named too or
+    it is a city or town that needs no introduction.
     """
     words = run.split()
-    if len(words) > MAX_BARE_WORDS:
+    if len(words) > MAX_BARE_WORDS + 1:
         return None
-    provinces = load_gazetteer().names[1]
-    key = " ".join(map(_fold_word, words))
-    codes = provinces.get(key)
-    offset = 0
-    if codes is None and len(words) > 1 and normalize_word(words[0]) in LEADING_WORDS:
-        key = key.partition(" ")[2]
-        codes = provinces.get(key)
-        offset = run.index(words[1], len(words[0]))
-    if codes is None or key in BARE_PROVINCE_STOPLIST:
-        return None
-    return offset, codes
+    names = load_gazetteer().names
+    keys = [_fold_word(word) for word in words]
+    skips = [0]
+    if len(words) > 1 and (normalize_word(words[0]) in LEADING_WORDS or ACRONYM.fullmatch(words[0])):
+        skips.append(1)
+    for skip in skips:
+        key = " ".join(keys[skip:])
+        offset = run.index(words[skip], len(words[0]) if skip else 0)
+        codes = names[1].get(key)
+        if codes and key not in BARE_PROVINCE_STOPLIST:
+            return offset, 1, codes
+        marked = tuple(map(normalize_word, words[skip:]))
+        codes = tuple(code for code in names[2].get(key, ()) if marked == _marked(load_gazetteer().units[code].name))
+        if codes and len(words) - skip > 1:
+            return offset, 2, codes
+    return None
 
 
 def _longest_name(text, start, levels, gazetteer, numbered, upper_lines):
@@ -390,7 +418,7 @@ def _newspaper(text: str, start: int) -> bool:
 
 def _bare_hits(phrase: str, offset: int, gazetteer: Gazetteer) -> list[Hit]:
     """Read a headline prefix or byline place: a bare province or district name, or a typed one."""
-    typed = _scan(phrase, gazetteer, main_before=len(phrase) + 1)
+    typed = [hit for hit in _scan(phrase, gazetteer, main_before=len(phrase) + 1) if hit.kind != BARE]
     if typed:
         return [hit._replace(start=hit.start + offset, main=True) for hit in typed]
     key = fold_key(phrase)
@@ -404,6 +432,7 @@ def _bare_hits(phrase: str, offset: int, gazetteer: Gazetteer) -> list[Hit]:
 def _resolve(hits: list[Hit], gazetteer: Gazetteer, text: str = "", body_start: int = 0) -> tuple[Locality, ...]:
     """Pick one unit per hit from the provinces and districts named nearby, or leave the name unresolved."""
     units = gazetteer.units
+    hits = _bare_districts_placed(hits, gazetteer)
     anchors = [(hit.start, hit.codes[0]) for hit in hits if len(hit.codes) == 1]
     # Resolve provinces first, then districts, so that a resolved district can decide a commune.
     resolved: dict[int, str | None] = {}
@@ -449,6 +478,29 @@ def _resolve(hits: list[Hit], gazetteer: Gazetteer, text: str = "", body_start: 
     return tuple(_as_main(places[key]) if key in main else places[key] for key in ranked)
 
 
+def _bare_districts_placed(hits: list[Hit], gazetteer: Gazetteer) -> list[Hit]:
+    """Keep a district named alone only as the one unit of its name in a province the article names, or as a city or
+    town with a name of its own in the country (Biên Hòa, Sa Pa, Phú Quốc); drop it otherwise (a person, a firm)."""
+    if not any(hit.kind == BARE for hit in hits):
+        return hits
+    named = {gazetteer.units[hit.codes[0]].province_code for hit in hits
+             if hit.kind != BARE and len(hit.codes) == 1 and hit.level < 3}
+    kept = []
+    for hit in hits:
+        if hit.kind == BARE:
+            codes = [code for code in hit.codes if gazetteer.units[code].province_code in named]
+            if len(codes) != 1:
+                # A town of that name in a province the article names is the place meant, not the city elsewhere.
+                local = any(gazetteer.units[code].province_code in named
+                            for code in gazetteer.names[3].get(fold_key(hit.name), ()))
+                codes = [code for code in hit.codes if gazetteer.units[code].type in WELL_KNOWN_TYPES]
+                if len(hit.codes) != 1 or not codes or local:
+                    continue
+            hit = hit._replace(codes=tuple(codes))
+        kept.append(hit)
+    return kept
+
+
 def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], gazetteer: Gazetteer, text: str,
                  body_start: int) -> set[str]:
     """The places an article is about, strongest evidence first.
@@ -461,18 +513,23 @@ def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], 
     - Each main place brings its district and province, when the article names them too.
     """
     main = {key for hit, key in zip(hits, keys) if hit.main}
-    named = [(hit.start, number) for number, hit in enumerate(hits) if not _residence(text, hit.start)]
+    named = [(hit.start, number) for number, hit in enumerate(hits)
+             if hit.kind != ROUTE and not _residence(text, hit.start)]
     body = sorted((start, number) for start, number in named if body_start <= start < body_start + LEAD_CHARS)
     if body:
         lead = keys[body[0][1]]
         sentence_start, sentence_end = _sentence(text, body[0][0])
         province = places[lead].province_code
+        listed_until = -1
         for start, number in body:
             if start >= sentence_end:
                 break
             key = keys[number]
-            if key != lead and (province is None or places[key].province_code is None):
+            # Another province's place belongs to the lead only in a list with it: "Hà Giang, Lai Châu và Điện Biên".
+            in_list = LIST_NEXT.fullmatch(text, listed_until, start) is not None
+            if key != lead and (province is None or places[key].province_code != province) and not in_list:
                 continue
+            listed_until = start + len(hits[number].name)
             if hits[number].level < 3:
                 main.add(key)
             elif gazetteer.district_of.get(key) in places:

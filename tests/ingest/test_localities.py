@@ -158,3 +158,19 @@ def test_word_written_without_marks_matches_a_marked_name():
 
 def test_dot_after_a_full_type_word_ends_the_sentence():
     assert places("", "Vụ việc xảy ra trên địa bàn xã. Hồ Phú Ninh rộng 2.000 ha.") == set()
+
+
+def test_districts_and_cities_named_alone():
+    found = places("Quy hoạch Sơn Trà", "Bảo vệ Sơn Trà là lá phổi xanh của Đà Nẵng.")
+    assert ("Sơn Trà", "Đà Nẵng", "main") in found
+    assert ("Biên Hòa", "Đồng Nai", "main") in places("Ngập nặng ở Biên Hòa", "Mưa lớn chiều qua.")
+    # Named alone with no province, a huyện may be a person or a firm: left out.
+    assert not places("Gặp gỡ", "Anh Thanh Xuân cho biết.")
+
+
+def test_bridges_villages_and_routes_are_not_what_the_story_is_about():
+    found = places("Nam thanh niên lao xuống sông", "Vụ việc xảy ra trên cầu Bình Phước, quận 12 (TPHCM).")
+    assert "Bình Phước" not in {name for name, _, _ in found}
+    found = places("Tai nạn trên cao tốc Hà Nội - Hải Phòng", "Xe khách lật ở huyện Bình Giang, tỉnh Hải Dương.")
+    assert {name for name, _, role in found if role == "main"} == {"Bình Giang", "Hải Dương"}
+    assert {"Hà Nội", "Hải Phòng"} <= {name for name, _, _ in found}
