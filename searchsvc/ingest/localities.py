@@ -152,18 +152,23 @@ LEAD_CHARS = 400
 FIRST_PARAGRAPH_CHARS = 800
 # How often a province must be named to be the article's place when neither headline nor lead names one.
 MOST_NAMED_MINIMUM = 2
+# A list of this many places in the lead sentence makes each of them the story's place.
+MIN_LIST = 3
+# The paper's own province, referred to without its name: "UBND tỉnh tổ chức …", "Tỉnh ủy họp".
+LOCAL_GOVERNMENT = re.compile(r"\b(?:UBND|HĐND|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ)(?: (?:tỉnh|thành phố))?(?![^\S\n]+[A-ZĐ])")
 # A district named alone (``BARE``) keeps its place only with its province or as a city or town (``thị xã``).
 BARE = "bare"
 WELL_KNOWN_TYPES = frozenset({"thành phố", "thị xã"})
 ACRONYM = re.compile(r"[A-ZĐ]{2,}")
 # Words before a name that make it a structure's, a village's or a person's name (folded): "cầu Bình Phước",
 # "bãi biển Thuận An", "thôn Đông Hòa", "anh Thanh Xuân".
-STRUCTURE_WORDS = frozenset("cau duong pho song cho cang ben san ham deo bien thon ap xom".split())
+STRUCTURE_WORDS = frozenset("cầu đường phố sông chợ cảng bến sân hầm đèo biển thôn ấp xóm".split())
 # Words before a route's ends: "cao tốc Hà Nội - Hải Phòng", "đường sắt …", "hướng Đà Nẵng - Tam Kỳ". The places are
 # named, but the story is not about them.
-ROUTE_WORDS = frozenset("tuyen toc lo sat huong".split())
+ROUTE_WORDS = frozenset("tuyến tốc lộ sắt hướng".split())
 ROUTE = "route"
-PERSON_WORDS = frozenset("ong ba anh chi em co chu bac chau cu thay ten vo chong con".split())
+PERSON_WORDS = frozenset("ông bà anh chị em cô chú bác cháu cụ thầy tên vợ chồng con".split())
+WORD_BEFORE = re.compile(r"([^\W\d_]+)[^\S\n]+$")
 ROUTE_JOIN = re.compile(r"[^\S\n]*[-–][^\S\n]*")
 LIST_NEXT = re.compile(r"[^\S\n]*,[^\S\n]*|[^\S\n]+(?i:và|va)[^\S\n]+")
 
@@ -268,7 +273,8 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
         start = run.start() + offset
         if _upper_line(text, run.start(), upper_lines) or _newspaper(text, start):
             continue
-        before = _previous_word(text, start)
+        word = WORD_BEFORE.search(text, max(0, start - 16), start)
+        before = normalize_word(word.group(1)) if word else ""
         if before in STRUCTURE_WORDS or level == 2 and before in PERSON_WORDS:
             continue
         kind = "" if level == 1 else BARE
@@ -520,22 +526,21 @@ def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], 
         lead = keys[body[0][1]]
         sentence_start, sentence_end = _sentence(text, body[0][0])
         province = places[lead].province_code
-        listed_until = -1
-        for start, number in body:
-            if start >= sentence_end:
-                break
+        in_sentence = [(start, number) for start, number in body if start < sentence_end]
+        listed = _listed_together(in_sentence, hits, text)
+        for start, number in in_sentence:
             key = keys[number]
-            # Another province's place belongs to the lead only in a list with it: "Hà Giang, Lai Châu và Điện Biên".
-            in_list = LIST_NEXT.fullmatch(text, listed_until, start) is not None
-            if key != lead and (province is None or places[key].province_code != province) and not in_list:
+            # Another province's place belongs to the story only in a list: "các tỉnh Long An, Tiền Giang, Cần Thơ".
+            if key != lead and (province is None or places[key].province_code != province) and number not in listed:
                 continue
-            listed_until = start + len(hits[number].name)
             if hits[number].level < 3:
                 main.add(key)
             elif gazetteer.district_of.get(key) in places:
                 main.add(gazetteer.district_of[key])
     if not main and named:
-        main.update(_most_named_province(hits, keys, places, named))
+        # "UBND tỉnh", "Tỉnh ủy" unnamed in the lead: the paper's own province, which it names at least once.
+        local = LOCAL_GOVERNMENT.search(text, body_start, body_start + LEAD_CHARS) is not None
+        main.update(_most_named_province(hits, keys, places, named, 1 if local else MOST_NAMED_MINIMUM))
     provinces = {places[key].province_code for key in main}
     first_paragraph = _first_paragraph_end(text, body_start)
     for start, number in named:
@@ -550,12 +555,26 @@ def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], 
     return main
 
 
+def _listed_together(body: list[tuple[int, int]], hits: list[Hit], text: str) -> set[int]:
+    """The hits (by number) in a list of at least ``MIN_LIST`` places: names joined by commas or ``và``."""
+    listed: set[int] = set()
+    chain: list[int] = []
+    for (start, number), following in zip(body, body[1:] + [(None, None)]):
+        chain.append(number)
+        end = start + len(hits[number].name)
+        if following[0] is None or not LIST_NEXT.fullmatch(text, end, following[0]):
+            if len(chain) >= MIN_LIST:
+                listed.update(chain)
+            chain = []
+    return listed
+
+
 def _most_named_province(hits: list[Hit], keys: list[str], places: dict[str, Locality],
-                         named: list[tuple[int, int]]) -> set[str]:
+                         named: list[tuple[int, int]], minimum: int) -> set[str]:
     """When neither headline nor lead names a place: the province the article names most often, if one leads."""
     counts = Counter(places[keys[number]].province_code for _, number in named if places[keys[number]].province_code)
     ranked = counts.most_common(2)
-    if not ranked or ranked[0][1] < MOST_NAMED_MINIMUM or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+    if not ranked or ranked[0][1] < minimum or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
         return set()
     return {ranked[0][0]} if ranked[0][0] in places else set()
 

@@ -174,3 +174,14 @@ def test_bridges_villages_and_routes_are_not_what_the_story_is_about():
     found = places("Tai nạn trên cao tốc Hà Nội - Hải Phòng", "Xe khách lật ở huyện Bình Giang, tỉnh Hải Dương.")
     assert {name for name, _, role in found if role == "main"} == {"Bình Giang", "Hải Dương"}
     assert {"Hà Nội", "Hải Phòng"} <= {name for name, _, _ in found}
+
+
+def test_a_list_of_provinces_in_the_lead_are_all_the_story_s_places():
+    found = places("Khởi động dự án đường sắt", "UBND TP.HCM phối hợp với các tỉnh Long An, Tiền Giang, Đồng Tháp, "
+                   "Vĩnh Long để thống nhất quy hoạch.")
+    assert {"Long An", "Tiền Giang", "Đồng Tháp", "Vĩnh Long"} <= {name for name, _, role in found if role == "main"}
+
+
+def test_the_paper_s_own_province_unnamed_in_the_lead():
+    found = places("Gặp mặt cán bộ nghỉ hưu", "Chiều 31/3, UBND tỉnh tổ chức gặp mặt.\nDự có lãnh đạo tỉnh Bình Định.")
+    assert ("Bình Định", "Bình Định", "main") in found
