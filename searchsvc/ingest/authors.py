@@ -15,24 +15,39 @@ from searchsvc.text.normalize import fold, nfc, normalize_text
 
 # Labels before the names that say what the person did; they are not part of a name.
 LABEL = re.compile(
-    r"^(?:(?:tin|bài|video|clip|thực hiện|nhóm thực hiện|(?:bài|tin)(?:,| và) ảnh(?:, video)?)\s*:\s*|ctv\s+|pv\s+)",
+    r"^(?:(?:tin|bài|video|clip|thực hiện|nhóm thực hiện|(?:bài|tin)\s*(?:,|-|và)\s*ảnh(?:, video)?)\s*:\s*"
+    r"|ctv\s+|pv\s+|tổng hợp\s+(?=[A-ZÀ-ỸĐ]))",
     re.IGNORECASE,
 )
+# What a job adds after the name ("Huỳnh Phan thực hiện", "Thùy Dương (ghi)") and what a site's page adds after the
+# byline ("PHẢN HỒI", "Source link"): neither is part of a name.
+TRAILING = re.compile(r"\s*(?:\(?(?:thực hiện|ghi)\)?|PHẢN HỒI|Phản hồi|Source link|Chủ đề:?)\s*$")
+GLUED_TRAILING = re.compile(r"(?<=[a-zà-ỹđ])(?=thực hiện\s*$)")
+# A photo credit in parentheses inside the text of the tail: "(Ảnh: Reuters) Hùng Cường/VOV.VN".
+PHOTO_PARENTHESES = re.compile(r"\(\s*(?:ảnh|đồ họa|đồ hoạ|infographic)\s*:[^()]*\)", re.IGNORECASE)
 PHOTO_CREDIT = re.compile(r"\s*[-–|,]?\s*\(?\s*(?:ảnh|đồ họa|đồ hoạ|infographic)\s*:.*$", re.IGNORECASE | re.DOTALL)
 # "Theo X" glued to the previous word by the scraper ("Nhật LinhTheo Financial Times").
 GLUED_THEO = re.compile(r"(?<=[a-zà-ỹđ])(?=Theo\s)")
+SOURCE_LINE = re.compile(r"^(?:theo|nguồn)\s*:?\s+\S", re.IGNORECASE)
 THEO = re.compile(r"(?:^|\s|\()(?:theo|nguồn)\s*:?\s+(.+?)\)?\s*$", re.IGNORECASE)
 PARENTHESES = re.compile(r"\s*\(([^()]*)\)\s*")
 SLASH_CREDIT = re.compile(r"\s*/\s*([^/]*[^\W\d_][^/]*)$")
 # Agencies that a bare byline names instead of a person.
-AGENCIES = frozenset({"ttxvn", "vgp", "vov", "vov.vn", "vna", "tttxvn", "vtv", "vnexpress", "vietnamplus", "pv"})
+AGENCIES = frozenset({"ttxvn", "vgp", "vov", "vov.vn", "vna", "tttxvn", "vtv", "vnexpress", "vietnamplus", "pv",
+                      "dân việt", "dân trí", "tuổi trẻ", "vietnamnet", "zing", "zingnews", "kenh14", "người lao động",
+                      "tiền phong", "sggp", "vtc news", "infonet", "soha", "cafef", "báo mới", "nhân dân", "cand",
+                      "qđnd", "hà nội mới", "an ninh thủ đô", "giáo dục thời đại", "đspl", "bvpl"})
 # Not people: compilations and anonymous staff.
 COMPILED = frozenset({"tổng hợp", "th", "t.h", "pv", "nhóm pv", "phóng viên", "nhóm phóng viên", "ctv", "btv"})
 NAME_WORD = re.compile(r"^(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]*\.?)+$|^[A-ZÀ-ỸĐ][a-zà-ỹđA-ZÀ-ỸĐ]*$")
-SEPARATORS = re.compile(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+")
+# Between names: a dash with a space on either side ("Thái Bình- Nguyễn Hồng") or between two capitalised words
+# ("Nguyên Khánh-Hồng Vĩnh"), a comma, "và".
+SEPARATORS = re.compile(r"\s+[-–—]\s*|\s*[-–—]\s+|(?<=[a-zà-ỹđ])[-–—](?=[A-ZÀ-ỸĐ])|\s*,\s*|\s+và\s+")
 DOMAIN = re.compile(r"\s+([a-z0-9-]+(?:\.[a-z]{2,})+)$")
 # The end of the last sentence of a body: a stop not right after a lone initial ("B. H").
-SENTENCE_END = re.compile(r"(?:\./\.|(?<![\s.][A-ZÀ-ỸĐ])[.!?…]+[\"”»)]*|[\"”»])\s+")
+SENTENCE_END = re.compile(r"(?:\./\.|(?<![\s.][A-ZÀ-ỸĐ])[.!?…]+[\"”»)]*|[\"”»])\s+|(?<=[a-zà-ỹđ]{3})\.(?=[A-ZÀ-ỸĐ][a-zà-ỹđ])")
+# A name in capitals after a colon ends a caption-like last sentence: "… của Hồ Quỳnh Hương: HẢI ANH".
+CAPITALS_AFTER_COLON = re.compile(r"(?<![Ảả]nh)(?<!ẢNH)(?<!họa)(?<!hoạ):\s+((?:[A-ZÀ-ỸĐ]+\s+){1,3}[A-ZÀ-ỸĐ]+)\s*$")
 # Lines that are not text: the scraper's image placeholders and links to the original.
 NOISE_LINE = re.compile(r"^(?:\[img\]|responsive image|https?://\S+)$", re.IGNORECASE)
 SHORT_LINE_WORDS = 8
@@ -82,23 +97,38 @@ def _body_tail(body: str) -> str:
              if line.strip() and not NOISE_LINE.match(line.strip())]
     if not lines:
         return ""
-    last = lines[-1]
+    if len(lines) > 1 and SOURCE_LINE.match(lines[-1]) and len(lines[-2].split()) <= MAX_NAME_WORDS \
+            and not lines[-2].endswith(tuple(".!?…:;\"”")):
+        return f"{lines[-2]} {lines[-1]}"  # the name on its own line, then "Theo Source"
+    last = PHOTO_PARENTHESES.sub(" ", lines[-1])
+    capitals = CAPITALS_AFTER_COLON.search(last)
+    if capitals:
+        return capitals.group(1)
     ends = list(SENTENCE_END.finditer(last + " "))
     if not ends:
         return last if len(last.split()) <= SHORT_LINE_WORDS else ""
     tail = last[ends[-1].end():].strip()
+    words = tail.split()
+    if len(words) % 2 == 0 and words[: len(words) // 2] == words[len(words) // 2:]:
+        tail = " ".join(words[: len(words) // 2])  # the byline printed twice: "Việt Cường/VOV Việt Cường/VOV"
     return tail if len(tail.split()) <= MAX_BYLINE_WORDS else ""
 
 
 def _parse(text: str) -> tuple[tuple[str, ...], str | None]:
-    text = " ".join(GLUED_THEO.sub(" ", nfc(text)).split())
-    text = PHOTO_CREDIT.sub("", LABEL.sub("", text))
+    text = " ".join(GLUED_TRAILING.sub(" ", GLUED_THEO.sub(" ", nfc(text))).split())
+    text = TRAILING.sub("", PHOTO_CREDIT.sub("", LABEL.sub("", PHOTO_PARENTHESES.sub(" ", text))))
     credits: list[str] = []
 
     theo = THEO.search(text)
     if theo:
-        credits.append(theo.group(1).strip(" .)"))
-        text = text[: theo.start()].strip()
+        credited = theo.group(1).strip(" .)")
+        # "Theo Hà Trang/ dantri.com.vn", "Theo DUY CƯỜNG/SGGP", "Theo Minh Anh | Dân Việt": the writer, the paper.
+        writer, *paper = re.split(r"\s*[/|]\s*", credited, maxsplit=1)
+        if paper and paper[0] and _looks_like_name(writer):
+            credited, text = paper[0], writer
+        else:
+            text = text[: theo.start()].strip()
+        credits.append(credited)
 
     def drop_parentheses(match: re.Match) -> str:
         inside = match.group(1).strip()
@@ -138,4 +168,10 @@ def _looks_like_name(part: str) -> bool:
 
 
 def _credit(credits: list[str]) -> str | None:
-    return ", ".join(dict.fromkeys(credit for credit in credits if credit)) or None
+    return ", ".join(dict.fromkeys(_agency_desk(credit) for credit in credits if credit)) or None
+
+
+def _agency_desk(credit: str) -> str:
+    """An agency with its desk or bureau is the agency: ``VOV-Trung tâm Tin``, ``VOV - Phnom Penh`` -> ``VOV``."""
+    agency = re.split(r"\s*[-–]\s*", credit, maxsplit=1)[0].strip()
+    return agency if agency != credit and agency.lower() in AGENCIES else credit

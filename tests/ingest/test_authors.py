@@ -21,6 +21,18 @@ from searchsvc.ingest.authors import extract_byline, normalize_author_name
         ("Nhật LinhTheo Financial Times", (("Nhật Linh",), "Financial Times")),
         ("Huyền Lê (Theo AFP, Times of Israel)", (("Huyền Lê",), "AFP, Times of Israel")),
         ("Hương Quỳnh - Ảnh: Đoàn Bổng", (("Hương Quỳnh",), None)),
+        ("Theo DUY CƯỜNG/SGGP", (("Duy Cường",), "SGGP")),
+        ("Theo Hà Trang/ dantri.com.vn", (("Hà Trang",), "dantri.com.vn")),
+        ("Tổng hợp Cự Giải", (("Cự Giải",), None)),
+        ("Thái Bình- Nguyễn Hồng", (("Thái Bình", "Nguyễn Hồng"), None)),
+        ("Nguyên Khánh-Hồng Vĩnh", (("Nguyên Khánh", "Hồng Vĩnh"), None)),
+        ("Tin-ảnh: G.Minh", (("G.Minh",), None)),
+        ("Tiến Dũng/VOV-Trung tâm Tin", (("Tiến Dũng",), "VOV")),
+        ("Huỳnh Phanthực hiện", (("Huỳnh Phan",), None)),
+        ("Thanh Hương PHẢN HỒI", (("Thanh Hương",), None)),
+        ("Theo Minh Anh | Dân Việt", (("Minh Anh",), "Dân Việt")),
+        ("Dân Việt", ((), "Dân Việt")),
+        ("Minh Anh (Tổng hợp)", (("Minh Anh",), None)),
     ],
 )
 def test_byline_forms(byline, expected):
@@ -44,3 +56,14 @@ def test_all_caps_names_get_vietnamese_title_case_and_initialisms_stay():
     assert normalize_author_name("HỒNG PHÚC") == "Hồng Phúc"
     assert normalize_author_name("T.SỸ") == "T.Sỹ"
     assert normalize_author_name("DTD") == "DTD"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Nữ binh sĩ tập trung cao độ. (Ảnh: Reuters) Hùng Cường/VOV.VN", (("Hùng Cường",), "VOV.VN")),
+    ("Hai người khác trọng thương.Võ Thạnh", (("Võ Thạnh",), None)),
+    ("Việt Nam hoan nghênh các doanh nghiệp../. Việt Cường/VOV Việt Cường/VOV", (("Việt Cường",), "VOV")),
+    ("Một số hình ảnh mới nhất của Hồ Quỳnh Hương: HẢI ANH", (("Hải Anh",), None)),
+    ("Vụ việc đang được điều tra.\nGia Minh\nTheo Báo Giao thông", (("Gia Minh",), "Báo Giao thông")),
+])
+def test_byline_layouts_at_the_end_of_a_body(body, expected):
+    assert extract_byline(None, body) == expected
