@@ -53,6 +53,8 @@ NOISE_LINE = re.compile(r"^(?:\[img\]|responsive image|https?://\S+)$", re.IGNOR
 SHORT_LINE_WORDS = 8
 # The byline is among the last lines; noise lines may follow it, but never this many.
 TAIL_LINES = 8
+# A flattened body is one long line: its last sentence and byline lie within its last characters.
+TAIL_CHARS = 600
 VOWEL = re.compile(r"[aeiouy]")
 MAX_NAME_WORDS = 5
 MAX_BYLINE_WORDS = 14
@@ -100,7 +102,7 @@ def _body_tail(body: str) -> str:
     if len(lines) > 1 and SOURCE_LINE.match(lines[-1]) and len(lines[-2].split()) <= MAX_NAME_WORDS \
             and not lines[-2].endswith(tuple(".!?…:;\"”")):
         return f"{lines[-2]} {lines[-1]}"  # the name on its own line, then "Theo Source"
-    last = PHOTO_PARENTHESES.sub(" ", lines[-1])
+    last = PHOTO_PARENTHESES.sub(" ", lines[-1][-TAIL_CHARS:])
     capitals = CAPITALS_AFTER_COLON.search(last)
     if capitals:
         return capitals.group(1)

@@ -44,10 +44,11 @@ ISSUED_AFTER = re.compile(rf"[^.;\n]{{0,80}}?\b(?:ban hành|ký)\s+(?:{DOCUMENT_
 RANGE_JOIN = re.compile(r"^\s*[-–—]\s*$|^\s*(?:đến|tới)\s+(?:ngày\s+)?$", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZÀ-ỸĐ\"“(])|\n")
 # Full dates anywhere in an article, and months or quarters of a year: what a yearless lead date is compared with.
-FULL_DATE = re.compile(
-    r"\d{1,2}\s*(?P<sep>[/.\-])\s*\d{1,2}\s*(?P=sep)\s*(?P<year>(?:19|20)\d\d)(?!\d)"
-    r"|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(?P<year2>(?:19|20)\d\d)"
-    r"|(?:[Tt]háng|[Qq]uý)\s+(?:\d{1,2}|[IV]{1,3})\s*[/.\-]\s*(?P<year3>(?:19|20)\d\d)(?!\d)"
+# Found from the year backwards (a year is rare, and finding it first is several times faster than the date).
+YEAR = re.compile(r"(?:19|20)\d\d(?!\d)")
+DAY_MONTH_BEFORE_YEAR = re.compile(
+    r"(?:\d{1,2}\s*(?P<sep>[/.\-])\s*\d{1,2}\s*(?P=sep)\s*|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+"
+    r"|(?:[Tt]háng|[Qq]uý)\s+(?:\d{1,2}|[IV]{1,3})\s*[/.\-]\s*)$"
 )
 # "năm 2017" names the year of the story, unless it is a target ("đến năm 2030") or a span ("năm 2021 - 2025").
 PLAIN_YEAR = re.compile(r"(?<!đến )(?<!tới )(?<!Đến )(?i:năm)\s+(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*[-–])")
@@ -115,8 +116,15 @@ def plausible(value: date, years: list[int], today: date) -> bool:
 
 def _full_date_years(text: str) -> list[int]:
     """Years of the full dates an article gives (``21/6/2017``, ``tháng 3/2017``), cited documents' dates left out."""
-    return [int(match["year"] or match["year2"] or match["year3"]) for match in FULL_DATE.finditer(text)
-            if not DOCUMENT.search(text, max(0, match.start() - 60), match.start())]
+    years = []
+    for match in YEAR.finditer(text):
+        start = match.start()
+        if start and text[start - 1].isdigit():
+            continue
+        day_month = DAY_MONTH_BEFORE_YEAR.search(text, max(0, start - 24), start)
+        if day_month and not DOCUMENT.search(text, max(0, day_month.start() - 60), day_month.start()):
+            years.append(int(match.group()))
+    return years
 
 
 def _context_year(years: list[int], text: str, today: date) -> int | None:
@@ -142,10 +150,10 @@ def _candidates(lead: str, context_year: int | None):
         day = int(match.group("day") or match.group("day2"))
         month = int(match.group("month") or match.group("month2"))
         year_text = match.group("year") or match.group("year2")
-        before = lead[: match.start()]
-        if DOCUMENT.search(before) or ISSUED_AFTER.match(lead, match.end()):
+        start = match.start()
+        if DOCUMENT.search(lead, max(0, start - 60), start) or ISSUED_AFTER.match(lead, match.end()):
             continue
-        if year_text is None and not TIME_WORD.search(before):
+        if year_text is None and not TIME_WORD.search(lead, max(0, start - 20), start):
             continue
         year = int(year_text) if year_text else context_year
         if year is None:
