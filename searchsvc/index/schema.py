@@ -26,6 +26,7 @@ from whoosh.formats import Existence
 
 from searchsvc.text.analysis import adjacent_pairs, analyze
 from searchsvc.article import Article
+from searchsvc.ingest.gazetteer import load_gazetteer
 from searchsvc.text.normalize import fold_text
 
 FACET_SEPARATOR = "\x1f"
@@ -143,12 +144,18 @@ def _date_terms(article: Article) -> list[str]:
 
 
 def _locality_terms(places) -> list[str]:
-    """Province and district values of ``places``: the ones an article is about (``locality``), or every place it
-    names (``locality_all``, what ``locality_scope=all`` filters and counts)."""
+    """Province, district and commune values of ``places``: the ones an article is about (``locality``), or every
+    place it names (``locality_all``, what ``locality_scope=all`` filters and counts). A commune is a value under
+    its district, which it brings along; one with no district (communes made in July 2025 belong to a province
+    directly) has none."""
     terms = []
     for place in places:
         if place.province_code:
             terms.append(facet_term(place.province_code, {"label": place.province or place.province_code, "level": 1}))
-        if place.level == 2 and place.code:
-            terms.append(facet_term(place.code, {"label": place.name, "level": 2, "parent": place.province_code}))
+        district = load_gazetteer().units.get(load_gazetteer().district_of.get(place.code, "")) \
+            if place.level == 3 else place if place.level == 2 else None
+        if district and district.code:
+            terms.append(facet_term(district.code, {"label": district.name, "level": 2, "parent": place.province_code}))
+        if place.level == 3 and district:
+            terms.append(facet_term(place.code, {"label": place.name, "level": 3, "parent": district.code}))
     return terms

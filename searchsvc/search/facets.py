@@ -49,8 +49,9 @@ def count_values(view: IndexView, facet: str, base: np.ndarray, selected: tuple[
                  size: int = FACET_SIZE) -> tuple[list[FacetValue], bool]:
     """The values of one facet among the ``base`` documents, most frequent first (dates newest first).
 
-    Children (months of a year, districts of a province) are listed only under a selected parent. Selected
-    values are always listed, even at zero. Returns the values and whether the list was cut at ``size``. Dates are
+    Children (months of a year, districts of a province, communes of a district) are listed only under a selected
+    parent (or one whose child is selected), at most ``size`` of them per parent as at the top level. Selected
+    values are always listed, even at zero. Returns the values and whether a list was cut at ``size``. Dates are
     never cut: there are few years, and the year chart needs every one to gather the outliers in its buckets.
     Everything up to the listed values is numpy, so a facet with thousands of values costs no Python loop.
     """
@@ -61,15 +62,25 @@ def count_values(view: IndexView, facet: str, base: np.ndarray, selected: tuple[
     chosen = np.zeros(len(table.values), dtype=bool)
     chosen[[table.position[value] for value in selected if value in table.position]] = True
     parents = table.parent_positions
-    open_parents = chosen | np.isin(np.arange(len(parents)), parents[chosen])
+    open_parents = chosen.copy()
+    while True:  # a chosen commune opens its district and its province: every ancestor, however deep
+        widened = open_parents | np.isin(np.arange(len(parents)), parents[open_parents])
+        if (widened == open_parents).all():
+            break
+        open_parents = widened
     eligible = (parents < 0) | open_parents[np.maximum(parents, 0)]
     candidates = np.flatnonzero(eligible & ((counts > 0) | chosen))
     if facet == "date":
         candidates = candidates[np.argsort(np.array([table.values[i] for i in candidates]))[::-1]]
     else:
         candidates = candidates[np.lexsort((table.label_ranks[candidates], -counts[candidates], ~chosen[candidates]))]
-    unselected = np.cumsum(~chosen[candidates])
-    kept = candidates[chosen[candidates] | (unselected <= size)]
+    # ``size`` per list of siblings: the provinces, the districts of an open province, the communes of a district.
+    groups = parents[candidates]
+    keep = chosen[candidates].copy()
+    for group in np.unique(groups):
+        siblings = groups == group
+        keep |= siblings & (np.cumsum(siblings & ~chosen[candidates]) <= size)
+    kept = candidates[keep]
     values = [
         FacetValue(table.values[i], table.labels[i], int(counts[i]), bool(chosen[i]),
                    table.values[parents[i]] if parents[i] >= 0 else None)

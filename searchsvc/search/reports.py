@@ -16,8 +16,9 @@ def directive_report(view: IndexView, directive_id: str) -> dict:
     citing = filter_mask(view, "directive", (directive_id,)) & view.live
     months = value_counts(view, "date", citing, level="children")
     months.sort(key=lambda item: item["value"])
-    districts = value_counts(view, "locality", citing, level="children")
     provinces = {item["value"]: item["label"] for item in report["by_province"]}
+    # Districts are the children of a province; communes, the children of a district, are left out.
+    districts = [item for item in value_counts(view, "locality", citing, level="children") if item["parent"] in provinces]
     for item in districts:
         item["province"] = provinces.get(item["parent"], item["parent"])
     districts.sort(key=lambda item: (-item["count"], item["label"]))

@@ -129,8 +129,7 @@ def search_page(view: IndexView, pairs: Pairs) -> dict:
     table = view.facet_table("directive")
     years = {value: meta.get("year") for value, meta in zip(table.values, table.meta)}
     facets = [_facet(name, result, pairs, years) for name in FACETS]
-    labels = {(facet["name"], value["value"]): value["label"]
-              for facet in facets for top in facet["values"] for value in [top, *top["children"]]}
+    labels = {(facet["name"], value["value"]): value["label"] for facet in facets for value in _walk(facet["values"])}
     suggestions = [{**item, "url": _add(pairs, item["facet"], item["value"]),
                     "label": directive_label(item["label"], years.get(item["value"])) if item["facet"] == "directive"
                     else item["label"]} for item in result.suggestions]
@@ -157,6 +156,13 @@ def search_page(view: IndexView, pairs: Pairs) -> dict:
                                                        "web.api_search"), result.total),
         "first_number": (search_request.page - 1) * search_request.per_page + 1,
     }
+
+
+def _walk(values: list[dict]):
+    """Facet values and, after each, its children, however deep (province, district, commune)."""
+    for value in values:
+        yield value
+        yield from _walk(value["children"])
 
 
 def _downloads(url_of: Callable[[str], str], total: int) -> dict | None:
