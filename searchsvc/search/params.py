@@ -39,6 +39,9 @@ DIRECTIVE_SORTS = ("count", "date", "label")
 # The places the locality facet filters and counts: the ones an article is about, or every place it names.
 LOCALITY_SCOPES = ("about", "all")
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+VIETNAMESE_DAY = re.compile(r"(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})")
+# What a date field accepts, for an HTML input's ``pattern`` and the OpenAPI document.
+DAY_PATTERN = r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 Pairs = Iterable[tuple[str, str]]
 
@@ -89,6 +92,13 @@ def _choice(values: tuple[str, ...]) -> Callable[[str], str]:
 
 
 def _day(raw: str) -> date:
+    """A day as Vietnamese write it, ``dd/mm/yyyy`` (``1/2/2020`` too), or as ISO ``YYYY-MM-DD``.
+
+    >>> _day("01/02/2020"), _day("1/2/2020"), _day("2020-02-01")
+    (datetime.date(2020, 2, 1), datetime.date(2020, 2, 1), datetime.date(2020, 2, 1))
+    """
+    if match := VIETNAMESE_DAY.fullmatch(raw):
+        return date(int(match["year"]), int(match["month"]), int(match["day"]))
     if not ISO_DAY.fullmatch(raw):  # fromisoformat also reads week dates such as 2020-W01-1
         raise ValueError
     return date.fromisoformat(raw)
@@ -106,8 +116,8 @@ LIMIT = _integer_parameter("limit", MAX_FACET_SEARCH_LIMIT, FACET_SEARCH_LIMIT)
 SEARCH_SORT = Parameter("sort", _choice(SEARCH_SORTS), f"«sort» phải là một trong: {', '.join(SEARCH_SORTS)}.")
 DIRECTIVE_SORT = Parameter("sort", _choice(DIRECTIVE_SORTS),
                            f"«sort» phải là một trong: {', '.join(DIRECTIVE_SORTS)}.", "count")
-DATE_FROM = Parameter("date_from", _day, "«date_from» phải là ngày dạng YYYY-MM-DD.")
-DATE_TO = Parameter("date_to", _day, "«date_to» phải là ngày dạng YYYY-MM-DD.")
+DATE_FROM = Parameter("date_from", _day, "«date_from» phải là một ngày có thật, dạng dd/mm/yyyy (hoặc YYYY-MM-DD).")
+DATE_TO = Parameter("date_to", _day, "«date_to» phải là một ngày có thật, dạng dd/mm/yyyy (hoặc YYYY-MM-DD).")
 LOCALITY_SCOPE = Parameter("locality_scope", _choice(LOCALITY_SCOPES),
                            f"«locality_scope» phải là một trong: {', '.join(LOCALITY_SCOPES)}.", "about")
 FORMAT = Parameter("format", _choice(FORMATS), f"«format» phải là một trong: {', '.join(FORMATS)}.", "json")

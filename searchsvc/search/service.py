@@ -18,6 +18,7 @@ from searchsvc.search.budget import check_budget, time_budget
 from searchsvc.search.engine import match_text, rank
 from searchsvc.errors import InvalidParameter
 from searchsvc.search import params
+from searchsvc.search.filters import resolve_request
 from searchsvc.search.facets import FACETS, FacetValue, count_values, filter_mask
 from searchsvc.search.postings import UNKNOWN_DAY, IndexView
 from searchsvc.search.query import parse_query
@@ -135,7 +136,8 @@ class SearchResult:
 
 
 def search(view: IndexView, request: SearchRequest) -> SearchResult:
-    """Run one search: every match counted, one page ranked and rendered, every facet counted.
+    """Run one search: every match counted, one page ranked and rendered, every facet counted. Filter values are
+    first resolved to the index's own (a place's name to its code); the result's ``request`` holds those.
 
     Within ``QUERY_TIME_BUDGET`` (or the caller's budget, if it ends sooner), checked between the steps.
     """
@@ -145,6 +147,7 @@ def search(view: IndexView, request: SearchRequest) -> SearchResult:
 
 def _search(view: IndexView, request: SearchRequest) -> SearchResult:
     started = time.perf_counter()
+    request = resolve_request(view, request)
     query, match, base, masks, final = _select(view, request)
     offset = (request.page - 1) * request.per_page
     docs, scores = rank(view, match, final, request.effective_sort, offset, request.per_page)
@@ -182,7 +185,7 @@ def _search(view: IndexView, request: SearchRequest) -> SearchResult:
 def ranked_documents(view: IndexView, request: SearchRequest, limit: int) -> tuple[int, Iterator[dict]]:
     """How many articles match, and the first ``limit`` of them as stored, in the order of the result pages (one
     ranking over the whole list, each article read only when the iterator reaches it): what an export writes."""
-    _, match, _, _, final = _select(view, request)
+    _, match, _, _, final = _select(view, resolve_request(view, request))
     docs, _ = rank(view, match, final, request.effective_sort, 0, limit)
     return int(final.sum()), (view.stored(int(doc)) for doc in docs)
 

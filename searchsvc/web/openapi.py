@@ -9,11 +9,11 @@ from __future__ import annotations
 from searchsvc.search.export import MAX_EXPORT_ROWS
 from searchsvc.search.facets import FACETS
 from searchsvc.search.params import (
-    DEFAULT_PER_PAGE, FACET_SEARCH_LIMIT, FORMATS, MAX_ANALYZE_LENGTH, MAX_FACET_SEARCH_LIMIT, MAX_PAGE,
+    DAY_PATTERN, DEFAULT_PER_PAGE, FACET_SEARCH_LIMIT, FORMATS, MAX_ANALYZE_LENGTH, MAX_FACET_SEARCH_LIMIT, MAX_PAGE,
     MAX_PER_PAGE, LOCALITY_SCOPES, MAX_FILTER_VALUE_LENGTH, MAX_FILTER_VALUES, MAX_FILTER_VALUES_TOTAL,
     MAX_QUERY_LENGTH, MAX_QUERY_STRING_BYTES, SEARCH_SORTS as SORTS,
 )
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+DATE_PATTERN = f"^(?:{DAY_PATTERN})$"
 
 
 def _ref(name: str) -> dict:
@@ -258,10 +258,10 @@ SEARCH_PARAMETERS = [
                                   f"facets.", style="form", explode=True)
         for name in FACETS
     ],
-    _query("date_from", {"type": "string", "format": "date", "pattern": DATE_PATTERN},
-           "First publication day, `YYYY-MM-DD`."),
-    _query("date_to", {"type": "string", "format": "date", "pattern": DATE_PATTERN},
-           "Last publication day, `YYYY-MM-DD`; not before `date_from`."),
+    _query("date_from", {"type": "string", "pattern": DATE_PATTERN},
+           "First publication day, `dd/mm/yyyy` as Vietnamese write it, or `YYYY-MM-DD`."),
+    _query("date_to", {"type": "string", "pattern": DATE_PATTERN},
+           "Last publication day, `dd/mm/yyyy` or `YYYY-MM-DD`; not before `date_from`."),
     _query("sort", {"type": "string", "enum": list(SORTS)}, "Default: `relevance` with `q`, else `newest`."),
     _query("locality_scope", {"type": "string", "enum": list(LOCALITY_SCOPES), "default": "about"},
            "Which places the `locality` facet filters and counts: `about`, the places an article is about (its "

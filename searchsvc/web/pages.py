@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from flask import url_for
 
-from searchsvc.search import catalog
+from searchsvc.search import catalog, params
 from searchsvc.search.catalog import directive_label
 from searchsvc.web.charts import Bar, bar_chart, timeline
 from searchsvc.errors import InvalidParameter
@@ -123,9 +123,9 @@ def day_label(iso: str | None) -> str:
 
 def search_page(view: IndexView, pairs: Pairs) -> dict:
     """Everything the search page shows for the request parameters ``pairs``."""
-    search_request = SearchRequest.from_pairs(pairs)
-    result = search(view, search_request)
-    pairs = [(name, value) for name, value in pairs if value != ""]
+    result = search(view, SearchRequest.from_pairs(pairs))
+    search_request = result.request
+    pairs = _resolved(pairs, search_request)
     table = view.facet_table("directive")
     years = {value: meta.get("year") for value, meta in zip(table.values, table.meta)}
     facets = [_facet(name, result, pairs, years) for name in FACETS]
@@ -155,7 +155,17 @@ def search_page(view: IndexView, pairs: Pairs) -> dict:
         "downloads": _downloads(lambda fmt: search_url(_without(pairs, "page", "per_page") + [("format", fmt)],
                                                        "web.api_search"), result.total),
         "first_number": (search_request.page - 1) * search_request.per_page + 1,
+        "day_pattern": params.DAY_PATTERN,
     }
+
+
+def _resolved(pairs: Pairs, request: SearchRequest) -> Pairs:
+    """``pairs`` without empty values, each filter value as the search resolved it (``An Giang`` -> ``89``) and
+    each day in ISO form (``01/02/2020`` -> ``2020-02-01``), so links and chips speak one language."""
+    resolved = {name: iter(values) for name, values in request.filters.items()}
+    days = {"date_from": request.date_from, "date_to": request.date_to}
+    return [(name, next(resolved[name]) if name in resolved else days[name].isoformat() if name in days else value)
+            for name, value in pairs if value != ""]
 
 
 def _walk(values: list[dict]):

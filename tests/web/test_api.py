@@ -250,8 +250,61 @@ def test_selected_value_stays_listed_when_nothing_matches(client):
     assert an_giang["selected"] and an_giang["count"] == 0
 
 
-def test_unknown_filter_value_matches_nothing(client):
-    assert get(client, "/api/search", author="nobody-at-all")["total"] == 0
+@pytest.mark.parametrize(("param", "value"), [("author", "nobody-at-all"), ("locality", "Atlantis"),
+                                              ("locality", "99999"), ("directive", "Chỉ thị 999/CT-TTg"),
+                                              ("date", "2031"), ("date", "13/2020")])
+def test_a_filter_value_that_names_nothing_is_a_400_naming_it(client, param, value):
+    response = client.get("/api/search", query_string={param: value})
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["param"] == param and f"«{value}»" in error["message"] and f"«{param}»" in error["message"]
+
+
+def test_every_bad_filter_value_is_reported_together(client):
+    response = client.get("/api/search", query_string={"locality": ["89", "Atlantis"], "author": "nobody"})
+    assert response.status_code == 400
+    assert [(e["param"], "Atlantis" in e["message"] or "nobody" in e["message"])
+            for e in response.get_json()["errors"]] == [("locality", True), ("author", True)]
+
+
+@pytest.mark.parametrize("typed", ["89", "An Giang", "an giang", "AN GIANG", "tỉnh An Giang", "An  Giang"])
+def test_a_locality_by_code_or_by_name_in_any_spelling(client, typed):
+    data = get(client, "/api/search", locality=typed)
+    assert data["query"]["filters"] == {"locality": ["89"]}
+    assert data["total"] == 6  # the six sample articles about An Giang
+
+
+def test_a_district_or_commune_by_name_and_a_namesake_by_its_province(client):
+    assert get(client, "/api/search", locality="Tịnh Biên")["query"]["filters"] == {"locality": ["890"]}
+    assert get(client, "/api/search", locality="xã Văn Giáo")["query"]["filters"] == {"locality": ["30523"]}
+    assert get(client, "/api/search", locality="Châu Thành, An Giang")["query"]["filters"] == {"locality": ["892"]}
+
+
+@pytest.mark.parametrize("typed", ["05/CT-TTg", "Chỉ thị số 05/CT-TTg", "CT 05/TTg", "05/CT-TTg năm 2020", "5/ct-ttg",
+                                   "chi-thi-5-ttg-2020"])
+def test_a_directive_in_any_form_staff_type(client, typed):
+    data = get(client, "/api/search", directive=typed)
+    assert data["query"]["filters"] == {"directive": ["chi-thi-5-ttg-2020"]}
+    assert data["total"] == 3
+
+
+def test_a_reference_that_fits_two_documents_names_both(client):
+    response = client.get("/api/search", query_string={"directive": "chỉ thị 05"})
+    assert response.status_code == 400
+    message = response.get_json()["error"]["message"]
+    assert "chi-thi-5-ttg-2020" in message and "chi-thi-5-tw" in message
+
+
+def test_month_and_author_as_people_write_them(client):
+    assert get(client, "/api/search", date="9/2020")["query"]["filters"] == {"date": ["2020-09"]}
+    assert get(client, "/api/search", author="PHAN HỮU")["query"]["filters"] == {"author": ["phan-huu"]}
+
+
+def test_days_typed_the_vietnamese_way(client):
+    data = get(client, "/api/search", date_from="1/2/2020", date_to="30/09/2020")
+    assert (data["query"]["date_from"], data["query"]["date_to"]) == ("2020-02-01", "2020-09-30")
+    assert data == get(client, "/api/search", date_from="2020-02-01", date_to="2020-09-30") | {
+        "took_ms": data["took_ms"]}
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
