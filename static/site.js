@@ -1,6 +1,7 @@
 /* Progressive enhancement only: every page works without this file.
    1. Type-ahead suggestions under the search box (places, directives, titles), accents ignored.
-   2. A filter box over the longer facet lists, also asking the server for values the sidebar does not list. */
+   2. A filter box over the longer facet lists, also asking the server for values the sidebar does not list.
+   3. The date of printing at the top of a printed page. */
 (function () {
   "use strict";
 
@@ -194,6 +195,13 @@
       fetchMore(input.value.trim());
     });
   }
+
+  /* 3. The printed page says the day it was printed (the server wrote the day it was served). */
+  window.addEventListener("beforeprint", function () {
+    var now = new Date();
+    var day = ("0" + now.getDate()).slice(-2) + "/" + ("0" + (now.getMonth() + 1)).slice(-2) + "/" + now.getFullYear();
+    document.querySelectorAll("[data-print-date]").forEach(function (node) { node.textContent = day; });
+  });
 
   document.querySelectorAll("input[data-suggest]").forEach(setUpTypeahead);
   document.querySelectorAll(".facet[data-facet]").forEach(function (section) {

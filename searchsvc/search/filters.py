@@ -61,7 +61,7 @@ def resolve_value(view: IndexView, facet: str, value: str) -> str:
         return found[0]
     if not found:
         raise InvalidParameter(f"Không có {WHAT[facet]} «{value}» trong chỉ mục (tham số «{facet}»).", param=facet)
-    named = "; ".join(f"{_label(tables, key)} ({key})" for key in found[:NAMED_CANDIDATES])
+    named = "; ".join(f"{value_label(view, facet, key, with_parent=True)} ({key})" for key in found[:NAMED_CANDIDATES])
     more = f" và {len(found) - NAMED_CANDIDATES} giá trị khác" if len(found) > NAMED_CANDIDATES else ""
     raise InvalidParameter(f"«{value}» (tham số «{facet}») có thể là: {named}{more}. Hãy dùng mã trong ngoặc.",
                            param=facet)
@@ -137,13 +137,14 @@ def _bare(name: str) -> str:
     return folded
 
 
-def _label(tables: list[FacetTable], value: str) -> str:
-    """A value's label as staff tell it apart: a place with its parent's (``Châu Thành, An Giang``), a document
-    with its year."""
-    for table in tables:
+def value_label(view: IndexView, facet: str, value: str, with_parent: bool = False) -> str:
+    """How the index names a filter value (a document with its year; with its parent's, a place as staff tell
+    namesakes apart: ``Châu Thành, An Giang``); the value itself if it names nothing."""
+    for field in _fields(facet):
+        table = view.facet_table(field)
         position = table.position.get(value)
         if position is not None:
-            parent = int(table.parent_positions[position])
             label = directive_label(table.labels[position], table.meta[position].get("year"))
+            parent = int(table.parent_positions[position]) if with_parent else -1
             return label + (f", {table.labels[parent]}" if parent >= 0 else "")
     return value

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 from flask import url_for
 
@@ -18,6 +19,7 @@ from searchsvc.web.charts import Bar, bar_chart, timeline
 from searchsvc.errors import InvalidParameter
 from searchsvc.search.export import MAX_EXPORT_ROWS
 from searchsvc.search.facets import FACETS
+from searchsvc.search.filters import value_label
 from searchsvc.search.postings import IndexView
 from searchsvc.search.query import parse_query
 from searchsvc.search.reports import directive_report
@@ -34,6 +36,8 @@ DIRECTIVE_SORTS = {"count": "Nhiều bài nhất", "date": "Năm ban hành mới
 DIRECTIVES_PER_PAGE = 50
 CITING_PER_PAGE = 20
 PAGE_WINDOW = 2
+# The page sizes offered on the search page (the API takes any size up to params.MAX_PER_PAGE).
+PAGE_SIZES = (10, 20, 50, 100)
 TIMELINE_WIDTH = 640
 
 
@@ -129,16 +133,16 @@ def search_page(view: IndexView, pairs: Pairs) -> dict:
     table = view.facet_table("directive")
     years = {value: meta.get("year") for value, meta in zip(table.values, table.meta)}
     facets = [_facet(name, result, pairs, years) for name in FACETS]
-    labels = {(facet["name"], value["value"]): value["label"] for facet in facets for value in _walk(facet["values"])}
     suggestions = [{**item, "url": _add(pairs, item["facet"], item["value"]),
                     "label": directive_label(item["label"], years.get(item["value"])) if item["facet"] == "directive"
                     else item["label"]} for item in result.suggestions]
+    chips = _chips(view, pairs)
     return {
         "request_": search_request,
         "result": result,
-        "hits": [_hit(hit, pairs, search_request.q) for hit in result.hits],
+        "hits": [_hit(hit, pairs, pairs) for hit in result.hits],
         "facets": facets,
-        "chips": _chips(pairs, labels),
+        "chips": chips,
         "clear_url": search_url([pair for pair in pairs if pair[0] in ("q", "sort", "per_page")]),
         "suggestions": suggestions,
         "did_you_mean": _did_you_mean(view, search_request.q, pairs, result.total),
@@ -146,7 +150,11 @@ def search_page(view: IndexView, pairs: Pairs) -> dict:
                             lambda number: search_url(_page_pairs(pairs, number))),
         # The search box keeps filters, range, order and page size; a new search starts again at page 1.
         "hidden": [pair for pair in pairs if pair[0] not in ("q", "page")],
-        "sort_hidden": [pair for pair in pairs if pair[0] not in ("sort", "page")],
+        "sort_hidden": [pair for pair in pairs if pair[0] not in ("sort", "per_page", "page")],
+        "page_sizes": [{"value": size, "selected": size == search_request.per_page}
+                       for size in sorted({*PAGE_SIZES, search_request.per_page})],
+        "title_parts": _title_parts(search_request, chips),
+        "today": date.today().strftime("%d/%m/%Y"),
         "range_hidden": [pair for pair in pairs if pair[0] not in ("date_from", "date_to", "page")],
         "sorts": [{"value": value, "label": label, "selected": value == search_request.effective_sort}
                   for value, label in SORT_LABELS.items() if value != "relevance" or search_request.q.strip()],
@@ -159,6 +167,13 @@ def search_page(view: IndexView, pairs: Pairs) -> dict:
     }
 
 
+def _title_parts(search_request: SearchRequest, chips: list[dict]) -> list[str]:
+    """What the page's ``<title>`` says before the site name, so history and bookmarks tell searches apart."""
+    parts = [f"«{search_request.q.strip()}»"] if search_request.q.strip() else []
+    parts += [f"{chip['title']}: {chip['label']}" for chip in chips]
+    return parts + ([f"trang {search_request.page}"] if search_request.page > 1 else [])
+
+
 def _resolved(pairs: Pairs, request: SearchRequest) -> Pairs:
     """``pairs`` without empty values, each filter value as the search resolved it (``An Giang`` -> ``89``) and
     each day in ISO form (``01/02/2020`` -> ``2020-02-01``), so links and chips speak one language."""
@@ -168,13 +183,6 @@ def _resolved(pairs: Pairs, request: SearchRequest) -> Pairs:
             for name, value in pairs if value != ""]
 
 
-def _walk(values: list[dict]):
-    """Facet values and, after each, its children, however deep (province, district, commune)."""
-    for value in values:
-        yield value
-        yield from _walk(value["children"])
-
-
 def _downloads(url_of: Callable[[str], str], total: int) -> dict | None:
     """The export links of a list of articles, and whether the cap cuts it."""
     if not total:
@@ -182,7 +190,8 @@ def _downloads(url_of: Callable[[str], str], total: int) -> dict | None:
     return {"csv": url_of("csv"), "xlsx": url_of("xlsx"), "limit": MAX_EXPORT_ROWS, "cut": total > MAX_EXPORT_ROWS}
 
 
-def _hit(hit, pairs: Pairs, q: str) -> dict:
+def _hit(hit, pairs: Pairs, context: Pairs) -> dict:
+    """One result; its article link carries ``context``, the search it was found by, for the way back."""
     seen, links = set(), []
     for place in _places_about(hit.localities):
         value = _place_value(place)
@@ -195,7 +204,7 @@ def _hit(hit, pairs: Pairs, q: str) -> dict:
         "id": hit.id,
         "title_html": hit.title_html,
         "snippet": hit.snippet,
-        "url": article_path(hit.id, [("q", q)] if q.strip() else []),
+        "url": article_path(hit.id, context),
         "source": safe_link(hit.url),
         "published": hit.published,
         "date_label": day_label(hit.published),
@@ -279,12 +288,12 @@ def _linked(bar: Bar, pairs: Pairs, period_link: Callable[[str], tuple[str, bool
     return bar
 
 
-def _chips(pairs: Pairs, labels: dict) -> list[dict]:
-    """Each selected filter with the link that removes it."""
+def _chips(view: IndexView, pairs: Pairs) -> list[dict]:
+    """Each selected filter with the link that removes it (back to the search page, from any page)."""
     chips = []
     for name, value in pairs:
         if name in FACETS:
-            chips.append({"title": FACET_TITLES[name], "label": labels.get((name, value), value),
+            chips.append({"title": FACET_TITLES[name], "label": value_label(view, name, value),
                           "url": search_url([pair for pair in _without(pairs, "page") if pair != (name, value)])})
         elif name in ("date_from", "date_to"):
             chips.append({"title": "Từ ngày" if name == "date_from" else "Đến ngày", "label": day_label(value),
@@ -305,9 +314,12 @@ def _did_you_mean(view: IndexView, q: str, pairs: Pairs, total: int) -> dict | N
 
 # --- the article page ------------------------------------------------------------------------------------------
 
-def article_page(view: IndexView, article_id: str, q: str) -> dict:
-    """The article with ``q``'s words marked, and links to the searches and directive pages it leads to."""
+def article_page(view: IndexView, article_id: str, pairs: Pairs) -> dict:
+    """The article with the searched words marked, the way back to the results it was opened from (``pairs``, the
+    search's parameters: query, filters, order, page), and links to the searches and directive pages it leads to."""
     article = catalog.get_article(view, article_id)
+    pairs = [(name, value) for name, value in pairs if value != ""]
+    q = dict(pairs).get("q", "")
     query = parse_query(q)
     localities = article.get("localities", [])
     places = []
@@ -328,8 +340,11 @@ def article_page(view: IndexView, article_id: str, q: str) -> dict:
         "directives": [{**d, "label": directive_label(d["label"], d.get("year")), "url": directive_path(d["id"])}
                        for d in article.get("directives", [])],
         "source": safe_link(article.get("url")),
-        "back_url": search_url([("q", q)]) if q.strip() else None,
+        "back_url": search_url(pairs) if pairs else None,
         "q": q,
+        "chips": _chips(view, pairs),
+        "page": dict(pairs).get("page"),
+        "today": date.today().strftime("%d/%m/%Y"),
         "json_url": link("web.api_article", article_id=article_id),
     }
 
@@ -357,7 +372,7 @@ def directive_page(view: IndexView, directive_id: str, page: int) -> dict:
         "title": directive_label(report["label"], report.get("year")),
         "timeline": bar_chart("Số bài trích dẫn theo thời gian", bars, width=TIMELINE_WIDTH) if bars else None,
         "provinces": provinces,
-        "hits": [_hit(hit, filter_pair, "") for hit in result.hits],
+        "hits": [_hit(hit, filter_pair, []) for hit in result.hits],
         "total": result.total,
         "first_number": (page - 1) * CITING_PER_PAGE + 1,
         "pages": pages,

@@ -164,11 +164,11 @@ def index():
 
 @bp.get("/articles/<path:article_id>")
 def article(article_id: str):
-    """One article, the words of ``q`` marked."""
+    """One article, the words of ``q`` marked, with the way back to the search it was found by."""
     if _wants_json():
         return api_article(article_id)
-    q = _args(params.Q)["q"]
-    return _render("article.html", **pages.article_page(_view(), article_id, q))
+    _args(*params.SEARCH)  # the search it was opened from, kept for the way back
+    return _render("article.html", **pages.article_page(_view(), article_id, _pairs()))
 
 
 @bp.get("/directives")

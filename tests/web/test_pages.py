@@ -239,7 +239,7 @@ def test_sort_and_date_forms_keep_the_other_parameters(client):
         hidden_by_visible[form["action"], visible] = {(a["name"], a["value"]) for _, a in form["fields"] if a.get("type") == "hidden"}
     assert hidden_by_visible["/", frozenset({"q"})] == {("locality", "89"), ("sort", "oldest"),
                                                        ("date_from", "2020-01-01")}
-    assert hidden_by_visible["/", frozenset({"sort"})] == {("q", "tinh bien"), ("locality", "89"),
+    assert hidden_by_visible["/", frozenset({"sort", "per_page"})] == {("q", "tinh bien"), ("locality", "89"),
                                                       ("date_from", "2020-01-01")}
     assert hidden_by_visible["/", frozenset({"date_from", "date_to"})] == {("q", "tinh bien"), ("locality", "89"),
                                                                       ("sort", "oldest")}
@@ -321,3 +321,60 @@ def test_suggest_finds_places_directives_and_titles_without_accents(client):
 def test_suggest_needs_two_letters_and_caps_length(client):
     assert client.get("/api/suggest?q=t").get_json()["suggestions"] == []
     assert client.get("/api/suggest?q=" + "a" * 1001).status_code == 400
+
+
+# --- context that travels, page size, dates, print --------------------------------------------------------------
+
+def test_a_result_opens_with_the_search_it_came_from_and_leads_back_to_it(client):
+    html, parsed = page(client, "/?q=tinh+bien&locality=89&sort=oldest&per_page=2&page=2")
+    articles = [url for url in parsed.anchors if url.startswith("/articles/")]
+    assert articles and all(dict(parse_qsl(urlsplit(url).query)) == {
+        "q": "tinh bien", "locality": "89", "sort": "oldest", "per_page": "2", "page": "2"} for url in articles)
+    html, parsed = page(client, articles[0])
+    back = "/?q=tinh+bien&amp;locality=89&amp;sort=oldest&amp;per_page=2&amp;page=2"
+    assert f'<a href="{back}">Kết quả cho «tinh bien» (An Giang), trang 2</a>' in html  # the breadcrumb
+    assert f'<a href="{back}">‹ Quay lại kết quả tìm kiếm</a>' in html
+    assert "<mark>" in html
+
+
+def test_an_article_opened_directly_has_no_way_back_to_a_search(client):
+    html, _ = page(client, "/articles/tin-3")
+    assert "Quay lại kết quả" not in html and "<mark>" not in html
+
+
+def test_the_title_says_the_query_the_filters_and_the_page(client):
+    html, _ = page(client, "/?q=tinh+bien&locality=89&date=2020&per_page=1&page=2")
+    title = re.search(r"<title>(.*?)</title>", html).group(1)
+    assert title == "«tinh bien» · Địa phương: An Giang · Thời gian: 2020 · trang 2 – Tìm kiếm tin tức chính quyền địa phương"
+
+
+def test_page_sizes_are_offered_and_the_chosen_one_kept(client):
+    html, _ = page(client, "/?q=tinh+bien&per_page=20")
+    sizes = re.findall(r'<option value="(\d+)"( selected)?>\1 bài</option>', html)
+    assert sizes == [("10", ""), ("20", " selected"), ("50", ""), ("100", "")]
+
+
+def test_date_fields_are_typed_and_shown_as_dd_mm_yyyy(client):
+    html, _ = page(client, "/?q=tinh+bien&date_from=1/2/2020&date_to=2020-09-30")
+    assert re.search(r'<input type="text" name="date_from"[^>]*pattern="[^"]+"[^>]*value="01/02/2020"', html)
+    assert re.search(r'<input type="text" name="date_to"[^>]*value="30/09/2020"', html)
+    assert "Từ ngày:</span> 01/02/2020" in html  # the chip
+    assert 'href="/?q=tinh+bien&amp;date_to=2020-09-30"' in html  # links carry the day as ISO
+
+
+def test_a_printed_search_is_headed_by_query_filters_and_day(client):
+    html, _ = page(client, "/?q=tinh+bien&locality=89")
+    header = re.search(r'<div class="print-header">(.*?)</div>', html, re.S).group(1)
+    assert "«tinh bien»" in header and "Địa phương: An Giang" in header
+    assert re.search(r"<span data-print-date>\d\d/\d\d/\d{4}</span>", header)
+
+
+def test_a_filter_value_that_names_nothing_is_a_400_page_naming_it(client):
+    html, _ = page(client, "/?q=tinh+bien&locality=Atlantis", status=400)
+    assert "Không có địa phương «Atlantis» trong chỉ mục (tham số «locality»)." in html
+
+
+def test_a_place_name_in_the_address_becomes_its_code_in_the_links(client):
+    html, _ = page(client, "/?q=tinh+bien&locality=An+Giang")
+    assert 'class="chip" href="/?q=tinh+bien"' in html
+    assert "Địa phương:</span> An Giang" in html and "locality=An" not in html

@@ -8,8 +8,12 @@ no page may break its own Content-Security-Policy. Screenshots go to ``tests/scr
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
+import shutil
+import subprocess
 import threading
 from pathlib import Path
 
@@ -260,11 +264,13 @@ def test_one_odd_year_is_a_labelled_bucket_not_a_thousand_bars(page, base_url, o
 
 def test_date_range_and_district_under_province(page, base_url, axe):
     page.goto(base_url + "/?q=tinh+bien")
-    page.get_by_label("Từ ngày").fill("2020-01-01")
-    page.get_by_label("Đến ngày").fill("2020-12-31")
+    page.get_by_label("Từ ngày").fill("01/01/2020")  # typed as Vietnamese write a day
+    page.get_by_label("Đến ngày").fill("31/12/2020")
     page.get_by_role("button", name="Lọc theo ngày").click()
-    page.wait_for_url(re.compile("date_from=2020-01-01"))
+    page.wait_for_url(re.compile("date_from=01%2F01%2F2020"))
     expect(page.locator(".chip")).to_have_count(2)
+    expect(page.locator(".chip").first).to_contain_text("01/01/2020")
+    expect(page.get_by_label("Đến ngày")).to_have_value("31/12/2020")
     page.locator("#facet-locality a", has_text="An Giang").click()
     page.locator("#facet-locality .facet__children a", has_text="Tịnh Biên").click()
     page.wait_for_url(re.compile("locality=890"))
@@ -380,3 +386,127 @@ def test_phone_width_has_no_sideways_scrolling(phone, base_url, axe, name, path)
     assert_accessible(phone, axe)
     shot(phone, f"phone-{name}")
     phone.screenshot(path=str(SCREENSHOTS / f"phone-{name}-top.png"))
+
+
+# --- staff workflows: take results away, page size, places, the way back, phone, print -----------------------------
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_download_the_results_as_csv_and_xlsx(browser, base_url, javascript):
+    context, page = _page(browser, DESKTOP, javascript=javascript)
+    page.goto(base_url + "/?q=tinh+bien&locality=89")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
+    assert download.value.suggested_filename == "tim-kiem-tinh-bien-4-bai.csv"
+    assert [row[0] for row in rows[1:]] == [url.split("/articles/")[1].split("?")[0]
+                                            for url in page.locator(".hit__title a").evaluate_all(
+                                                "links => links.map(a => a.href)")]
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel (.xlsx)").click()
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()), read_only=True).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [row[0] for row in rows[1:]]
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_page_size_and_pagination_that_shows_where_you_are(browser, base_url, javascript):
+    context, page = _page(browser, DESKTOP, javascript=javascript)
+    page.goto(base_url + "/?per_page=1&page=6")
+    pagination = page.get_by_role("navigation", name="Phân trang")
+    assert [" ".join(text.split()) for text in pagination.locator("li").all_text_contents()] == [
+        "‹ Trang trước", "Trang 1", "…", "Trang 4", "Trang 5", "Trang 6", "Trang 7", "Trang 8", "…", "Trang 11",
+        "Trang sau ›"]
+    expect(pagination.locator("[aria-current='page']")).to_have_text("Trang 6")
+    expect(page.locator(".results-count")).to_contain_text("trang 6/11")
+    page.get_by_label("Mỗi trang").select_option("20")
+    page.get_by_role("button", name="Áp dụng").click()
+    page.wait_for_url(re.compile("per_page=20"))
+    assert "page=6" not in page.url  # a new page size starts at page 1
+    expect(page.locator(".hits .hit")).to_have_count(11)
+    expect(pagination).to_have_count(0)
+    context.close()
+
+
+def test_places_province_then_district_then_commune(page, base_url, axe):
+    page.goto(base_url + "/")
+    localities = page.locator("#facet-locality")
+    expect(localities.locator(".facet__children")).to_have_count(0)
+    localities.locator("a", has_text="An Giang").click()
+    districts = localities.locator(".facet__values > li:has-text('An Giang') > .facet__children > li > a")
+    assert [(district.locator(".facet__label").inner_text(), district.locator(".facet__count").text_content())
+            for district in districts.all()] == [("Tịnh Biên", "4 bài"), ("Châu Thành", "1 bài"), ("Châu Đốc", "1 bài")]
+    districts.filter(has_text="Tịnh Biên").click()
+    communes = localities.locator(".facet__children .facet__children a")
+    expect(communes).to_have_text([re.compile("Văn Giáo\\s*1")])
+    assert_accessible(page, axe)
+    shot(page, "desktop-places")
+    communes.first.click()
+    assert hit_titles(page) == ["Phòng chống dịch bệnh trên đàn gia súc ở xã Văn Giáo"]
+    expect(page.locator(".chip")).to_have_count(3)
+
+
+def test_the_way_back_from_an_article_keeps_query_filters_and_page(page, base_url, axe):
+    page.goto(base_url + "/?q=tinh+bien&locality=89&per_page=2&page=2")
+    results = page.url
+    assert page.title().startswith("«tinh bien» · Địa phương: An Giang · trang 2 – ")
+    title = hit_titles(page)[0]
+    page.locator(".hit__title a").first.click()
+    expect(page.locator("h1")).to_have_text(title)
+    expect(page.locator(".article mark").first).to_be_visible()
+    expect(page.locator(".breadcrumb")).to_contain_text("Kết quả cho «tinh bien» (An Giang), trang 2")
+    assert_accessible(page, axe)
+    page.get_by_role("link", name="‹ Quay lại kết quả tìm kiếm").click()
+    assert page.url == results
+    page.go_back()
+    page.locator(".breadcrumb a", has_text="Kết quả cho").click()
+    assert page.url == results
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_phone_filters_are_one_tap_above_the_results(browser, base_url, axe, javascript):
+    context, page = _page(browser, PHONE, javascript=javascript)
+    page.goto(base_url + "/?q=tinh+bien")
+    toggle = page.locator(".facets-box__summary")
+    first_hit = page.locator(".hit").first
+    assert toggle.bounding_box()["y"] < first_hit.bounding_box()["y"] < PHONE["height"] - 100  # results on screen
+    expect(page.locator("#facet-locality")).to_be_hidden()
+    toggle.click()
+    expect(page.locator("#facet-locality")).to_be_visible()
+    if javascript:
+        assert_accessible(page, axe)
+        shot(page, "phone-filters-open")
+    page.locator("#facet-locality a", has_text="An Giang").click()
+    expect(page.locator(".facets-box__summary")).to_contain_text("1 đang chọn")
+    assert page.locator(".hit").first.bounding_box()["y"] < PHONE["height"] - 100
+    shot(page, f"phone-filtered-{'js' if javascript else 'nojs'}")
+    context.close()
+
+
+def test_desktop_shows_the_filters_without_a_button(page, base_url):
+    page.goto(base_url + "/?q=tinh+bien")
+    expect(page.locator(".facets-box__summary")).to_be_hidden()
+    expect(page.locator("#facet-locality")).to_be_visible()
+
+
+@pytest.mark.parametrize(("name", "path", "heading"), [
+    ("search", "/?q=tinh+bien&locality=89", "Tìm kiếm: «tinh bien» · 4 kết quả"),
+    ("article", "/articles/tinh-bien-giao-ban-khoa-giao?q=tinh+bien&locality=89", "Từ tìm kiếm: «tinh bien»; Địa phương: An Giang"),
+])
+def test_print_shows_the_content_headed_by_query_filters_and_day(page, base_url, name, path, heading):
+    page.goto(base_url + path)
+    page.emulate_media(media="print")
+    expect(page.locator(".print-header")).to_be_visible()
+    expect(page.locator(".print-header")).to_contain_text(heading)
+    expect(page.locator(".print-header")).to_contain_text(re.compile(r"In ngày: \d\d/\d\d/\d{4}"))
+    for hidden in (".site-header", ".search-form", ".layout__facets", ".site-footer", ".breadcrumb", ".downloads"):
+        assert not page.locator(hidden).first.is_visible() if page.locator(hidden).count() else True, hidden
+    SCREENSHOTS.mkdir(exist_ok=True)
+    pdf = SCREENSHOTS / f"print-{name}.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(SCREENSHOTS / f"print-{name}")],
+                       check=True)
+    if name == "search":
+        text = page.locator("main").inner_text()
+        assert "Lọc kết quả" not in text and "Sắp xếp" not in text and "Tải danh sách" not in text
