@@ -104,6 +104,19 @@ def _day(raw: str) -> date:
     return date.fromisoformat(raw)
 
 
+def day_text(day: date | str | None) -> str:
+    """A day as it is shown everywhere, ``dd/mm/yyyy``, from a date or an ISO string (a timestamp's day); empty for
+    none.
+
+    >>> day_text("2020-09-30T08:00:00+07:00"), day_text(date(2020, 2, 1)), day_text(None)
+    ('30/09/2020', '01/02/2020', '')
+    """
+    if not day:
+        return ""
+    iso = day if isinstance(day, str) else day.isoformat()
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+
+
 def _integer_parameter(name: str, high: int, default: int) -> Parameter:
     return Parameter(name, _integer(1, high), f"«{name}» phải là số nguyên từ 1 đến {high}.", default)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from searchsvc.search import params
 from searchsvc.search.catalog import search_facet
 from searchsvc.search.engine import match_text, rank
 from searchsvc.text.normalize import fold_text
@@ -42,9 +43,8 @@ def suggest_as_you_type(view: IndexView, q: str) -> list[dict]:
         docs, _ = rank(view, match, match.mask, "relevance", 0, 0 if match.relaxed else TITLES)
         for doc in docs:
             document = view.stored(int(doc))
-            day = document.get("published") or ""
             items.append({"kind": "title", "label": document["title"],
-                          "detail": f"{day[8:10]}/{day[5:7]}/{day[:4]}" if day else "",
+                          "detail": params.day_text(document.get("published")),
                           "url": "/articles/" + quote(document["id"], safe="")})
     return items
 

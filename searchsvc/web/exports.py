@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 import xlsxwriter
 
 from searchsvc.search.export import COLUMNS, Export
+from searchsvc.search.params import day_text
 from searchsvc.text.normalize import fold_text
 
 FORMATS = {
@@ -52,7 +53,7 @@ def _csv(export: Export, page_url: Callable[[str], str]) -> Iterator[bytes]:
     buffer.write("\ufeff")
     writer.writerow(COLUMNS)
     for row in export.rows:
-        published = row.published.strftime("%d/%m/%Y") if row.published else ""
+        published = day_text(row.published)
         cells = [_inert(cell) if isinstance(cell, str) else published for cell in row.cells()]
         writer.writerow(cells + [page_url(row.id)])
         if buffer.tell() > CHUNK:

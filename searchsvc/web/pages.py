@@ -112,17 +112,6 @@ def _page_pairs(pairs: Pairs, number: int) -> Pairs:
     return _without(pairs, "page") + ([("page", str(number))] if number > 1 else [])
 
 
-def day_label(iso: str | None) -> str:
-    """``2020-09-30`` -> ``30/09/2020``, the way Vietnamese writes a date.
-
-    >>> day_label("2020-09-30T08:00:00+07:00")
-    '30/09/2020'
-    """
-    if not iso:
-        return ""
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
-
-
 # --- the search page -------------------------------------------------------------------------------------------
 
 def search_page(view: IndexView, pairs: Pairs) -> dict:
@@ -154,7 +143,7 @@ def search_page(view: IndexView, pairs: Pairs) -> dict:
         "page_sizes": [{"value": size, "selected": size == search_request.per_page}
                        for size in sorted({*PAGE_SIZES, search_request.per_page})],
         "title_parts": _title_parts(search_request, chips),
-        "today": date.today().strftime("%d/%m/%Y"),
+        "today": params.day_text(date.today()),
         "range_hidden": [pair for pair in pairs if pair[0] not in ("date_from", "date_to", "page")],
         "sorts": [{"value": value, "label": label, "selected": value == search_request.effective_sort}
                   for value, label in SORT_LABELS.items() if value != "relevance" or search_request.q.strip()],
@@ -207,7 +196,7 @@ def _hit(hit, pairs: Pairs, context: Pairs) -> dict:
         "url": article_path(hit.id, context),
         "source": safe_link(hit.url),
         "published": hit.published,
-        "date_label": day_label(hit.published),
+        "date_label": params.day_text(hit.published),
         "places": links,
         "authors": [{"label": name, "url": _add(pairs, "author", author_value(name))} for name in hit.authors],
         "directives": [{"label": directive_label(d["label"], d.get("year")), "url": _add(pairs, "directive", d["id"]),
@@ -296,7 +285,7 @@ def _chips(view: IndexView, pairs: Pairs) -> list[dict]:
             chips.append({"title": FACET_TITLES[name], "label": value_label(view, name, value),
                           "url": search_url([pair for pair in _without(pairs, "page") if pair != (name, value)])})
         elif name in ("date_from", "date_to"):
-            chips.append({"title": "Từ ngày" if name == "date_from" else "Đến ngày", "label": day_label(value),
+            chips.append({"title": "Từ ngày" if name == "date_from" else "Đến ngày", "label": params.day_text(value),
                           "url": search_url(_without(pairs, "page", name))})
     return chips
 
@@ -333,7 +322,7 @@ def article_page(view: IndexView, article_id: str, pairs: Pairs) -> dict:
         "article": article,
         "title_html": highlight(article["title"], query),
         "paragraphs": [highlight(line, query) for line in article["body"].split("\n") if line.strip()],
-        "date_label": day_label(article.get("published")),
+        "date_label": params.day_text(article.get("published")),
         "places": places,
         "authors": [{"label": name, "url": search_url([("author", author_value(name))])}
                     for name in article.get("authors", [])],
@@ -344,7 +333,7 @@ def article_page(view: IndexView, article_id: str, pairs: Pairs) -> dict:
         "q": q,
         "chips": _chips(view, pairs),
         "page": dict(pairs).get("page"),
-        "today": date.today().strftime("%d/%m/%Y"),
+        "today": params.day_text(date.today()),
         "json_url": link("web.api_article", article_id=article_id),
     }
 
