@@ -53,6 +53,7 @@ class Bar:
     height: float = 0
     show_label: bool = True
     show_count: bool = True
+    cut: bool = False  # taller than the scale (undated articles outnumbering every year): drawn cut at the top
 
     @property
     def label_lines(self) -> list[str]:
@@ -85,7 +86,9 @@ def bar_chart(title: str, bars: list[Bar], unit: str = "bài", width: float | No
     slots = sum(BUCKET_SLOTS if bar.bucket else 1 for bar in bars) or 1
     slot = max(MIN_SLOT, min(MAX_SLOT, (width or slots * MAX_SLOT) / slots))
     gap = max(2.0, slot * 0.2)
-    highest = max((bar.count for bar in bars), default=0) or 1
+    # Undated articles do not set the scale: when they outnumber every dated bar, theirs is drawn cut at full height.
+    dated = [bar.count for bar in bars if bar.bucket != "undated"]
+    highest = max(dated or [bar.count for bar in bars], default=0) or 1
     plot_top = COUNT_HEIGHT
     plot_bottom = COUNT_HEIGHT + PLOT_HEIGHT
     plain = [bar for bar in bars if not bar.bucket]
@@ -94,16 +97,31 @@ def bar_chart(title: str, bars: list[Bar], unit: str = "bài", width: float | No
     laid, left, index = [], 0.0, 0
     for bar in bars:
         span = slot * (BUCKET_SLOTS if bar.bucket else 1)
-        height = round(PLOT_HEIGHT * bar.count / highest, 1)
+        height = round(PLOT_HEIGHT * min(bar.count, highest) / highest, 1)
         laid.append(replace(
             bar, x=round(left + gap / 2, 1), y=round(plot_bottom - height, 1), width=round(span - gap, 1),
             height=height, show_label=bool(bar.bucket) or index % every == 0,
-            show_count=bool(bar.count) and span >= MIN_COUNTED_SLOT,
+            show_count=bool(bar.count) and span >= MIN_COUNTED_SLOT, cut=bar.count > highest,
         ))
         left += span
         index += not bar.bucket
+    laid = _clear_bucket_labels(laid)
     return Chart(title=title, bars=tuple(laid), width=round(left or slot, 1), height=plot_bottom + LABEL_HEIGHT,
                  plot_top=plot_top, plot_bottom=plot_bottom, summary=summarize(title, bars, unit))
+
+
+def _clear_bucket_labels(bars: list[Bar]) -> list[Bar]:
+    """Hide the labels of bars that a neighbouring bucket's wider label would overlap."""
+    buckets = [_label_extent(bar) for bar in bars if bar.bucket]
+    return [replace(bar, show_label=False) if not bar.bucket and bar.show_label and any(
+        start < _label_extent(bar)[1] and _label_extent(bar)[0] < end for start, end in buckets) else bar
+        for bar in bars]
+
+
+def _label_extent(bar: Bar) -> tuple[float, float]:
+    half = max(len(line) for line in bar.label_lines) * LABEL_CHAR_WIDTH / 2 + LABEL_GAP / 2
+    middle = bar.x + bar.width / 2
+    return middle - half, middle + half
 
 
 def summarize(title: str, bars: list[Bar], unit: str = "bài") -> str:

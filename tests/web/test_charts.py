@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from searchsvc.web.charts import (
-    MAX_LABELS, MAX_MONTHS, MAX_YEARS, PLOT_HEIGHT, Bar, bar_chart, month_label, summarize, timeline,
+    LABEL_CHAR_WIDTH, MAX_LABELS, MAX_MONTHS, MAX_YEARS, PLOT_HEIGHT, Bar, bar_chart, month_label, summarize, timeline,
 )
 
 
@@ -103,3 +103,19 @@ def test_buckets_are_wider_and_always_labelled_on_two_lines():
 def test_few_bars_are_read_one_by_one():
     assert summarize("Năm", [Bar("2020", 1), Bar("Chưa rõ ngày", 2, bucket="undated")]) == (
         "Năm: 2020: 1 bài; Chưa rõ ngày: 2 bài.")
+
+
+def test_undated_articles_do_not_flatten_the_years():
+    chart = bar_chart("x", timeline({"2020": 10, "2021": 5}, undated=2481), width=240)
+    years, undated = chart.bars[:2], chart.bars[-1]
+    assert years[0].height == PLOT_HEIGHT and years[1].height == PLOT_HEIGHT / 2
+    assert undated.height == PLOT_HEIGHT and undated.cut and undated.count == 2481
+    assert not years[0].cut
+
+
+def test_no_year_label_runs_into_a_bucket_label():
+    chart = bar_chart("x", timeline({"1990": 1, **{str(year): 2 for year in range(2010, 2026)}}, undated=3), width=240)
+    shown = sorted((bar.x + bar.width / 2, bar) for bar in chart.bars if bar.show_label)
+    for (left, a), (right, b) in zip(shown, shown[1:]):
+        half_widths = sum(max(map(len, bar.label_lines)) * LABEL_CHAR_WIDTH / 2 for bar in (a, b))
+        assert right - left >= half_widths, (a.label, b.label)
