@@ -58,6 +58,8 @@ def repair_text(text: str) -> str:
     >>> repair_text("a\\udfffb\\x00c\\td")
     'a\\ufffdb c\\td'
     """
+    if text.isprintable():  # no control character, surrogate or non-character: most strings, checked in C
+        return text
     return CONTROL_CHARACTERS.sub(" ", UNENCODABLE.sub("\ufffd", text))
 
 

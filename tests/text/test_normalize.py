@@ -3,7 +3,10 @@ import unicodedata
 
 import pytest
 
-from searchsvc.text.normalize import fold, fold_text, has_marks, nfc, normalize_text, normalize_word, unify_tone_marks
+from searchsvc.text.normalize import (
+    CONTROL_CHARACTERS, UNENCODABLE, fold, fold_text, has_marks, nfc, normalize_text, normalize_word, repair_text,
+    unify_tone_marks,
+)
 
 
 @pytest.mark.parametrize(("old", "canonical"), [
@@ -62,3 +65,12 @@ def test_corpus_old_and_new_tone_spellings_meet(shared_corpus):
                 canonical = unify_tone_marks(word)
                 (old_style if canonical != word else new_style).add(canonical)
     assert {"hòa", "hóa", "ủy"} <= old_style & new_style
+
+
+def test_repair_skips_only_text_that_needs_no_repair():
+    """The fast path (``str.isprintable``) may skip a string only if neither pattern would change it: every code
+    point the patterns replace is not printable."""
+    replaced = [chr(code) for code in range(0x110000)
+                if UNENCODABLE.match(chr(code)) or CONTROL_CHARACTERS.match(chr(code))]
+    assert len(replaced) > 2000 and not any(character.isprintable() for character in replaced)
+    assert repair_text("Tịnh Biên \x07") == "Tịnh Biên  " and repair_text("dòng 1\ndòng 2") == "dòng 1\ndòng 2"
