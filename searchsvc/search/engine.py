@@ -69,6 +69,16 @@ def match_text(view: IndexView, query: ParsedQuery) -> TextMatch:
     return TextMatch(mask=mask & view.live, scores=scores, relaxed=relaxed)
 
 
+def query_cost(view: IndexView, query: ParsedQuery) -> float:
+    """About how many index sizes of postings ``match_text`` reads and scores for ``query``, judged from the term
+    index before any posting is read: what admission control calls heavy."""
+    words = list(dict.fromkeys(query.words))
+    terms = [_content_term(word) for word in words] + [_content_term(word) for word in query.excluded]
+    terms += [(PAIRS_FIELD, pair) for pair in _pair_terms(words)]
+    terms += [(PAIRS_FIELD, pair) for phrase in query.phrases for pair in _pair_terms(phrase)]
+    return sum(view.doc_frequency(*term) for term in terms) / max(view.doc_count, 1)
+
+
 def _pair_terms(words) -> list[str]:
     return [f"{a.folded} {b.folded}" for a, b in zip(words, words[1:])]
 

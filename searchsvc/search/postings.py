@@ -199,6 +199,11 @@ class IndexView:
                 self._lengths[field] = lengths
             return lengths
 
+    def doc_frequency(self, field: str, text: str) -> int:
+        """How many documents hold the term: known from the term index, without reading its postings."""
+        with self._lock:
+            return self.reader.doc_frequency(field, text)
+
     def average_length(self, field: str) -> float:
         with self._lock:
             total = self.reader.field_length(field)

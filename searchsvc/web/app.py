@@ -12,6 +12,7 @@ from searchsvc import config
 TEMPLATES_DIR = config.PROJECT_ROOT / "templates"
 STATIC_DIR = config.PROJECT_ROOT / "static"
 VIEWS_EXTENSION = "searchsvc.views"
+ADMISSION_EXTENSION = "searchsvc.admission"
 
 
 class JsonFormatter(logging.Formatter):
@@ -37,6 +38,7 @@ def create_app(test_config: dict | None = None):
     from searchsvc.web import routes
     from searchsvc.search.params import day_text
     from searchsvc.search.postings import ViewCache
+    from searchsvc.web.admission import Admission
 
     _configure_logging()
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR))
@@ -51,6 +53,7 @@ def create_app(test_config: dict | None = None):
     app.json.sort_keys = False
     # One cache per app: each request checks (two stat calls) whether a new index generation was swapped in.
     app.extensions[VIEWS_EXTENSION] = ViewCache(Path(app.config["INDEX_DIR"]))
+    app.extensions[ADMISSION_EXTENSION] = Admission()
     app.add_template_filter(day_text, "day")  # every day on a page reads dd/mm/yyyy
     app.register_blueprint(routes.bp)  # its app_errorhandler()s cover every path, not only the blueprint's
     return app

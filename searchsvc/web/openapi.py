@@ -190,14 +190,17 @@ RESPONSES = {
     "BadRequest": _error("Unknown or repeated parameter, bad value, query too long, or a query string that is not "
                          "UTF-8."),
     "NotFound": _error("No such path, article, directive or facet."),
-    "Unavailable": _error("No index has been built yet."),
+    "Unavailable": _error("No index has been built yet, or the service is overloaded: retry after the `Retry-After` "
+                          "seconds."),
     "TooLarge": _error("A request body (every route is a GET) longer than the service accepts."),
     "UriTooLong": _error(f"A query string longer than {MAX_QUERY_STRING_BYTES} bytes."),
+    "TooManyRequests": _error("Another heavy search is running: retry after the `Retry-After` seconds."),
 }
-# What any request can get before its parameters are read.
+# What any request can get before its work starts.
 REFUSED_UNREAD = {
     "413": {"$ref": "#/components/responses/TooLarge"},
     "414": {"$ref": "#/components/responses/UriTooLong"},
+    "429": {"$ref": "#/components/responses/TooManyRequests"},
 }
 ETAG = {"ETag": {"description": "Changes when a new index generation is served.", "schema": STRING}}
 

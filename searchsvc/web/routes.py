@@ -23,28 +23,27 @@ from searchsvc.search.export import export_rows
 from searchsvc.search.postings import IndexView
 from searchsvc.search.reports import directive_report
 from searchsvc.search.budget import check_budget, time_budget
+from searchsvc.search.engine import query_cost
+from searchsvc.search.query import parse_query
 from searchsvc.search.service import SearchRequest, search
 from searchsvc.search.typeahead import suggest_as_you_type
 from searchsvc.text.analysis import analyze
 from searchsvc.web import exports, feeds, pages
-from searchsvc.web.app import VIEWS_EXTENSION
+from searchsvc.web.app import ADMISSION_EXTENSION, VIEWS_EXTENSION
+from searchsvc.web.fallback import API_PREFIXES, MESSAGES, RETRY_AFTER, is_api_path
 from searchsvc.web.openapi import build_document
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("web", __name__)
 
-API_PREFIXES = ("/api/", "/healthz")
 CACHE_CONTROL = "public, max-age=60"
 # Pages load only their own stylesheet and script: no inline script or style, no other origin, no framing.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'; manifest-src 'self'"
 )
-HTTP_MESSAGES = {
-    404: "Không tìm thấy đường dẫn này.",
+HTTP_MESSAGES = {status: MESSAGES[status][1] for status in (404, 413, 414)} | {
     405: "Phương thức HTTP này không được hỗ trợ ở đây.",
-    413: "Nội dung yêu cầu quá lớn.",
-    414: f"Chuỗi truy vấn dài quá {params.MAX_QUERY_STRING_BYTES} byte.",
 }
 
 
@@ -248,6 +247,8 @@ def release_request_state(_error) -> None:
     budget = g.pop("budget", None)
     if budget is not None:
         budget.__exit__(None, None, None)
+    if "heavy" in g:
+        current_app.extensions[ADMISSION_EXTENSION].leave(g.pop("heavy"))
 
 
 def _render(template: str, **context) -> str:
@@ -272,7 +273,7 @@ def _wants_json() -> bool:
 
 
 def _is_api() -> bool:
-    return request.path.startswith(API_PREFIXES) or request.path == "/api" or _wants_json()
+    return is_api_path(request.path) or _wants_json()
 
 
 @bp.before_app_request
@@ -301,6 +302,14 @@ def reject_undecodable_query_string():
             except UnicodeDecodeError:
                 param = unquote_to_bytes(name).decode("utf-8", "replace")
                 raise InvalidEncoding("Chuỗi truy vấn phải được mã hóa UTF-8.", param=param) from None
+
+
+@bp.before_app_request
+def admit_request() -> None:
+    """A work slot for this request, and the heavy lane for a heavy search (``web.admission``); refused fast."""
+    q = request.args.get("q", "")
+    cost = query_cost(_view(), parse_query(q)) if q.strip() else 0.0
+    g.heavy = current_app.extensions[ADMISSION_EXTENSION].enter(cost)
 
 
 @bp.after_app_request
@@ -385,4 +394,6 @@ def _error_response(status: int, code: str, message: str, param: str | None, err
         response = current_app.make_response(
             (render_template("error.html", status=status, message=message, param=param, others=others), status))
     response.status_code = status
+    if status in (429, 503):
+        response.headers["Retry-After"] = str(RETRY_AFTER)
     return response

@@ -1,0 +1,64 @@
+"""Admission control: bounded work per worker, refused fast with Retry-After instead of queued, and heavy searches
+limited to one lane so a flood of them leaves room for everyone else."""
+
+from __future__ import annotations
+
+import pytest
+
+from searchsvc.web.admission import HEAVY_COST, Admission, Overloaded, TooManyHeavy
+from searchsvc.web.app import ADMISSION_EXTENSION, create_app
+
+HEAVY_Q = "xã huyện tỉnh hội nghị kế hoạch triển khai công tác năm"
+
+
+def test_a_worker_admits_its_slots_and_refuses_the_next_at_once():
+    admission = Admission(slots=2, wait=0)
+    taken = [admission.enter(0.0), admission.enter(0.0)]
+    with pytest.raises(Overloaded):
+        admission.enter(0.0)
+    admission.leave(taken.pop())
+    assert admission.enter(0.0) is False
+
+
+def test_one_heavy_search_at_a_time_and_light_ones_beside_it():
+    admission = Admission(slots=4, wait=0)
+    heavy = admission.enter(HEAVY_COST + 1)
+    assert heavy is True
+    with pytest.raises(TooManyHeavy):
+        admission.enter(HEAVY_COST + 1)
+    assert admission.enter(1.0) is False
+    admission.leave(heavy)
+    assert admission.enter(HEAVY_COST + 1) is True
+
+
+@pytest.fixture
+def fresh_app(sample_index_dir):
+    return create_app({"INDEX_DIR": str(sample_index_dir), "TESTING": True})
+
+
+def test_a_busy_heavy_lane_answers_429_with_retry_after_and_light_searches_go_on(fresh_app, monkeypatch):
+    monkeypatch.setattr("searchsvc.web.admission.HEAVY_COST", 0.0)
+    client = fresh_app.test_client()
+    assert fresh_app.extensions[ADMISSION_EXTENSION].enter(1.0) is True  # a heavy search holds the lane
+    response = client.get("/api/search", query_string={"q": HEAVY_Q})
+    assert response.status_code == 429 and response.headers["Retry-After"] == "1"
+    assert response.get_json()["error"]["code"] == "too_many_requests"
+    assert client.get("/api/search").status_code == 200
+    page = client.get("/", query_string={"q": HEAVY_Q}, headers={"Accept": "text/html"})
+    assert page.status_code == 429 and page.mimetype == "text/html"
+
+
+def test_no_free_slot_is_a_503_with_retry_after_in_the_error_shape(fresh_app):
+    fresh_app.extensions[ADMISSION_EXTENSION] = Admission(slots=1, wait=0)
+    fresh_app.extensions[ADMISSION_EXTENSION].enter(0.0)
+    response = fresh_app.test_client().get("/api/search", query_string={"q": "giao ban"})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+    assert response.get_json()["error"]["code"] == "service_unavailable"
+
+
+def test_every_request_gives_its_slot_back(fresh_app):
+    fresh_app.extensions[ADMISSION_EXTENSION] = Admission(slots=1, wait=0)
+    client = fresh_app.test_client()
+    for path in ("/api/search?q=giao+ban", "/api/search?page=0", "/khong-co", "/?q=hội+nghị", "/api/articles/x"):
+        client.get(path)
+    assert client.get("/api/search").status_code == 200
