@@ -2,7 +2,10 @@
 
 A search is numpy work that mostly holds the GIL, so parallelism comes from processes: one worker per core. Each
 worker keeps its own index view (posting and facet arrays, up to ~256 MB of postings cache), so more workers cost
-memory; a few threads per worker let a slow query or a client on a slow link not block the others.
+memory. Threads are many and cheap because clients can be slow: the worker (``searchsvc.web.worker``) reads each
+request head in its event loop and bounds every read and write, while admission control (``web.admission``) lets
+only four requests per worker search at once. Behind nginx (``searchsvc serve --behind-nginx``) the same settings
+apply; nginx then absorbs slow clients before they reach gunicorn.
 """
 
 import json
@@ -12,13 +15,17 @@ from pathlib import Path
 from gunicorn.glogging import Logger
 
 from searchsvc.web.app import JsonFormatter
+from searchsvc.web.worker import MAX_REQUEST_LINE
 
 bind = "127.0.0.1:8000"
 # Find wsgi.py from any working directory, without changing it (a relative --index-dir stays relative to it).
 pythonpath = str(Path(__file__).resolve().parent)
 workers = 2
-worker_class = "gthread"
-threads = 4
+worker_class = "searchsvc.web.worker.HeadFirstWorker"
+threads = 32
+# Connections each worker holds open, kept-alive and half-sent ones included; past it the kernel's backlog waits.
+worker_connections = 1000
+backlog = 256
 # A search is at most a second or two even on the whole corpus; a worker stuck far longer is restarted.
 timeout = 30
 graceful_timeout = 30
@@ -27,10 +34,9 @@ keepalive = 5
 # flat worker memory and each restart costs a cold cache (about 20 minutes at saturation on 2 cores).
 max_requests = 200000
 max_requests_jitter = 20000
-# A 1,000-character Vietnamese query is up to 9,000 bytes percent-encoded, past gunicorn's 4,094 default and its
-# 8,190 maximum, and would get gunicorn's own non-JSON 400. 0 lifts the limit to gunicorn's 1 MB guard; the app
-# then answers an over-long query with the API's JSON 400.
-limit_request_line = 0
+# A 1,000-character Vietnamese query is up to 9,000 bytes percent-encoded, past gunicorn's 8,190 maximum: the
+# worker raises that maximum to fit the longest query string the app accepts. (0 would mean no limit at all.)
+limit_request_line = MAX_REQUEST_LINE
 accesslog = "-"
 errorlog = "-"
 
@@ -51,7 +57,8 @@ class JsonLogger(Logger):
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "remote": environ.get("REMOTE_ADDR", "-"),
             "method": environ.get("REQUEST_METHOD"),
-            "path": environ.get("PATH_INFO"),
+            # WSGI hands the path over as bytes read as Latin-1: read them again as the UTF-8 the client sent.
+            "path": environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "backslashreplace"),
             "query": environ.get("QUERY_STRING", ""),
             "status": int(status),
             "bytes": getattr(resp, "sent", None),
