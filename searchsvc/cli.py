@@ -124,13 +124,24 @@ def parse_command(as_json: bool, paths: tuple[Path, ...]) -> None:
 @INDEX_DIR_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
-def serve_command(index_dir: Path | None, host: str, port: int) -> None:
-    """Chạy dịch vụ web bằng gunicorn."""
+@click.option("--behind-nginx", is_flag=True,
+              help="Chạy nginx (deploy/nginx.conf) ở HOST:PORT, trước gunicorn: cách triển khai cho Internet.")
+@click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Thư mục chạy của nginx (cấu hình, socket, nhật ký); mặc định: một thư mục tạm.")
+def serve_command(index_dir: Path | None, host: str, port: int, behind_nginx: bool, run_dir: Path | None) -> None:
+    """Chạy dịch vụ web bằng gunicorn, hoặc nginx trước gunicorn (--behind-nginx)."""
     import os
 
     if index_dir:
         os.environ["SEARCHSVC_INDEX_DIR"] = str(index_dir)
     os.environ.setdefault("SEARCHSVC_BASE_URL", f"http://{host}:{port}")
     click.echo(f"Đang phục vụ tại http://{host}:{port}/")
+    if behind_nginx:
+        from searchsvc.web.proxy import serve_behind_nginx
+
+        try:
+            sys.exit(serve_behind_nginx(host, port, run_dir))
+        except FileNotFoundError as error:
+            raise click.ClickException(str(error)) from None
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--config", str(config.PROJECT_ROOT / "gunicorn.conf.py"),
                                "--bind", f"{host}:{port}", "wsgi:app"])
