@@ -69,13 +69,17 @@ def match_text(view: IndexView, query: ParsedQuery) -> TextMatch:
     return TextMatch(mask=mask & view.live, scores=scores, relaxed=relaxed)
 
 
-def query_cost(view: IndexView, query: ParsedQuery) -> float:
-    """About how many index sizes of postings ``match_text`` reads and scores for ``query``, judged from the term
-    index before any posting is read: what admission control calls heavy."""
+def query_terms(query: ParsedQuery) -> list[tuple[str, str]]:
+    """The terms whose posting lists ``match_text`` reads for ``query`` (title lists aside)."""
     words = list(dict.fromkeys(query.words))
     terms = [_content_term(word) for word in words] + [_content_term(word) for word in query.excluded]
     terms += [(PAIRS_FIELD, pair) for pair in _pair_terms(words)]
-    terms += [(PAIRS_FIELD, pair) for phrase in query.phrases for pair in _pair_terms(phrase)]
+    return terms + [(PAIRS_FIELD, pair) for phrase in query.phrases for pair in _pair_terms(phrase)]
+
+
+def query_cost(view: IndexView, terms: list[tuple[str, str]]) -> float:
+    """About how many index sizes of postings matching reads for ``terms`` (at most one per term), judged from the
+    term index before any posting is read: what admission control calls heavy."""
     return sum(view.doc_frequency(*term) for term in terms) / max(view.doc_count, 1)
 
 

@@ -3,22 +3,29 @@
 A worker has many threads so that slow clients cannot take them all (``web.worker``), but only ``WORK_SLOTS`` of
 them search at once: more would share the same core and each answer later. A request waits at most ``SLOT_WAIT``
 seconds for a slot, then gets 503 with ``Retry-After``. A heavy search (``engine.query_cost`` past ``HEAVY_COST``)
-also needs the worker's one heavy lane; while it is taken another heavy search gets 429 at once, so a flood of
-expensive queries keeps one slot per worker and leaves the rest to everyone else.
+also needs the service's one heavy lane, shared by every worker through an ``flock``; while it is taken another heavy
+search gets 429 at once, so a flood of expensive queries keeps one core busy and leaves the others to everyone else.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
+import tempfile
 import threading
+import weakref
+from pathlib import Path
 
 from searchsvc.errors import SearchError
 from searchsvc.web.fallback import MESSAGES
 
 WORK_SLOTS = 4
 SLOT_WAIT = 0.5
-# Posting lists read, in multiples of the index size, past which a search is heavy: an ordinary query of a few
-# common words reads about one index worth; a flood of 30 common words reads ten or more.
-HEAVY_COST = 4.0
+# Posting lists read, in multiples of the index size, past which a search is heavy: each common syllable (and each
+# pair of neighbours) reads up to one index worth, so a query of four common words reads up to seven; 32 of them,
+# the most expensive query there is, read up to 63.
+HEAVY_COST = 12.0
 
 
 class Overloaded(SearchError):
@@ -36,9 +43,12 @@ class TooManyHeavy(SearchError):
 
 
 class Admission:
-    def __init__(self, slots: int = WORK_SLOTS, wait: float = SLOT_WAIT):
+    def __init__(self, lane: Path, slots: int = WORK_SLOTS, wait: float = SLOT_WAIT):
+        """``lane``: the lock file of the heavy lane, the same for every worker serving one index."""
         self._slots = threading.BoundedSemaphore(slots)
-        self._heavy = threading.Lock()
+        self._heavy = threading.Lock()  # flock is per process: threads of one worker are told apart here
+        self._lane = os.open(lane, os.O_RDWR | os.O_CREAT, 0o644)
+        weakref.finalize(self, os.close, self._lane)
         self._wait = wait
 
     def enter(self, cost: float) -> bool:
@@ -47,15 +57,35 @@ class Admission:
         ``leave`` (with what this returned) gives back what it took.
         """
         heavy = cost > HEAVY_COST
-        if heavy and not self._heavy.acquire(blocking=False):
+        if heavy and not self._take_lane():
             raise TooManyHeavy(MESSAGES[429][1])
         if not self._slots.acquire(timeout=self._wait):
             if heavy:
-                self._heavy.release()
+                self._give_lane()
             raise Overloaded(MESSAGES[503][1])
         return heavy
 
     def leave(self, heavy: bool) -> None:
         self._slots.release()
         if heavy:
+            self._give_lane()
+
+    def _take_lane(self) -> bool:
+        if not self._heavy.acquire(blocking=False):
+            return False
+        try:
+            fcntl.flock(self._lane, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
             self._heavy.release()
+            return False
+        return True
+
+    def _give_lane(self) -> None:
+        fcntl.flock(self._lane, fcntl.LOCK_UN)
+        self._heavy.release()
+
+
+def heavy_lane_path(index_dir: Path) -> Path:
+    """One lock file per served index, so two services on one machine do not share a lane."""
+    digest = hashlib.sha1(str(Path(index_dir).resolve()).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"searchsvc-heavy-{digest}.lock"

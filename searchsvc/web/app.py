@@ -38,7 +38,7 @@ def create_app(test_config: dict | None = None):
     from searchsvc.web import routes
     from searchsvc.search.params import day_text
     from searchsvc.search.postings import ViewCache
-    from searchsvc.web.admission import Admission
+    from searchsvc.web.admission import Admission, heavy_lane_path
 
     _configure_logging()
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR))
@@ -53,7 +53,7 @@ def create_app(test_config: dict | None = None):
     app.json.sort_keys = False
     # One cache per app: each request checks (two stat calls) whether a new index generation was swapped in.
     app.extensions[VIEWS_EXTENSION] = ViewCache(Path(app.config["INDEX_DIR"]))
-    app.extensions[ADMISSION_EXTENSION] = Admission()
+    app.extensions[ADMISSION_EXTENSION] = Admission(heavy_lane_path(Path(app.config["INDEX_DIR"])))
     app.add_template_filter(day_text, "day")  # every day on a page reads dd/mm/yyyy
     app.register_blueprint(routes.bp)  # its app_errorhandler()s cover every path, not only the blueprint's
     return app

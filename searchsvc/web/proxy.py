@@ -23,8 +23,8 @@ from searchsvc.web.worker import MAX_REQUEST_LINE
 CONFIG_TEMPLATE = config.PROJECT_ROOT / "deploy" / "nginx.conf"
 GUNICORN_CONFIG = config.PROJECT_ROOT / "gunicorn.conf.py"
 # Per client address: requests a second (and a burst above it) and open connections; past them, 429.
-RATE_PER_CLIENT = 50
-BURST_PER_CLIENT = 100
+RATE_PER_CLIENT = 20
+BURST_PER_CLIENT = 40
 CONNECTIONS_PER_CLIENT = 64
 
 

@@ -23,12 +23,13 @@ from searchsvc.search.export import export_rows
 from searchsvc.search.postings import IndexView
 from searchsvc.search.reports import directive_report
 from searchsvc.search.budget import check_budget, time_budget
-from searchsvc.search.engine import query_cost
+from searchsvc.search.engine import query_cost, query_terms
 from searchsvc.search.query import parse_query
 from searchsvc.search.service import SearchRequest, search
 from searchsvc.search.typeahead import suggest_as_you_type
 from searchsvc.text.analysis import analyze
 from searchsvc.web import exports, feeds, pages
+from searchsvc.web import admission
 from searchsvc.web.app import ADMISSION_EXTENSION, VIEWS_EXTENSION
 from searchsvc.web.fallback import API_PREFIXES, MESSAGES, RETRY_AFTER, is_api_path
 from searchsvc.web.openapi import build_document
@@ -307,8 +308,9 @@ def reject_undecodable_query_string():
 @bp.before_app_request
 def admit_request() -> None:
     """A work slot for this request, and the heavy lane for a heavy search (``web.admission``); refused fast."""
-    q = request.args.get("q", "")
-    cost = query_cost(_view(), parse_query(q)) if q.strip() else 0.0
+    terms = query_terms(parse_query(request.args.get("q", "")))
+    # Each term costs at most one index size: the term index is asked only when the terms could add up to heavy.
+    cost = query_cost(_view(), terms) if len(terms) > admission.HEAVY_COST else 0.0
     g.heavy = current_app.extensions[ADMISSION_EXTENSION].enter(cost)
 
 

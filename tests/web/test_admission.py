@@ -11,8 +11,8 @@ from searchsvc.web.app import ADMISSION_EXTENSION, create_app
 HEAVY_Q = "xã huyện tỉnh hội nghị kế hoạch triển khai công tác năm"
 
 
-def test_a_worker_admits_its_slots_and_refuses_the_next_at_once():
-    admission = Admission(slots=2, wait=0)
+def test_a_worker_admits_its_slots_and_refuses_the_next_at_once(tmp_path):
+    admission = Admission(tmp_path / "lane", slots=2, wait=0)
     taken = [admission.enter(0.0), admission.enter(0.0)]
     with pytest.raises(Overloaded):
         admission.enter(0.0)
@@ -20,8 +20,8 @@ def test_a_worker_admits_its_slots_and_refuses_the_next_at_once():
     assert admission.enter(0.0) is False
 
 
-def test_one_heavy_search_at_a_time_and_light_ones_beside_it():
-    admission = Admission(slots=4, wait=0)
+def test_one_heavy_search_at_a_time_and_light_ones_beside_it(tmp_path):
+    admission = Admission(tmp_path / "lane", slots=4, wait=0)
     heavy = admission.enter(HEAVY_COST + 1)
     assert heavy is True
     with pytest.raises(TooManyHeavy):
@@ -29,6 +29,15 @@ def test_one_heavy_search_at_a_time_and_light_ones_beside_it():
     assert admission.enter(1.0) is False
     admission.leave(heavy)
     assert admission.enter(HEAVY_COST + 1) is True
+
+
+def test_the_heavy_lane_is_shared_by_every_worker_of_one_index(tmp_path):
+    first, second = Admission(tmp_path / "lane", wait=0), Admission(tmp_path / "lane", wait=0)  # two workers
+    heavy = first.enter(HEAVY_COST + 1)
+    with pytest.raises(TooManyHeavy):
+        second.enter(HEAVY_COST + 1)
+    first.leave(heavy)
+    assert second.enter(HEAVY_COST + 1) is True
 
 
 @pytest.fixture
@@ -48,16 +57,16 @@ def test_a_busy_heavy_lane_answers_429_with_retry_after_and_light_searches_go_on
     assert page.status_code == 429 and page.mimetype == "text/html"
 
 
-def test_no_free_slot_is_a_503_with_retry_after_in_the_error_shape(fresh_app):
-    fresh_app.extensions[ADMISSION_EXTENSION] = Admission(slots=1, wait=0)
+def test_no_free_slot_is_a_503_with_retry_after_in_the_error_shape(fresh_app, tmp_path):
+    fresh_app.extensions[ADMISSION_EXTENSION] = Admission(tmp_path / "lane", slots=1, wait=0)
     fresh_app.extensions[ADMISSION_EXTENSION].enter(0.0)
     response = fresh_app.test_client().get("/api/search", query_string={"q": "giao ban"})
     assert response.status_code == 503 and response.headers["Retry-After"] == "1"
     assert response.get_json()["error"]["code"] == "service_unavailable"
 
 
-def test_every_request_gives_its_slot_back(fresh_app):
-    fresh_app.extensions[ADMISSION_EXTENSION] = Admission(slots=1, wait=0)
+def test_every_request_gives_its_slot_back(fresh_app, tmp_path):
+    fresh_app.extensions[ADMISSION_EXTENSION] = Admission(tmp_path / "lane", slots=1, wait=0)
     client = fresh_app.test_client()
     for path in ("/api/search?q=giao+ban", "/api/search?page=0", "/khong-co", "/?q=hội+nghị", "/api/articles/x"):
         client.get(path)
