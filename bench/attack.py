@@ -300,7 +300,7 @@ def scenario_swaps(work: Path, log_dir: Path) -> dict:
         expected.append({route: answer(r.status_code, r.get_data()) for route, r in responses.items()})
     live = work / "live"
     index_paths([corpora[0]], live)
-    counts = {"requests": 0, "5xx": 0, "wrong": 0}
+    counts = {"requests": 0, "refused_503": 0, "5xx": 0, "wrong": 0}
     examples, lock, stop = [], threading.Lock(), threading.Event()
     with direct_server(live, log_dir) as (port, _):
         def hammer(offset: int) -> None:
@@ -317,6 +317,9 @@ def scenario_swaps(work: Path, log_dir: Path) -> dict:
                 got = answer(status, body)
                 with lock:
                     counts["requests"] += 1
+                    if status == 503:  # admission control's refusal, with Retry-After: counted apart from errors
+                        counts["refused_503"] += 1
+                        continue
                     counts["5xx"] += status >= 500
                     if got not in (expected[0][route], expected[1][route]):
                         counts["wrong"] += 1

@@ -15,7 +15,8 @@ import pytest
 
 from bench.generate import write_corpus
 from searchsvc.index.indexer import index_paths
-from searchsvc.web.app import create_app
+from searchsvc.web.admission import Admission
+from searchsvc.web.app import ADMISSION_EXTENSION, create_app
 
 THREADS = 6
 SWAPS = 3
@@ -69,7 +70,10 @@ def test_threads_across_index_swaps_get_the_serial_answers(corpora, tmp_path, mo
 
     live = tmp_path / "live"
     index_paths([first], live)
-    client = create_app({"INDEX_DIR": str(live), "TESTING": True}).test_client()
+    app = create_app({"INDEX_DIR": str(live), "TESTING": True})
+    # Every thread searches at once, and waits its turn however busy the machine: no 503 from admission control.
+    app.extensions[ADMISSION_EXTENSION] = Admission(tmp_path / "lane", slots=THREADS, wait=600)
+    client = app.test_client()
     wrong, counted, stop = [], [0], threading.Event()
 
     def hammer(offset: int) -> None:

@@ -99,11 +99,14 @@ def test_a_client_past_its_request_rate_gets_429_in_the_error_shape_with_retry_a
 
 
 def test_clients_that_never_finish_their_headers_are_held_by_nginx(port):
-    slow = [socket.create_connection(("127.0.0.1", port)) for _ in range(200)]
+    # Each client its own loopback address, as different clients would be: the per-address limits stay out of it.
+    slow = [socket.create_connection(("127.0.0.1", port), source_address=(f"127.0.3.{n % 50 + 1}", 0))
+            for n in range(200)]
     try:
         for sock in slow:
             sock.sendall(b"GET /api/search HTTP/1.1\r\nHost: x\r\n")
-        status, _, body = exchange(port, b"GET /api/search?q=giao+ban HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        status, _, body = exchange(port, b"GET /api/search?q=giao+ban HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                                   source="127.0.4.1")
         assert status == 200 and json.loads(body)["total"] > 0
     finally:
         for sock in slow:

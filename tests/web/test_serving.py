@@ -25,9 +25,9 @@ def server(sample_index_dir, tmp_path_factory):
         yield port, log
 
 
-def exchange(port: int, raw: bytes, timeout: float = 30.0) -> tuple[int, dict, bytes]:
-    """Send ``raw`` as it is and read the whole answer: status, headers, body."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+def exchange(port: int, raw: bytes, source: str = "127.0.0.1") -> tuple[int, dict, bytes]:
+    """Send ``raw`` as it is, from the loopback address ``source``, and read the whole answer: status, headers, body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30, source_address=(source, 0)) as sock:
         sock.sendall(raw)
         data = b""
         try:
