@@ -7,8 +7,44 @@ them without importing each other.
 from __future__ import annotations
 
 import dataclasses
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+
+MAX_ID_LENGTH = 200
+# Letters (any script) and digits, then also ``-``, ``_``, ``.`` and ``~``: the characters a URL path segment
+# carries unchanged, so an id never needs escaping to stay itself, and no id is ``.``, ``..`` or ``/``.
+ID_PATTERN = re.compile(r"[^\W_][\w.~-]*")
+ID_RULE = (f"mã bài viết phải dài 1–{MAX_ID_LENGTH} ký tự, gồm chữ cái, chữ số và «- _ . ~», "
+           "bắt đầu bằng chữ cái hoặc chữ số")
+
+
+def id_problem(article_id: str) -> str | None:
+    """Why ``article_id`` breaks the id rule, or ``None`` when it is a valid id.
+
+    Ids are compared in Unicode NFC (``canonical_id``), so a file name saved in decomposed form on a Mac names
+    the same article as the one typed precomposed; nothing else about an id is ever changed.
+
+    >>> id_problem("baomoi-21478619") is None and id_problem("Tịnh-Biên_2020.v2") is None
+    True
+    >>> id_problem("..") == id_problem("a b") == id_problem("x" * 201) == ID_RULE
+    True
+    """
+    article_id = canonical_id(article_id)
+    if len(article_id) > MAX_ID_LENGTH or not ID_PATTERN.fullmatch(article_id):
+        return ID_RULE
+    return None
+
+
+def shown_id(raw: str) -> str:
+    """An id as an error message can show it: the first 80 characters, the unprintable ones escaped (``bai\\x001``)."""
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in raw[:80])
+
+
+def canonical_id(article_id: str) -> str:
+    """The NFC form of an id: the form it is stored, looked up and linked by."""
+    return unicodedata.normalize("NFC", article_id)
 
 
 @dataclass(frozen=True)
@@ -53,7 +89,6 @@ class Article:
 
     ``body`` keeps the paragraphs, one per line. ``byline`` is the raw last line of a scraped file, kept so the
     author extractor can read it; ``source`` and ``line`` say where the article was read, for error messages;
-    ``original_id`` is the id as the input spelt it when cleaning changed it, so a collision can name both spellings.
     """
 
     id: str
@@ -70,7 +105,6 @@ class Article:
     byline: str | None = None
     source: str | None = field(default=None, compare=False)
     line: int | None = field(default=None, compare=False)
-    original_id: str | None = field(default=None, compare=False)
 
     def replace(self, **changes) -> Article:
         return dataclasses.replace(self, **changes)

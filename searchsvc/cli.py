@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -35,8 +37,10 @@ def cli(verbose: bool) -> None:
 @cli.command("index")
 @INDEX_DIR_OPTION
 @click.option("--rebuild", is_flag=True, help="Dựng chỉ mục mới bên cạnh chỉ mục đang chạy rồi thay thế.")
+@click.option("--allow-drop", is_flag=True,
+              help="Cho phép dựng lại bỏ các bài đang có trong chỉ mục nhưng không có trong PATHS.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def index_command(index_dir: Path | None, rebuild: bool, paths: tuple[Path, ...]) -> None:
+def index_command(index_dir: Path | None, rebuild: bool, allow_drop: bool, paths: tuple[Path, ...]) -> None:
     """Đọc bài viết từ PATHS (tệp .txt, .jsonl hoặc thư mục) và đưa vào chỉ mục."""
     from searchsvc.index.indexer import index_paths
 
@@ -48,15 +52,8 @@ def index_command(index_dir: Path | None, rebuild: bool, paths: tuple[Path, ...]
         bar.update(done - bar.n)
 
     try:
-        report = index_paths(paths, target, rebuild=rebuild, progress=progress)
-    except SearchError as error:
-        raise click.ClickException(error.message) from None
-    except OSError as error:
-        raise click.ClickException(
-            f"Không ghi được chỉ mục vào {target}: {error.strerror or error}. Chỉ mục đang phục vụ không thay đổi."
-        ) from None
-    except KeyboardInterrupt:
-        raise click.ClickException("Đã dừng. Chỉ mục đang phục vụ không thay đổi.") from None
+        with _index_errors(target):
+            report = index_paths(paths, target, rebuild=rebuild, allow_drop=allow_drop, progress=progress)
     finally:
         bar.close()
     for error in report.errors:
@@ -65,6 +62,74 @@ def index_command(index_dir: Path | None, rebuild: bool, paths: tuple[Path, ...]
         f"Đã lập chỉ mục {report.indexed} bài, cập nhật {report.updated}, bỏ qua {report.skipped} "
         f"trong {report.seconds:.1f} giây ({target})."
     )
+    _echo_compaction(report.compacted)
+
+
+@cli.command("delete")
+@INDEX_DIR_OPTION
+@click.option("--from-file", "id_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Tệp chứa mã bài cần xoá, mỗi dòng một mã.")
+@click.argument("ids", nargs=-1)
+def delete_command(index_dir: Path | None, id_file: Path | None, ids: tuple[str, ...]) -> None:
+    """Xoá các bài viết có mã IDS khỏi chỉ mục (có hiệu lực ngay, không cần dựng lại)."""
+    from searchsvc.article import id_problem, shown_id
+    from searchsvc.index.indexer import delete_articles
+
+    wanted = list(ids)
+    if id_file:
+        for number, line in enumerate(id_file.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.strip():
+                problem = id_problem(line.strip())
+                if problem:
+                    raise click.ClickException(f"{id_file}:{number}: mã «{shown_id(line.strip())}» không hợp lệ: {problem}")
+                wanted.append(line.strip())
+    if not wanted:
+        raise click.UsageError("Cần ít nhất một mã bài viết (hoặc --from-file).")
+    target = config.index_dir(index_dir)
+    with _index_errors(target):
+        report = delete_articles(wanted, target)
+    for article_id in report.missing:
+        click.echo(f"Không có bài «{article_id}» trong chỉ mục.", err=True)
+    click.echo(f"Đã xoá {report.deleted} bài trong {report.seconds:.1f} giây ({target}).")
+    _echo_compaction(report.compacted)
+
+
+@cli.command("compact")
+@INDEX_DIR_OPTION
+def compact_command(index_dir: Path | None) -> None:
+    """Gộp các phân đoạn của chỉ mục, thu hồi chỗ của các bài đã xoá hoặc đã thay."""
+    from searchsvc.index.compaction import compact
+
+    target = config.index_dir(index_dir)
+    with _index_errors(target):
+        report = compact(target)
+    if report is None:
+        click.echo(f"Chỉ mục đã gọn, không có gì để thu hồi ({target}).")
+    _echo_compaction(report)
+
+
+@contextmanager
+def _index_errors(target: Path) -> Iterator[None]:
+    """Domain errors, a full disk and Ctrl-C of a write as one clear line each: the serving index is unchanged."""
+    try:
+        yield
+    except SearchError as error:
+        raise click.ClickException(error.message) from None
+    except OSError as error:
+        raise click.ClickException(
+            f"Không ghi được chỉ mục vào {target}: {error.strerror or error}. Chỉ mục đang phục vụ không thay đổi."
+        ) from None
+    except KeyboardInterrupt:
+        raise click.ClickException("Đã dừng. Chỉ mục đang phục vụ không thay đổi.") from None
+
+
+def _echo_compaction(report) -> None:
+    if report is not None:
+        click.echo(
+            f"Đã gộp {report.segments_before} phân đoạn còn {report.segments_after}, thu hồi {report.reclaimed} "
+            f"bài đã xoá: {report.bytes_before / 1e6:.1f} MB → {report.bytes_after / 1e6:.1f} MB "
+            f"trong {report.seconds:.1f} giây."
+        )
 
 
 @cli.command("search")

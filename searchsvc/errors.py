@@ -52,6 +52,20 @@ class IndexBusy(SearchError):
     code = "index_busy"
 
 
+class RebuildWouldDrop(SearchError):
+    """A rebuild from sources that lack articles the live index holds: refused unless the operator says so."""
+
+    status = 409
+    code = "rebuild_would_drop"
+
+    def __init__(self, count: int, examples: list[str]):
+        self.count = count
+        super().__init__(
+            f"Dựng lại sẽ bỏ {count} bài đang có trong chỉ mục nhưng không có trong nguồn (ví dụ: {', '.join(examples)}). "
+            "Thêm --allow-drop nếu muốn bỏ chúng, hoặc dựng lại từ chính các bài đã lưu (--from-index)."
+        )
+
+
 class ParseError(SearchError):
     """An input file or line that cannot become an article; reported as ``path:line: reason`` and skipped."""
 

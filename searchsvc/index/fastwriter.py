@@ -8,6 +8,9 @@ contents) and replaces the postings path: a document's terms arrive already coun
 one list comprehension per field; at commit they are sorted with numpy and written in blocks through Whoosh's own
 block writer, so the files are byte-for-byte in Whoosh's format and Whoosh reads them.
 
+Merging segments (compaction) goes through the same arrays: a merged segment's postings are read a term at a time
+as numpy arrays (``add_postings_to_pool``), not handed over one posting at a time as Whoosh's merge does.
+
 The Whoosh internals this needs live in ``w3.py``; ``tests/test_w3.py`` checks that an index written this way
 reads back exactly like one written by Whoosh.
 """
@@ -19,7 +22,7 @@ from array import array
 import numpy as np
 from whoosh.writing import SegmentWriter
 
-from searchsvc.index.w3 import load_block, read_field_lengths
+from searchsvc.index.w3 import load_block, read_blocks, read_field_lengths
 
 BLOCK_SIZE = 128
 
@@ -53,6 +56,12 @@ class _FieldPostings:
         self.term_ids = array("I")
         self.docs = array("I")
         self.weights = array("f")
+
+    def add_term(self, term: bytes, docs: np.ndarray, weights: np.ndarray) -> None:
+        """Every posting of one term at once: how a merged segment's posting lists arrive."""
+        self.term_ids.extend([self.terms.setdefault(term, len(self.terms))] * len(docs))
+        self.docs.frombytes(docs.astype(np.uint32).tobytes())
+        self.weights.frombytes(weights.astype(np.float32).tobytes())
 
     def add_many(self, terms: list[bytes], weights: list[float], docnum: int) -> None:
         """All postings of one document in this field; a new term gets the next id as it is first seen.
@@ -110,6 +119,39 @@ class FastSegmentWriter(SegmentWriter):
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def add_postings_to_pool(self, reader, startdoc, docmap):
+        """Whoosh's merge step for one segment (its documents are already renumbered by ``write_per_doc``).
+
+        ``docmap`` maps the segment's live documents to their new numbers when it has deletions, else the new
+        number is ``startdoc`` plus the old one.
+        """
+        mapping = None
+        if docmap is not None:
+            mapping = np.full(reader.doc_count_all(), -1, dtype=np.int64)
+            mapping[np.fromiter(docmap.keys(), dtype=np.int64)] = np.fromiter(docmap.values(), dtype=np.int64)
+        for fieldname in reader.indexed_field_names():
+            if fieldname not in self.schema:
+                continue
+            postings = self.pool.field(fieldname)
+            for term in reader.lexicon(fieldname):
+                blocks = list(read_blocks(reader.postings(fieldname, term)))
+                docs = np.concatenate([docs for docs, _ in blocks])
+                weights = np.concatenate([weights for _, weights in blocks])
+                if mapping is None:
+                    docs = docs + startdoc
+                else:
+                    docs = mapping[docs]
+                    kept = docs >= 0
+                    docs, weights = docs[kept], weights[kept]
+                if len(docs):
+                    postings.add_term(term, docs, weights)
+
+    def cancel(self):
+        """Whoosh's cancel, then the files of the unfinished segment: a failed write leaves nothing behind."""
+        super().cancel()
+        for name in self.newsegment.list_files(self.storage):
+            self.storage.delete_file(name)
 
     def forget(self, docnum: int) -> None:
         """Delete a document added earlier to this same writer (Whoosh can only delete committed ones)."""

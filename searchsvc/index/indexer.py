@@ -7,9 +7,11 @@ Layout of an index folder::
     index/.build-<token>/  a rebuild in progress (deleted on failure, or at the next run after a crash)
     index/.indexer.lock    flock held by the one running indexer
 
-Adding (``searchsvc index PATH``) writes into the live generation in one Whoosh commit, which is atomic: a crash
-before the commit leaves the previous table of contents, and so the previous index. Rebuilding
-(``--rebuild``) writes a new generation beside the live one and swaps the symlink only once it is complete.
+Adding (``searchsvc index PATH``) and deleting write into the live generation in one Whoosh commit, which is
+atomic: a crash before the commit leaves the previous table of contents, and so the previous index; a failed commit
+removes its unfinished segment. Rebuilding (``--rebuild``) writes a new generation beside the live one and swaps
+the symlink only once it is complete; so does compaction (``compaction.py``), which a write starts by itself when
+dead documents pile up. Each generation records the files it was built from (``sources.json``).
 The lock is an ``flock``, which the kernel releases when its holder dies, so a killed indexer never leaves a lock
 behind and a live one is never robbed of it.
 """
@@ -17,7 +19,6 @@ behind and a live one is never robbed of it.
 from __future__ import annotations
 
 import ctypes
-import fcntl
 import logging
 import multiprocessing
 import os
@@ -33,20 +34,20 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from searchsvc.article import Article
-from searchsvc.errors import IndexBusy, InvalidParameter, ParseError
+from searchsvc.article import Article, canonical_id, id_problem, shown_id
+from searchsvc.errors import InvalidParameter, ParseError, RebuildWouldDrop
 from searchsvc.ingest.extract import enrich
 from searchsvc.index.fastwriter import FastSegmentWriter
-from searchsvc.index.generations import CURRENT, live_generation
+from searchsvc.index import compaction
+from searchsvc.index.generations import (BUILD_PREFIX, CURRENT, indexer_lock, live_generation, live_ids,
+                                         new_generation_name, remove_abandoned_builds, remove_old_generations,
+                                         swap_current, sync_files)
+from searchsvc.index.sources import record_sources
 from searchsvc.ingest.parse import JSONL_SUFFIXES, iter_input_files, read_articles
 from searchsvc.index.schema import SCHEMA, article_to_document
 
 logger = logging.getLogger(__name__)
 
-LOCK_FILE = ".indexer.lock"
-BUILD_PREFIX = ".build-"
-GENERATION_PREFIX = "gen-"
-KEPT_GENERATIONS = 2
 WORKER_BATCH = 16
 PARALLEL_FROM = 400
 SEGMENT_DOCUMENTS = 25_000
@@ -59,102 +60,132 @@ class IndexReport:
 
     indexed: int = 0
     updated: int = 0
+    deleted: int = 0
     skipped: int = 0
     seconds: float = 0.0
     errors: list[ParseError] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    compacted: compaction.CompactionReport | None = None
 
 
-@contextmanager
-def indexer_lock(index_dir: Path) -> Iterator[None]:
-    """Hold the one-indexer-at-a-time lock, or fail at once with a clear message.
+@dataclass(frozen=True)
+class Deletion:
+    """An article to remove, travelling in the same ordered stream as the articles to add."""
 
-    The lock lives in the index folder, so a generation inside it (``index/current``) given as the folder would
-    take a lock of its own beside the real one: refused.
-    """
-    if any(index_dir.glob("*.toc")):
-        raise InvalidParameter(f"{index_dir} là một thế hệ bên trong thư mục chỉ mục; hãy chỉ thư mục chứa nó "
-                               f"({index_dir.resolve().parent}).", param="index_dir")
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / LOCK_FILE, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IndexBusy(f"Một tiến trình lập chỉ mục khác đang ghi vào {index_dir}; hãy chờ nó xong.") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    id: str
 
 
 def index_paths(
     paths: Iterable[str | Path],
     index_dir: Path,
     rebuild: bool = False,
+    allow_drop: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> IndexReport:
-    """Read, extract and index every article under ``paths``; a later duplicate id replaces an earlier one."""
-    started = time.monotonic()
+    """Read, extract and index every article under ``paths``; a later duplicate id replaces an earlier one.
+
+    A rebuild that would leave out articles the live index holds is refused (``RebuildWouldDrop``, saying how
+    many) unless ``allow_drop``.
+    """
     report = IndexReport()
-    with indexer_lock(index_dir):
-        _remove_abandoned_builds(index_dir)
-        files = []
-        for item in iter_input_files(paths):
-            if isinstance(item, ParseError):
-                _skip(report, item)
-            else:
-                files.append(item)
-        if rebuild or not (index_dir / CURRENT).exists():
-            _build_generation(files, index_dir, report, progress)
+    files = []
+    for item in iter_input_files(paths):
+        if isinstance(item, ParseError):
+            _skip(report, item)
         else:
-            ix = whoosh_index.open_dir(str(live_generation(index_dir)))
-            _write(ix, files, report, progress, replace_existing=True)
+            files.append(item)
+    return apply_changes(_articles(files, report), index_dir, report, rebuild=rebuild, allow_drop=allow_drop,
+                         progress=progress, total=_count_records(files), files=files)
+
+
+def delete_articles(ids: Iterable[str], index_dir: Path) -> IndexReport:
+    """Remove articles by id in one commit; ids the index does not hold are listed in ``report.missing``."""
+    deletions = []
+    for article_id in ids:
+        if id_problem(article_id):
+            raise InvalidParameter(f"Mã bài viết không hợp lệ: «{shown_id(article_id)}».", param="id")
+        deletions.append(Deletion(canonical_id(article_id)))
+    if not (index_dir / CURRENT).exists():
+        live_generation(index_dir)  # raises IndexMissing with its message
+    return apply_changes(deletions, index_dir, IndexReport())
+
+
+def apply_changes(
+    changes: Iterable[Article | Deletion],
+    index_dir: Path,
+    report: IndexReport,
+    rebuild: bool = False,
+    allow_drop: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    total: int = 0,
+    files: list[Path] = (),
+) -> IndexReport:
+    """Write an ordered stream of articles and deletions: into the live index in one commit, or as a new
+    generation (``rebuild``, or when there is no index yet); then compact if dead documents piled up."""
+    started = time.monotonic()
+    with indexer_lock(index_dir):
+        remove_abandoned_builds(index_dir)
+        if rebuild or not (index_dir / CURRENT).exists():
+            _build_generation(changes, index_dir, report, progress, total, files, allow_drop)
+        else:
+            generation = live_generation(index_dir)
+            ix = whoosh_index.open_dir(str(generation))
+            _write(ix, changes, report, progress, total, replace_existing=True)
+            record_sources(generation, files, rebuilt=False)
+            report.compacted = compaction.compact_if_needed(index_dir)
     report.seconds = time.monotonic() - started
-    logger.info(
-        "indexed=%d updated=%d skipped=%d seconds=%.1f", report.indexed, report.updated, report.skipped, report.seconds
-    )
+    logger.info("indexed=%d updated=%d deleted=%d skipped=%d seconds=%.1f",
+                report.indexed, report.updated, report.deleted, report.skipped, report.seconds)
     return report
 
 
-def _build_generation(files: list[Path], index_dir: Path, report: IndexReport,
-                      progress: Callable[[int, int], None] | None) -> None:
+def _build_generation(changes: Iterable[Article | Deletion], index_dir: Path, report: IndexReport,
+                      progress: Callable[[int, int], None] | None, total: int, files: list[Path],
+                      allow_drop: bool) -> None:
     build_dir = index_dir / f"{BUILD_PREFIX}{secrets.token_hex(4)}"
     build_dir.mkdir(parents=True)
     try:
         ix = whoosh_index.create_in(str(build_dir), SCHEMA)
-        _write(ix, files, report, progress, replace_existing=False)
-        generation = index_dir / f"{GENERATION_PREFIX}{_next_sequence(index_dir):06d}-{time.strftime('%Y%m%dT%H%M%S')}"
+        written = _write(ix, changes, report, progress, total, replace_existing=False)
+        if (index_dir / CURRENT).exists() and not allow_drop:
+            dropped = live_ids(live_generation(index_dir)) - written
+            if dropped:
+                raise RebuildWouldDrop(len(dropped), sorted(dropped)[:5])
+        record_sources(build_dir, files, rebuilt=True)
+        generation = index_dir / new_generation_name(index_dir)
         build_dir.rename(generation)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
-    _swap_current(index_dir, generation)
-    _remove_old_generations(index_dir)
+    swap_current(index_dir, generation)
+    remove_old_generations(index_dir)
 
 
-def _write(ix, files: list[Path], report: IndexReport, progress: Callable[[int, int], None] | None,
-           replace_existing: bool) -> None:
-    """Write every article of the run; nothing is visible before the end of the run.
+def _write(ix, changes: Iterable[Article | Deletion], report: IndexReport,
+           progress: Callable[[int, int], None] | None, total: int, replace_existing: bool) -> set[str]:
+    """Write every change of the run in order; nothing is visible before the end of the run. Returns the ids the
+    run wrote (and did not delete again).
 
-    Adding to the live index is one writer and one commit, all or nothing. A rebuild writes into a folder nobody
+    Changing the live index is one writer and one commit, all or nothing. A rebuild writes into a folder nobody
     reads yet, so it commits a segment every ``SEGMENT_DOCUMENTS`` articles to bound the writer's memory. An id
-    repeated within the run keeps its last record.
+    repeated within the run keeps its last record (or its deletion).
     """
-    total = _count_records(files)
-    # id -> (segment of this run, document number in it, where it was read, the id as the input spelt it)
-    written: dict[str, tuple[int, int, str, str]] = {}
+    written: dict[str, tuple[int, int]] = {}  # id -> (segment of this run, document number in it)
     segment = 0
     writer = FastSegmentWriter(ix)
     try:
         with ix.searcher() as searcher, _document_maker(parallel=total >= PARALLEL_FROM) as make_documents:
-            for done, (article, document) in enumerate(make_documents(_articles(files, report)), start=1):
+            for done, (article, document) in enumerate(make_documents(changes), start=1):
                 if progress:
                     progress(done, total)
                 if isinstance(document, ParseError):
                     _skip(report, document)
                     continue
                 earlier = written.get(article.id)
-                if earlier:
-                    _warn_collision(article, earlier[2], earlier[3])
+                if isinstance(article, Deletion):
+                    _delete(writer, searcher, article.id, earlier, segment, report)
+                    written.pop(article.id, None)
+                    continue
                 if earlier and earlier[0] == segment:
                     writer.forget(earlier[1])
                     writer.add_document(**document)
@@ -165,27 +196,30 @@ def _write(ix, files: list[Path], report: IndexReport, progress: Callable[[int, 
                 else:
                     writer.add_document(**document)
                     report.indexed += 1
-                written[article.id] = (segment, writer.docnum - 1, _location(article), article.original_id or article.id)
+                written[article.id] = (segment, writer.docnum - 1)
                 if not replace_existing and writer.doc_count() >= SEGMENT_DOCUMENTS:
                     writer.commit(merge=False)
                     writer, segment = FastSegmentWriter(ix), segment + 1
-        writer.commit(merge=replace_existing)
+        # Merging is compaction's work, in a generation of its own: a merge here would delete segment files that
+        # serving processes may still read.
+        writer.commit(merge=False)
     except BaseException:
         writer.cancel()
         raise
+    sync_files(Path(ix.storage.folder))
+    return set(written)
 
 
-def _location(article: Article) -> str:
-    return f"{article.source}:{article.line}" if article.line is not None else str(article.source)
-
-
-def _warn_collision(article: Article, earlier_location: str, earlier_spelling: str) -> None:
-    """Two records spelt differently became one id once cleaned: the later replaces the earlier, and both are named."""
-    spelling = article.original_id or article.id
-    if spelling != earlier_spelling:
-        logger.warning("%s: mã «%s» trùng với mã «%s» ở %s sau khi làm sạch (cả hai thành «%s»); "
-                       "bản sau thay thế bản trước", _location(article), spelling, earlier_spelling, earlier_location,
-                       article.id)
+def _delete(writer, searcher, article_id: str, earlier: tuple[int, int] | None, segment: int,
+            report: IndexReport) -> None:
+    if earlier and earlier[0] == segment:
+        writer.forget(earlier[1])
+    elif earlier or searcher.document_number(id=article_id) is not None:
+        writer.delete_by_term("id", article_id)
+    else:
+        report.missing.append(article_id)
+        return
+    report.deleted += 1
 
 
 def _articles(files: list[Path], report: IndexReport) -> Iterator[Article]:
@@ -197,11 +231,13 @@ def _articles(files: list[Path], report: IndexReport) -> Iterator[Article]:
                 yield item
 
 
-def prepare_document(article: Article) -> tuple[Article, dict | ParseError]:
+def prepare_document(article: Article | Deletion) -> tuple[Article | Deletion, dict | ParseError | None]:
     """Extraction and analysis of one article: the CPU-heavy part, run in worker processes.
 
     An extractor bug on strange input skips that article with a reason instead of ending the run.
     """
+    if isinstance(article, Deletion):
+        return article, None
     try:
         return article, article_to_document(enrich(article))
     except Exception as error:  # noqa: BLE001 - any failure here is one article's, reported and skipped
@@ -271,40 +307,3 @@ def _skip(report: IndexReport, error: ParseError) -> None:
     report.skipped += 1
     report.errors.append(error)
     logger.warning("%s", error)
-
-
-def _next_sequence(index_dir: Path) -> int:
-    """Generation names sort in the order they were built, so readers can tell newer from older."""
-    numbers = [int(p.name.split("-")[1]) for p in index_dir.glob(f"{GENERATION_PREFIX}*") if p.name.split("-")[1].isdigit()]
-    return max(numbers, default=0) + 1
-
-
-def _swap_current(index_dir: Path, generation: Path) -> None:
-    temporary = index_dir / f".current-{secrets.token_hex(4)}"
-    os.symlink(generation.name, temporary)
-    os.replace(temporary, index_dir / CURRENT)
-    _fsync_dir(index_dir)
-
-
-def _fsync_dir(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _remove_abandoned_builds(index_dir: Path) -> None:
-    """Builds left by a killed indexer; safe to delete because this process holds the indexer lock."""
-    for leftover in index_dir.glob(f"{BUILD_PREFIX}*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in index_dir.glob(".current-*"):
-        leftover.unlink(missing_ok=True)
-
-
-def _remove_old_generations(index_dir: Path) -> None:
-    """Keep the live generation and the one before it: a worker may still be reading the previous one."""
-    live = (index_dir / CURRENT).resolve().name
-    generations = sorted((p for p in index_dir.glob(f"{GENERATION_PREFIX}*") if p.name != live), reverse=True)
-    for old in generations[KEPT_GENERATIONS - 1:]:
-        shutil.rmtree(old, ignore_errors=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from searchsvc.article import Article
+from searchsvc.article import Article, canonical_id, id_problem, shown_id
 from searchsvc.errors import ParseError, display_path
 from searchsvc.text.normalize import CONTROL_CHARACTERS, nfc, repair_text
 
@@ -35,7 +35,6 @@ NOISE_LINE = re.compile(r"^\s*(?:Responsive image|\[img\]|Your Website Title)\s*
 BYLINE_MAX_WORDS = 10
 BYLINE_MAX_CHARS = 80
 SENTENCE_END = tuple(".!?…:;\"”'")
-MAX_ID_LENGTH = 200
 MAX_BODY_CHARACTERS = 1_000_000
 # Longer than any real value of the field; past it the value is cut (and the cut logged), so one record cannot make
 # every page or suggestion that shows it large, nor hold the indexer's memory.
@@ -199,14 +198,17 @@ def parse_scraped_text(text: str, path: Path) -> Article | ParseError:
     byline = None
     if len(paragraphs) > 1 and _looks_like_byline(paragraphs[-1]):
         byline = paragraphs.pop()
+    problem = id_problem(path.stem)
+    if problem:
+        return ParseError(path, None, f"tên tệp «{shown_id(path.stem)}» không dùng được làm mã bài viết: {problem}")
+    article_id = canonical_id(path.stem)
     return Article(
-        id=_clean_id(path.stem),
+        id=article_id,
         title=_bounded_field("title", title, path, None),
         body=_bounded_field("body", "\n".join(paragraphs), path, None),
         byline=byline,
         source=display_path(path),
         line=None,
-        original_id=_original_id(path.stem),
     )
 
 
@@ -234,6 +236,9 @@ def article_from_record(record: object, path: Path, line: int) -> Article:
     if not isinstance(record, dict):
         raise ParseError(path, line, "dòng JSON không phải là một đối tượng")
     article_id = _required_text(record, "id", path, line, allow_int=True)
+    problem = id_problem(article_id)
+    if problem:
+        raise ParseError(path, line, f"mã «{shown_id(article_id)}» không hợp lệ: {problem}")
     title = _optional_text(record, "title", path, line) or ""
     body = _optional_text(record, "body", path, line) or ""
     if not title.strip() and not body.strip():
@@ -241,7 +246,7 @@ def article_from_record(record: object, path: Path, line: int) -> Article:
     paragraphs = [p.strip() for p in _clean(body).split("\n")]
     published = _parse_published(record.get("published"), path, line)
     return Article(
-        id=_clean_id(article_id),
+        id=canonical_id(article_id),
         title=_bounded_field("title", " ".join(_clean(title).split()), path, line),
         body="\n".join(p for p in paragraphs if p and not NOISE_LINE.match(p)),
         url=_optional_text(record, "url", path, line),
@@ -251,7 +256,6 @@ def article_from_record(record: object, path: Path, line: int) -> Article:
         byline=_optional_text(record, "author", path, line),
         source=display_path(path),
         line=line,
-        original_id=_original_id(article_id),
     )
 
 
@@ -294,13 +298,3 @@ def _bounded_field(name: str, value: str, path: Path, line: int | None) -> str:
                    display_path(path), line or 1, name, len(value), limit)
     return value[:limit]
 
-
-def _clean_id(raw: str) -> str:
-    """Ids travel in URLs and file names: keep them one trimmed line of bounded length."""
-    return " ".join(_clean(raw).split())[:MAX_ID_LENGTH]
-
-
-def _original_id(raw: str) -> str | None:
-    """The id as the input spelt it, when cleaning changed it: two records can then collide, and the warning names
-    both spellings."""
-    return None if _clean_id(raw) == raw else raw.encode("utf-8", "backslashreplace").decode("utf-8")

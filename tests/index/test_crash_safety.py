@@ -71,7 +71,7 @@ def test_kill_9_at_any_moment_leaves_the_previous_index_and_the_next_run_works(t
     index_paths([base], template)
     before = live_ids(template)
     rng = random.Random(KILL_SEED)
-    extra = ["--rebuild"] if mode == "rebuild" else []
+    extra = ["--rebuild", "--allow-drop"] if mode == "rebuild" else []
     fractions = sorted(rng.uniform(0.05, 0.9) for _ in range(5))
     killed = 0
     for number, fraction in enumerate(fractions):
@@ -132,7 +132,7 @@ def test_a_full_disk_is_reported_and_the_old_index_stays_intact(tiny_disk, corpo
     index_dir = tiny_disk / "index"
     index_paths([base], index_dir)
     before = live_ids(index_dir)
-    process = run_indexer(index_dir, "--rebuild", str(more))
+    process = run_indexer(index_dir, "--rebuild", "--allow-drop", str(more))
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 1
     message = stderr.decode()
@@ -161,7 +161,7 @@ def test_readers_keep_answering_through_rebuilds_and_never_go_back(tmp_path, cor
     reader.start()
     try:
         for corpus in (more, base, more):
-            index_paths([corpus], index_dir, rebuild=True)
+            index_paths([corpus], index_dir, rebuild=True, allow_drop=True)
     finally:
         stop.set()
         reader.join(10)

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from searchsvc.errors import IndexBusy
-from searchsvc.index.indexer import LOCK_FILE, index_paths, indexer_lock
-from searchsvc.index.generations import CURRENT, live_generation
+from searchsvc.index.indexer import index_paths
+from searchsvc.index.generations import CURRENT, LOCK_FILE, indexer_lock, live_generation
 from searchsvc.search.postings import ViewCache
 
 
@@ -51,7 +51,8 @@ def test_rebuild_swaps_in_a_new_generation_and_keeps_the_previous_one(tmp_path):
     index_dir = tmp_path / "index"
     index_paths([write_feed(tmp_path / "a.jsonl", [record("old", "Tin cũ")])], index_dir)
     first = live_generation(index_dir)
-    index_paths([write_feed(tmp_path / "b.jsonl", [record("new", "Tin mới")])], index_dir, rebuild=True)
+    index_paths([write_feed(tmp_path / "b.jsonl", [record("new", "Tin mới")])], index_dir, rebuild=True,
+                allow_drop=True)
     assert live_generation(index_dir) != first and first.exists()
     assert titles(index_dir) == {"new": "Tin mới"}
     assert (index_dir / CURRENT).is_symlink()
@@ -64,9 +65,10 @@ def test_a_failed_rebuild_leaves_the_live_index_and_no_leftovers(tmp_path, monke
     def explode(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("searchsvc.index.indexer._swap_current", explode)
+    monkeypatch.setattr("searchsvc.index.indexer.swap_current", explode)
     with pytest.raises(OSError):
-        index_paths([write_feed(tmp_path / "b.jsonl", [record("lost", "Mất")])], index_dir, rebuild=True)
+        index_paths([write_feed(tmp_path / "b.jsonl", [record("lost", "Mất")])], index_dir, rebuild=True,
+                    allow_drop=True)
     assert titles(index_dir) == {"keep": "Giữ lại"}
     assert not list(index_dir.glob(".build-*"))
 

@@ -4,7 +4,6 @@ the live index stays intact, and nothing it holds can break a page."""
 from __future__ import annotations
 
 import json
-import logging
 import os
 from pathlib import Path
 
@@ -35,12 +34,14 @@ def stored(index_dir: Path) -> dict[str, dict]:
 def test_a_lone_surrogate_in_a_title_is_repaired_and_every_page_still_answers(tmp_path):
     # json.dumps escapes the surrogate as \udfff, which json.loads turns back into a lone surrogate.
     feed = write_lines(tmp_path / "a.jsonl", [json.dumps({"id": "x\udfff", "title": "Tin \udfff mới", "body": "Nội dung"}),
+                                              json.dumps({"id": "x", "title": "Tin \udfff mới", "body": "Nội dung"}),
                                               json.dumps(GOOD, ensure_ascii=False)])
     report = index_paths([feed], tmp_path / "index")
-    assert (report.indexed, report.skipped) == (2, 0)
-    assert stored(tmp_path / "index")["x\ufffd"]["title"] == "Tin \ufffd mới"
+    assert (report.indexed, report.skipped) == (2, 1)
+    assert str(report.errors[0]).startswith(f"{feed}:1: mã «x\\udfff» không hợp lệ")
+    assert stored(tmp_path / "index")["x"]["title"] == "Tin \ufffd mới"
     client = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True}).test_client()
-    for path in ("/", "/api/search", "/api/search?q=tin", "/feed.atom", "/api/suggest?q=tin", "/articles/x%EF%BF%BD"):
+    for path in ("/", "/api/search", "/api/search?q=tin", "/feed.atom", "/api/suggest?q=tin", "/articles/x"):
         assert client.get(path).status_code == 200, path
 
 
@@ -52,7 +53,7 @@ def test_nesting_a_hundred_thousand_deep_is_a_reason_and_the_other_lines_are_ind
     assert [str(error) for error in report.errors] == [f"{feed}:2: JSON lồng nhau quá sâu"]
 
 
-def test_a_file_name_that_is_not_utf8_is_indexed_and_named_with_its_bytes_escaped(tmp_path):
+def test_a_file_name_that_is_not_utf8_is_refused_and_named_with_its_bytes_escaped(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     name = os.fsdecode(b"tin-\xff.txt")
@@ -60,8 +61,8 @@ def test_a_file_name_that_is_not_utf8_is_indexed_and_named_with_its_bytes_escape
     (folder / "hong.txt").write_bytes(b"")
     result = CliRunner().invoke(cli, ["index", "--index-dir", str(tmp_path / "index"), str(folder)])
     assert result.exit_code == 0, result.output
-    assert "Đã lập chỉ mục 1 bài" in result.output
-    assert list(stored(tmp_path / "index")) == ["tin-\ufffd"]
+    assert "Đã lập chỉ mục 0 bài" in result.output
+    assert "tên tệp «tin-\\udcff» không dùng được làm mã bài viết" in result.output
 
 
 def test_an_unreadable_feed_is_a_reason_and_the_run_goes_on(tmp_path, monkeypatch):
@@ -93,16 +94,13 @@ def test_links_out_of_the_input_folders_are_not_followed(tmp_path):
         f"{folder / 'passwd.txt'}: liên kết trỏ ra ngoài các thư mục đầu vào, bỏ qua"]
 
 
-def test_ids_that_collide_once_cleaned_are_a_warning_naming_both(tmp_path, caplog):
+def test_ids_that_would_collide_once_cleaned_are_both_refused_by_line(tmp_path):
     feed = write_lines(tmp_path / "a.jsonl", [json.dumps({"id": "bai 1", "title": "Bản một", "body": "Nội dung"}),
                                               json.dumps({"id": "bai\x001", "title": "Bản hai", "body": "Nội dung"})])
-    with caplog.at_level(logging.WARNING, logger="searchsvc.index.indexer"):
-        report = index_paths([feed], tmp_path / "index")
-    assert (report.indexed, report.updated) == (1, 1)
-    assert [record.getMessage() for record in caplog.records] == [
-        f"{feed}:2: mã «bai\x001» trùng với mã «bai 1» ở {feed}:1 sau khi làm sạch (cả hai thành «bai 1»); "
-        "bản sau thay thế bản trước"]
-    assert stored(tmp_path / "index")["bai 1"]["title"] == "Bản hai"
+    report = index_paths([feed], tmp_path / "index")
+    assert (report.indexed, report.skipped) == (0, 2)
+    assert [str(error).split(" không hợp lệ")[0] for error in report.errors] == [
+        f"{feed}:1: mã «bai 1»", f"{feed}:2: mã «bai\\x001»"]
 
 
 def test_titles_and_short_fields_are_cut_to_their_limits(tmp_path):
