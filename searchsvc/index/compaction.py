@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
 from searchsvc.index.fastwriter import FastSegmentWriter
-from searchsvc.index.generations import (BUILD_PREFIX, indexer_lock, live_generation, new_generation_name,
-                                         remove_abandoned_builds, remove_old_generations, swap_current, sync_files)
+from searchsvc.index.generations import generation_aside, indexer_lock, live_generation, remove_abandoned_builds
 
 logger = logging.getLogger(__name__)
 
@@ -75,34 +72,23 @@ def _compact(index_dir: Path, everything: bool) -> CompactionReport | None:
     if not chosen:
         return None
     bytes_before = generation_bytes(live)
-    build_dir = index_dir / f"{BUILD_PREFIX}{secrets.token_hex(4)}"
-    build_dir.mkdir()
-    try:
+    with generation_aside(index_dir) as build_dir:
         for path in live.iterdir():
             if path.is_file() and "LOCK" not in path.name and not path.name.startswith("."):
                 os.link(path, build_dir / path.name)
-        ix = whoosh_index.open_dir(str(build_dir))
-        writer = FastSegmentWriter(ix)
+        writer = FastSegmentWriter(whoosh_index.open_dir(str(build_dir)))
         try:
             writer.commit(mergetype=lambda writer, segments: _merge(writer, segments, chosen))
         except BaseException:
             writer.cancel()
             raise
-        sync_files(build_dir)
-        generation = index_dir / new_generation_name(index_dir)
-        build_dir.rename(generation)
-    except BaseException:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        raise
-    swap_current(index_dir, generation)
-    remove_old_generations(index_dir)
     report = CompactionReport(
         segments_before=len(counts),
         segments_after=len(counts) - len(chosen) + (1 if sum(counts[s][0] - counts[s][1] for s in chosen) else 0),
         documents=sum(total - deleted for total, deleted in counts.values()),
         reclaimed=sum(counts[s][1] for s in chosen),
         bytes_before=bytes_before,
-        bytes_after=generation_bytes(generation),
+        bytes_after=generation_bytes(live_generation(index_dir)),
         seconds=time.monotonic() - started,
     )
     logger.info("compacted %s", report)

@@ -43,6 +43,24 @@ def new_generation_name(index_dir: Path) -> str:
     return f"{GENERATION_PREFIX}{max(numbers, default=0) + 1:06d}-{time.strftime('%Y%m%dT%H%M%S')}"
 
 
+@contextmanager
+def generation_aside(index_dir: Path) -> Iterator[Path]:
+    """A build folder beside the live generation: it becomes the live generation when the block ends normally,
+    and is deleted when it raises (or, after a crash, by the next writer: ``remove_abandoned_builds``)."""
+    build_dir = index_dir / f"{BUILD_PREFIX}{secrets.token_hex(4)}"
+    build_dir.mkdir(parents=True)
+    try:
+        yield build_dir
+        sync_files(build_dir)
+        generation = index_dir / new_generation_name(index_dir)
+        build_dir.rename(generation)
+    except BaseException:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+    swap_current(index_dir, generation)
+    remove_old_generations(index_dir)
+
+
 def swap_current(index_dir: Path, generation: Path) -> None:
     """Point ``current`` at ``generation`` in one atomic rename."""
     temporary = index_dir / f".current-{secrets.token_hex(4)}"

@@ -22,8 +22,6 @@ import ctypes
 import logging
 import multiprocessing
 import os
-import secrets
-import shutil
 import signal
 import time
 from collections import deque
@@ -39,9 +37,8 @@ from searchsvc.errors import InvalidParameter, ParseError, RebuildWouldDrop
 from searchsvc.ingest.extract import enrich
 from searchsvc.index.fastwriter import FastSegmentWriter
 from searchsvc.index import compaction
-from searchsvc.index.generations import (BUILD_PREFIX, CURRENT, indexer_lock, live_generation, live_ids,
-                                         new_generation_name, remove_abandoned_builds, remove_old_generations,
-                                         swap_current, sync_files)
+from searchsvc.index.generations import (CURRENT, generation_aside, indexer_lock, live_generation, live_ids,
+                                         remove_abandoned_builds, sync_files)
 from searchsvc.index.sources import record_sources
 from searchsvc.ingest.parse import JSONL_SUFFIXES, iter_input_files, read_articles
 from searchsvc.index.schema import SCHEMA, article_to_document
@@ -142,9 +139,7 @@ def apply_changes(
 def _build_generation(changes: Iterable[Article | Deletion], index_dir: Path, report: IndexReport,
                       progress: Callable[[int, int], None] | None, total: int, files: list[Path],
                       allow_drop: bool) -> None:
-    build_dir = index_dir / f"{BUILD_PREFIX}{secrets.token_hex(4)}"
-    build_dir.mkdir(parents=True)
-    try:
+    with generation_aside(index_dir) as build_dir:
         ix = whoosh_index.create_in(str(build_dir), SCHEMA)
         written = _write(ix, changes, report, progress, total, replace_existing=False)
         if (index_dir / CURRENT).exists() and not allow_drop:
@@ -152,13 +147,6 @@ def _build_generation(changes: Iterable[Article | Deletion], index_dir: Path, re
             if dropped:
                 raise RebuildWouldDrop(len(dropped), sorted(dropped)[:5])
         record_sources(build_dir, files, rebuilt=True)
-        generation = index_dir / new_generation_name(index_dir)
-        build_dir.rename(generation)
-    except BaseException:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        raise
-    swap_current(index_dir, generation)
-    remove_old_generations(index_dir)
 
 
 def _write(ix, changes: Iterable[Article | Deletion], report: IndexReport,

@@ -65,7 +65,7 @@ def test_a_failed_rebuild_leaves_the_live_index_and_no_leftovers(tmp_path, monke
     def explode(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("searchsvc.index.indexer.swap_current", explode)
+    monkeypatch.setattr("searchsvc.index.generations.swap_current", explode)
     with pytest.raises(OSError):
         index_paths([write_feed(tmp_path / "b.jsonl", [record("lost", "Mất")])], index_dir, rebuild=True,
                     allow_drop=True)
