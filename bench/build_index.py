@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     logging.basicConfig(level=logging.ERROR)
     index_dir, paths = Path(argv[0]), [Path(p) for p in argv[1:]]
-    report = index_paths(paths, index_dir, rebuild=True)
+    report = index_paths(paths, index_dir, rebuild=True, allow_drop=True)
     print(json.dumps({
         "indexed": report.indexed,
         "updated": report.updated,

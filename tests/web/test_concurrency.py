@@ -91,7 +91,7 @@ def test_threads_across_index_swaps_get_the_serial_answers(corpora, tmp_path, mo
         thread.start()
     try:
         for swap in range(SWAPS):
-            index_paths([second if swap % 2 == 0 else first], live, rebuild=True)
+            index_paths([second if swap % 2 == 0 else first], live, rebuild=True, allow_drop=True)
     finally:
         stop.set()
         for thread in threads:
