@@ -166,7 +166,14 @@ STRUCTURE_WORDS = frozenset("cầu đường phố sông chợ cảng bến sân
 # Words before a route's ends: "cao tốc Hà Nội - Hải Phòng", "đường sắt …", "hướng Đà Nẵng - Tam Kỳ". The places are
 # named, but the story is not about them.
 ROUTE_WORDS = frozenset("tuyến tốc lộ sắt hướng".split())
-ROUTE = "route"
+# A place that only ends a route's or an institution's name: named, never what the story is about.
+ASIDE = "aside"
+# An institution whose name ends with a place: "Trường ĐH Khoa học Xã hội và Nhân văn TP.HCM", "Đoàn Luật sư TP HCM".
+INSTITUTION_BEFORE = re.compile(
+    r"(?<![^\W_])(?:Trường|Đại học|ĐH|Học viện|Viện|Bệnh viện|BV|Công ty|Cty|Tập đoàn|Ngân hàng|Đoàn Luật sư|Hội|"
+    r"Liên đoàn|Câu lạc bộ|CLB|Nhà hát|Bảo tàng|Thư viện|Nhà xuất bản|NXB|Quỹ)"
+    rf"(?:[^\S\n]+(?:{UPPER}[^\s]*|và))*[^\S\n]+$"
+)
 PERSON_WORDS = frozenset("ông bà anh chị em cô chú bác cháu cụ thầy tên vợ chồng con".split())
 WORD_BEFORE = re.compile(r"([^\W\d_]+)[^\S\n]+$")
 ROUTE_JOIN = re.compile(r"[^\S\n]*[-–][^\S\n]*")
@@ -244,8 +251,9 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
         if found is None or _newspaper(text, start):
             continue
         end, hit = found
-        hit = hit._replace(kind=" ".join(words))
-        hits.append(hit._replace(main=hit.start < main_before))
+        aside = _institution(text, start)
+        hit = hit._replace(kind=ASIDE if aside else " ".join(words))
+        hits.append(hit._replace(main=hit.start < main_before and not aside))
         consumed.append((start, end))
         skip_until = end
         if _previous_word(text, start) in LIST_STARTERS:
@@ -279,8 +287,10 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
             continue
         kind = "" if level == 1 else BARE
         if before in ROUTE_WORDS or ROUTE_JOIN.fullmatch(text, route_end, start):
-            kind, route_end = ROUTE, run.end()
-        hits.append(Hit(codes, text[start:run.end()], level, start, start < main_before and kind != ROUTE, kind))
+            kind, route_end = ASIDE, run.end()
+        elif _institution(text, start):
+            kind = ASIDE
+        hits.append(Hit(codes, text[start:run.end()], level, start, start < main_before and kind != ASIDE, kind))
     return hits
 
 
@@ -414,6 +424,11 @@ def _marks_agree(written: tuple[str, ...], name: tuple[str, ...]) -> bool:
     )
 
 
+def _institution(text: str, start: int) -> bool:
+    """Tell whether the name at ``start`` ends an institution's name (``Trường Đại học Luật TP HCM``)."""
+    return INSTITUTION_BEFORE.search(text, max(0, start - 70), start) is not None
+
+
 def _newspaper(text: str, start: int) -> bool:
     """Tell whether the name at ``start`` ends a newspaper's name (``báo Pháp luật TP.HCM``, ``báo Quảng Nam``)."""
     before = text[max(0, start - 40):start]
@@ -520,7 +535,7 @@ def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], 
     """
     main = {key for hit, key in zip(hits, keys) if hit.main}
     named = [(hit.start, number) for number, hit in enumerate(hits)
-             if hit.kind != ROUTE and not _residence(text, hit.start)]
+             if hit.kind != ASIDE and not _residence(text, hit.start)]
     body = sorted((start, number) for start, number in named if body_start <= start < body_start + LEAD_CHARS)
     if body:
         lead = keys[body[0][1]]

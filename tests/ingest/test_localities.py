@@ -185,3 +185,8 @@ def test_a_list_of_provinces_in_the_lead_are_all_the_story_s_places():
 def test_the_paper_s_own_province_unnamed_in_the_lead():
     found = places("Gặp mặt cán bộ nghỉ hưu", "Chiều 31/3, UBND tỉnh tổ chức gặp mặt.\nDự có lãnh đạo tỉnh Bình Định.")
     assert ("Bình Định", "Bình Định", "main") in found
+
+
+def test_a_place_ending_an_institution_s_name_is_only_mentioned():
+    found = places("Đề thi Ngữ văn hay", "PGS Đoàn Lê Giang, Trường ĐH Khoa học Xã hội và Nhân văn TP.HCM cho rằng đề hay.")
+    assert ("Hồ Chí Minh", "Hồ Chí Minh", "mentioned") in found
