@@ -170,9 +170,9 @@ ROUTE_WORDS = frozenset("tuyến tốc lộ sắt hướng".split())
 ASIDE = "aside"
 # An institution whose name ends with a place: "Trường ĐH Khoa học Xã hội và Nhân văn TP.HCM", "Đoàn Luật sư TP HCM".
 INSTITUTION_BEFORE = re.compile(
-    r"(?<![^\W_])(?:Trường|Đại học|ĐH|Học viện|Viện|Bệnh viện|BV|Công ty|Cty|Tập đoàn|Ngân hàng|Đoàn Luật sư|Hội|"
-    r"Liên đoàn|Câu lạc bộ|CLB|Nhà hát|Bảo tàng|Thư viện|Nhà xuất bản|NXB|Quỹ)"
-    rf"(?:[^\S\n]+(?:{UPPER}[^\s]*|và))*[^\S\n]+$"
+    r"(?<![^\W_])(?:Trường|Đại học|ĐH|Học viện|Viện|Bệnh viện|BV|Công ty|Cty|Tập đoàn|Ngân hàng|Đoàn Luật sư|"
+    r"Hội(?![^\S\n]+(?:nghị|thảo|thi|chợ|diễn|đàm))|Liên đoàn|Câu lạc bộ|CLB|Nhà hát|Bảo tàng|Thư viện|Nhà xuất bản|"
+    r"NXB|Quỹ)(?:[^\S\n]+(?!(?:tại|ở|trên|của|thuộc|về|đến|từ)[^\S\n])[^\W\d_]+){0,8}[^\S\n]+$"
 )
 PERSON_WORDS = frozenset("ông bà anh chị em cô chú bác cháu cụ thầy tên vợ chồng con".split())
 WORD_BEFORE = re.compile(r"([^\W\d_]+)[^\S\n]+$")
