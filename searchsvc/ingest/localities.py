@@ -150,6 +150,8 @@ SENTENCE_END = re.compile(r"(?<![A-ZĐ])[.!?…](?=\s)|\n")
 LEAD_CHARS = 400
 # A district of a province the article is about counts as its place too when the first paragraph names it.
 FIRST_PARAGRAPH_CHARS = 800
+# ... or when the article names it this often.
+DISTRICT_REPEATS = 2
 # How often a province must be named to be the article's place when neither headline nor lead names one.
 MOST_NAMED_MINIMUM = 2
 # A list of this many places in the lead sentence makes each of them the story's place.
@@ -558,9 +560,11 @@ def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], 
         main.update(_most_named_province(hits, keys, places, named, 1 if local else MOST_NAMED_MINIMUM))
     provinces = {places[key].province_code for key in main}
     first_paragraph = _first_paragraph_end(text, body_start)
+    district_counts = Counter(keys[number] for _, number in named if hits[number].level == 2)
     for start, number in named:
         key = keys[number]
-        if start < first_paragraph and hits[number].level == 2 and places[key].province_code in provinces:
+        if hits[number].level == 2 and places[key].province_code in provinces and (
+                start < first_paragraph or district_counts[key] >= DISTRICT_REPEATS):
             main.add(key)
     for key in list(main):
         unit = places[key]
