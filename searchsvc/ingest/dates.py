@@ -50,8 +50,9 @@ DAY_MONTH_BEFORE_YEAR = re.compile(
     r"(?:\d{1,2}\s*(?P<sep>[/.\-])\s*\d{1,2}\s*(?P=sep)\s*|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+"
     r"|(?:[Tt]háng|[Qq]uý)\s+(?:\d{1,2}|[IV]{1,3})\s*[/.\-]\s*)$"
 )
-# "năm 2017" names the year of the story, unless it is a target ("đến năm 2030") or a span ("năm 2021 - 2025").
-PLAIN_YEAR = re.compile(r"(?<!đến )(?<!tới )(?<!Đến )(?i:năm)\s+(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*[-–])")
+# "năm 2017" names the year of the story, unless it is a target ("đến năm 2030"), a span ("năm 2021 - 2025") or a
+# birth ("sinh năm 1993").
+PLAIN_YEAR = re.compile(r"(?<!đến )(?<!tới )(?<!Đến )(?<!sinh )(?i:năm)\s+(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*[-–])")
 EARLIEST_YEAR = 1945
 LEAP_YEAR = 2000  # a stand-in year that accepts 29/2, to ask whether the lead holds any date
 # How many years a date may lie from the nearest other date of the article.
