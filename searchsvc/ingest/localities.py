@@ -156,6 +156,10 @@ DISTRICT_REPEATS = 2
 MOST_NAMED_MINIMUM = 2
 # A list of this many places in the lead sentence makes each of them the story's place.
 MIN_LIST = 3
+# The regions of the country: a story about one names its provinces in lists.
+REGION = re.compile(r"(?<![^\W_])(?:[Mm]iền (?:Bắc|Trung|Nam|Tây)|[Tt]ây (?:Bắc|Nguyên|Nam Bộ)|[Đđ]ông (?:Bắc|Nam Bộ)|"
+                    r"[Bb]ắc Bộ|[Tt]rung Bộ|[Nn]am Bộ|[Đđ]ồng bằng sông Cửu Long|ĐBSCL|[Nn]am Trung Bộ|[Bb]ắc Trung Bộ)"
+                    r"(?![^\W_])")
 # The paper's own province, referred to without its name: "UBND tỉnh tổ chức …", "Tỉnh ủy họp".
 LOCAL_GOVERNMENT = re.compile(r"\b(?:UBND|HĐND|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ)(?: (?:tỉnh|thành phố))?(?![^\S\n]+[A-ZĐ])")
 # A district named alone (``BARE``) keeps its place only with its province or as a city or town (``thị xã``).
@@ -554,6 +558,10 @@ def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], 
                 main.add(key)
             elif gazetteer.district_of.get(key) in places:
                 main.add(gazetteer.district_of[key])
+    if REGION.search(text, 0, body_start + LEAD_CHARS):
+        # A story about a region (miền Trung, Tây Bắc): the provinces it lists are its places.
+        regional = [(start, number) for start, number in named if hits[number].level == 1]
+        main.update(keys[number] for number in _listed_together(regional, hits, text))
     if not main and named:
         # "UBND tỉnh", "Tỉnh ủy" unnamed in the lead: the paper's own province, which it names at least once.
         local = LOCAL_GOVERNMENT.search(text, body_start, body_start + LEAD_CHARS) is not None

@@ -190,3 +190,9 @@ def test_the_paper_s_own_province_unnamed_in_the_lead():
 def test_a_place_ending_an_institution_s_name_is_only_mentioned():
     found = places("Đề thi Ngữ văn hay", "PGS Đoàn Lê Giang, Trường ĐH Khoa học Xã hội và Nhân văn TP.HCM cho rằng đề hay.")
     assert ("Hồ Chí Minh", "Hồ Chí Minh", "mentioned") in found
+
+
+def test_a_regional_story_is_about_the_provinces_it_lists():
+    found = places("Các doanh nghiệp hỗ trợ đồng bào miền Trung", "Tập đoàn trao 4.000m tôn.\nTại các tỉnh Hà Tĩnh, "
+                   "Nghệ An, Thanh Hóa, ngân hàng cũng trao quà.")
+    assert {"Hà Tĩnh", "Nghệ An", "Thanh Hóa"} <= {name for name, _, role in found if role == "main"}
