@@ -534,9 +534,14 @@ def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], 
 
     - The headline prefix (``Tịnh Biên: …``), the byline's parentheses and the title name them outright.
     - The lead: the first place the body names within its first ``LEAD_CHARS`` characters, other than where someone
-      lives (``trú tại …``, ``quê …``), and in the sentence that names it every district or province of the same
-      province. A commune there makes its district main rather than itself, since a lead pins the event to a
-      commune the reader filters by district.
+      lives (``trú tại …``, ``quê …``) or the end of a route or an institution's name, and in the sentence that names
+      it every district or province of the same province, and every place of a list (``các tỉnh A, B, C``). A
+      commune there makes its district main rather than itself, since a lead pins the event to a commune the reader
+      filters by district.
+    - A story about a region (``miền Trung``) is about the provinces it lists.
+    - With none of these, the province the article names most (at least twice, or once when the lead says
+      ``UBND tỉnh`` without a name: the paper's own province).
+    - Districts of those provinces that the first paragraph names, or that the article names twice.
     - Each main place brings its district and province, when the article names them too.
     """
     main = {key for hit, key in zip(hits, keys) if hit.main}
