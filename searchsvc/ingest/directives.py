@@ -88,7 +88,7 @@ ISSUER_INNER = frozenset(
     "tài y tế nội an dựng thương nghiệp phát triển nông thôn nguyên môi trường giao thông vận tải giáo dục đào tạo "
     "khoa học công nghệ tin truyền hóa hoá thể thao du lịch kế hoạch đầu tư pháp ngoại lao động binh và quốc nhà "
     "nước hàng bảo hiểm kiểm sát toán quân sự phòng thanh tra chấp hành thường bí ban chức đốc tổng cục sở viện "
-    "tòa án trưởng tịch chỉ đạo đồng tối cao".split()
+    "tòa án trưởng tịch chỉ đạo đồng tối cao đoàn quản thẩm định phán".split()
 )
 # Lowercase words that end the issuer's name and start the rest of the sentence: "Chính phủ ban hành", "VPCP thông báo".
 ISSUER_END = re.compile(r"(?:ban\s+hành|thông\s+báo|ký|kí)(?![^\W\d_])")
