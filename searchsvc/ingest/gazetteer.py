@@ -38,6 +38,9 @@ PROVINCE_ALIASES = {
     "dak nong": "67",
     "dac nong": "67",
     "kontum": "62",
+    # The city's old name, still its everyday one; inside a firm's, a bank's or a river's name it is read as part of
+    # that name (a bare name must fill its whole run of capitalised words, and "sông", "Ngân hàng" set it aside).
+    "sai gon": "79",
 }
 PREFIX_LABELS = {1: "tỉnh", 2: "huyện", 3: "xã"}
 WORD = re.compile(r"[^\W_]+")

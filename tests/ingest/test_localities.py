@@ -196,3 +196,12 @@ def test_a_regional_story_is_about_the_provinces_it_lists():
     found = places("Các doanh nghiệp hỗ trợ đồng bào miền Trung", "Tập đoàn trao 4.000m tôn.\nTại các tỉnh Hà Tĩnh, "
                    "Nghệ An, Thanh Hóa, ngân hàng cũng trao quà.")
     assert {"Hà Tĩnh", "Nghệ An", "Thanh Hóa"} <= {name for name, _, role in found if role == "main"}
+
+
+@pytest.mark.parametrize("title, main", [
+    ("Cháy lớn ở TPHCM", {"Hồ Chí Minh"}), ("Cháy lớn ở Tp. Hồ Chí Minh", {"Hồ Chí Minh"}),
+    ("Kẹt xe ở Sài Gòn", {"Hồ Chí Minh"}), ("Ngân hàng Sài Gòn Thương Tín lãi lớn", set()),
+    ("Mưa lớn ở Thừa Thiên - Huế", {"Huế"}), ("Du lịch Phú Quốc hút khách", {"Phú Quốc"}),
+])
+def test_spellings_and_well_known_places(title, main):
+    assert {name for name, _, role in places(title, "Nội dung.") if role == "main"} == main
