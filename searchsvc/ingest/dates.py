@@ -100,19 +100,20 @@ def article_date(title: str, body: str, today: date) -> tuple[date | None, str |
     years = [year for year in _full_date_years(body) if EARLIEST_YEAR <= year <= today.year]
     if found is None:
         found, source = extract_date(lead, _context_year(years, f"{nfc(title or '')}\n{_lead(lead)}", today)), "text+year"
-    if found is None or not plausible(found, years, today):
+    # A lead date written with its year is among the article's full dates: it is compared with the others.
+    others = list(years)
+    if source == "text" and found is not None and found.year in others:
+        others.remove(found.year)
+    if found is None or not plausible(found, others, today):
         return None, None
     return found, source
 
 
 def plausible(value: date, years: list[int], today: date) -> bool:
-    """Not before 1945, not after ``today``, and near at least one of the article's other dates' ``years``."""
+    """Not before 1945, not after ``today``, and near at least one of the ``years`` of the article's other dates."""
     if not (EARLIEST_YEAR <= value.year and value <= today):
         return False
-    others = list(years)
-    if value.year in others:
-        others.remove(value.year)
-    return not others or min(abs(year - value.year) for year in others) <= MAX_YEARS_APART
+    return not years or min(abs(year - value.year) for year in years) <= MAX_YEARS_APART
 
 
 def _full_date_years(text: str) -> list[int]:

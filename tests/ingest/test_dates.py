@@ -65,6 +65,8 @@ TODAY = date(2026, 12, 2)
     ("Chuyển đổi số", "Ngày 17.2.2025, Ban Thường vụ Tỉnh ủy đã ban hành Chương trình hành động số 32-CT/TU.",
      (None, None)),
     ("Xét xử", "Ngày 12/6, tòa xử bị cáo A (sinh ngày 3/4/1993).", (None, None)),
+    ("Lễ kỷ niệm", "Tối 30/3, tỉnh tổ chức Lễ kỷ niệm 50 năm Ngày giải phóng (31/3/1975 - 31/3/2025).",
+     (date(2025, 3, 30), "text+year")),
 ])
 def test_only_plausible_dates_of_the_story_are_used(title, body, expected):
     assert article_date(title, body, TODAY) == expected
