@@ -28,6 +28,7 @@ PHOTO_PARENTHESES = re.compile(r"\(\s*(?:ảnh|đồ họa|đồ hoạ|infograph
 PHOTO_CREDIT = re.compile(r"\s*[-–|,]?\s*\(?\s*(?:ảnh|đồ họa|đồ hoạ|infographic)\s*:.*$", re.IGNORECASE | re.DOTALL)
 # "Theo X" glued to the previous word by the scraper ("Nhật LinhTheo Financial Times").
 GLUED_THEO = re.compile(r"(?<=[a-zà-ỹđ])(?=Theo\s)")
+COMPILED_BY = re.compile(r"(?<![^\W_])Tổng hợp\s+(?:[A-ZÀ-ỸĐ][^\s]*\s*){1,4}$")
 SOURCE_LINE = re.compile(r"^(?:theo|nguồn)\s*:?\s+\S", re.IGNORECASE)
 THEO = re.compile(r"(?:^|\s|\()(?:theo|nguồn)\s*:?\s+(.+?)\)?\s*$", re.IGNORECASE)
 PARENTHESES = re.compile(r"\s*\(([^()]*)\)\s*")
@@ -113,7 +114,10 @@ def _body_tail(body: str) -> str:
     words = tail.split()
     if len(words) % 2 == 0 and words[: len(words) // 2] == words[len(words) // 2:]:
         tail = " ".join(words[: len(words) // 2])  # the byline printed twice: "Việt Cường/VOV Việt Cường/VOV"
-    return tail if len(tail.split()) <= MAX_BYLINE_WORDS else ""
+    if len(tail.split()) <= MAX_BYLINE_WORDS:
+        return tail
+    compiled = COMPILED_BY.search(tail)  # "… chỉ mang tính tham khảo Tổng hợp Cự Giải": no stop before the credit
+    return compiled.group() if compiled else ""
 
 
 def _parse(text: str) -> tuple[tuple[str, ...], str | None]:

@@ -64,6 +64,8 @@ def test_all_caps_names_get_vietnamese_title_case_and_initialisms_stay():
     ("Việt Nam hoan nghênh các doanh nghiệp../. Việt Cường/VOV Việt Cường/VOV", (("Việt Cường",), "VOV")),
     ("Một số hình ảnh mới nhất của Hồ Quỳnh Hương: HẢI ANH", (("Hải Anh",), None)),
     ("Vụ việc đang được điều tra.\nGia Minh\nTheo Báo Giao thông", (("Gia Minh",), "Báo Giao thông")),
+    ("Thông tin trong hộp này được trích từ nguồn trên mạng Internet, nên chỉ mang tính tham khảo Tổng hợp Cự Giải",
+     (("Cự Giải",), None)),
 ])
 def test_byline_layouts_at_the_end_of_a_body(body, expected):
     assert extract_byline(None, body) == expected
