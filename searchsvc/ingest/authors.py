@@ -108,9 +108,9 @@ def _body_tail(body: str) -> str:
     if capitals:
         return capitals.group(1)
     ends = list(SENTENCE_END.finditer(last + " "))
-    if not ends:
-        return last if len(last.split()) <= SHORT_LINE_WORDS else ""
-    tail = last[ends[-1].end():].strip()
+    if not ends and len(last.split()) <= SHORT_LINE_WORDS:
+        return last
+    tail = last[ends[-1].end():].strip() if ends else last
     words = tail.split()
     if len(words) % 2 == 0 and words[: len(words) // 2] == words[len(words) // 2:]:
         tail = " ".join(words[: len(words) // 2])  # the byline printed twice: "Việt Cường/VOV Việt Cường/VOV"
