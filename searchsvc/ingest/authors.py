@@ -28,6 +28,12 @@ PHOTO_PARENTHESES = re.compile(r"\(\s*(?:ảnh|đồ họa|đồ hoạ|infograph
 PHOTO_CREDIT = re.compile(r"\s*[-–|,]?\s*\(?\s*(?:ảnh|đồ họa|đồ hoạ|infographic)\s*:.*$", re.IGNORECASE | re.DOTALL)
 # "Theo X" glued to the previous word by the scraper ("Nhật LinhTheo Financial Times").
 GLUED_THEO = re.compile(r"(?<=[a-zà-ỹđ])(?=Theo\s)")
+# A paper's tag opening the lead, and the tags of papers that do not spell their name out.
+LEAD_TAG = re.compile(r"\s*\(([^()\n]{2,30})\)\s*[-–—]\s")
+DOMAIN_TAG = re.compile(r"[a-z0-9-]+(?:\.[a-z]{2,})+")
+PAPER_TAGS = {"BĐ": "Báo Bình Định", "HNM": "Hà Nội Mới", "QĐND": "Quân đội nhân dân", "ANTĐ": "An ninh Thủ đô",
+              "GDTĐ": "Giáo dục và Thời đại", "NLĐO": "Người Lao Động", "PLO": "Pháp luật TP.HCM", "TTO": "Tuổi Trẻ",
+              "TNO": "Thanh Niên", "Dân trí": "Dân trí", "VOV.VN": "VOV"}
 COMPILED_BY = re.compile(r"(?<![^\W_])Tổng hợp\s+(?:[A-ZÀ-ỸĐ][^\s]*\s*){1,4}$")
 SOURCE_LINE = re.compile(r"^(?:theo|nguồn)\s*:?\s+\S", re.IGNORECASE)
 THEO = re.compile(r"(?:^|\s|\()(?:theo|nguồn)\s*:?\s+(.+?)\)?\s*$", re.IGNORECASE)
@@ -69,9 +75,17 @@ def extract_byline(byline: str | None, body: str) -> tuple[tuple[str, ...], str 
     >>> extract_byline(None, "Cơ quan chức năng đang điều tra. CTV Lê Tùng/VOV.VN")
     (('Lê Tùng',), 'VOV.VN')
     """
-    if byline and byline.strip():
-        return _parse(byline)
-    return _parse(_body_tail(body or ""))
+    authors, credit = _parse(byline if byline and byline.strip() else _body_tail(body or ""))
+    return authors, credit or _lead_tag(body or "")
+
+
+def _lead_tag(body: str) -> str | None:
+    """The outlet a lead opens with: ``(BĐ) - Chiều 22.4, …`` is Báo Bình Định, ``(binhdinh.gov.vn) - …`` the site."""
+    tag = LEAD_TAG.match(body)
+    if not tag:
+        return None
+    name = tag.group(1).strip()
+    return PAPER_TAGS.get(name) or (name if DOMAIN_TAG.fullmatch(name) or name.lower() in AGENCIES else None)
 
 
 def normalize_author_name(name: str) -> str:

@@ -69,3 +69,10 @@ def test_all_caps_names_get_vietnamese_title_case_and_initialisms_stay():
 ])
 def test_byline_layouts_at_the_end_of_a_body(body, expected):
     assert extract_byline(None, body) == expected
+
+
+def test_the_paper_s_tag_opening_the_lead_is_the_credit():
+    assert extract_byline("T.SỸ", "(BĐ) - Chiều 22.4, Chủ tịch UBND tỉnh làm việc.") == (("T.Sỹ",), "Báo Bình Định")
+    assert extract_byline("Kim Loan", "(binhdinh.gov.vn) - Sáng 18/4, huyện tổ chức lễ.") == (("Kim Loan",),
+                                                                                            "binhdinh.gov.vn")
+    assert extract_byline("Kim Loan", "(Tịnh Biên) - Sáng 18/4, huyện tổ chức lễ.") == (("Kim Loan",), None)
