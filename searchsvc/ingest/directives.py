@@ -25,7 +25,7 @@ from the document itself, while the word is the journalist's.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from searchsvc.article import Directive
@@ -61,6 +61,7 @@ BARE_SYMBOL = re.compile(
     r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|\s*[-–]\s*(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
     rf"(?P<sep>[-/])\s*(?P<symbol>(?:{_TYPE_CODES})(?![^\W\d_]){SYMBOL_SEPARATOR}{_CODE}(?:{SYMBOL_SEPARATOR}{_CODE})*)"
 )
+SHARED_JOIN = re.compile(r"\s*(?:,|và|&)\s*")
 DATE_CONTINUES = re.compile(r"\s*[/.-]\s*\d")
 ATTACHED_DATE = re.compile(
     r"\s*[,(]?\s*(?:(?i:ban hành|ký|kí)\s+)?(?:(?i:ngày)\s+)?"
@@ -118,6 +119,7 @@ class _Mention:
     issuer: str | None
     party: bool
     year_in_number: bool
+    end: int = 0
 
     @property
     def key(self) -> tuple[str, str]:
@@ -142,7 +144,21 @@ def extract_directives(text: str, published: date | None = None) -> tuple[Direct
     matches += [match for match in BARE_SYMBOL.finditer(text) if not any(a <= match.start("number") < b for a, b in covered)]
     matches.sort(key=lambda match: match.start())
     mentions = [mention for match in matches if (mention := _read_mention(text, match, published))]
-    return tuple(_resolve(mentions))
+    return tuple(_resolve(_shared_symbols(mentions, text)))
+
+
+def _shared_symbols(mentions: list[_Mention], text: str) -> list[_Mention]:
+    """``các quyết định 106, 107/QĐ-TTg``: numbers listed before a symbol share it (and a year written in it)."""
+    for index in range(len(mentions) - 2, -1, -1):
+        mention, following = mentions[index], mentions[index + 1]
+        if (mention.symbol is None and following.symbol and mention.type == following.type
+                and mention.issuer_code in (None, following.issuer_code)
+                and SHARED_JOIN.fullmatch(text, mention.end, following.start)):
+            mentions[index] = replace(
+                mention, symbol=following.symbol, issuer_code=following.issuer_code, party=following.party,
+                year=mention.year or (following.year if following.year_in_number else None),
+                year_in_number=following.year_in_number)
+    return mentions
 
 
 def _read_mention(text: str, match: re.Match, published: date | None) -> _Mention | None:
@@ -192,7 +208,7 @@ def _read_mention(text: str, match: re.Match, published: date | None) -> _Mentio
         issuer_code, party = code_of_issuer(issuer)
     issuer_code = issuer_code or ISSUER_OF_TYPE.get(type_name)
     return _Mention(match.start(), type_name, number, _clean_symbol(symbol, party) if symbol else None,
-                    issuer_code, year or attached_year, issuer, party, year is not None)
+                    issuer_code, year or attached_year, issuer, party, year is not None, match.end())
 
 
 def _is_bare_citation(text: str, match: re.Match, type_name: str, number: str, attached: bool) -> bool:

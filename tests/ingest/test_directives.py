@@ -302,3 +302,8 @@ def test_a_letter_cited_by_a_bare_number_and_a_date():
     [directive] = extract_directives("Theo đó, ngày 21-6, Bộ Chính trị đã có văn bản số 4178 về nhân sự Chủ tịch")
     assert (directive.type, directive.number) == ("Công văn", "4178")
     assert extract_directives("Các văn bản 5 năm qua cho thấy") == ()
+
+
+def test_numbers_listed_before_a_symbol_share_it():
+    found = extract_directives("thực hiện các quyết định 106, 107/QĐ-TTg của Thủ tướng")
+    assert [d.id for d in found] == ["quyet-dinh-106-ttg", "quyet-dinh-107-ttg"]
