@@ -27,7 +27,7 @@ EARLIEST_YEAR = 1945
 # How the names of real issuing bodies start (folded); anything else is a fragment of a sentence.
 BODY_HEADS = re.compile(
     r"^(?:bo chinh tri|ban bi thu|ban chap hanh trung uong|trung uong|chinh phu|thu tuong|quoc hoi|"
-    r"uy ban thuong vu quoc hoi|hoi dong (?:bao an|quan tri|tham dinh|nhan dan|quoc gia)|van phong chinh phu|vpcp|thanh tra chinh phu|ngan hang nha nuoc|"
+    r"uy ban thuong vu quoc hoi|hoi dong (?:bao an|quan tri|tham dinh|tham phan|nhan dan|quoc gia)|van phong chinh phu|vpcp|thanh tra chinh phu|ngan hang nha nuoc|"
     r"bo (?!chinh$)\w+|bo truong bo \w+|(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan|tand|toa an nhan dan) "
     r"(?:tinh|tp|tphcm|tp\.hcm|thanh pho|huyen|quan|thi xa|xa|phuong)(?: \w+)*$|tand toi cao|"
     r"(?:ban thuong vu )?(?:tinh|thanh|huyen|quan|dang) uy(?: \w+)*|tong cuc \w+|cuc \w+|so \w+|"
