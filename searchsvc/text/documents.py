@@ -46,8 +46,11 @@ TYPES = (
 TYPE_BY_FOLDED = {fold_text(name): name for name, _, _ in TYPES} | {"van ban": "Công văn"}
 CODE_OF_TYPE = {name: code for name, code, _ in TYPES if code}
 # Upper-cased codes as written in symbols; Quy định is also written QĐ (Party) or QĐi.
-TYPE_BY_CODE = {code.upper(): name for name, code, _ in TYPES if code} | {"QĐI": "Quy định"}
-TYPE_BY_CODE_WRITTEN = tuple(code for _, code, _ in TYPES if code and code not in ("QyĐ", "CV")) + ("QĐi",)
+# Codes typed without their Đ (``38/2012/ND-CP``) are read as written with it; not ĐA, which would be DA (Dự án).
+UNMARKED_CODES = {"ND": "Nghị định", "QD": "Quyết định"}
+TYPE_BY_CODE = {code.upper(): name for name, code, _ in TYPES if code} | {"QĐI": "Quy định"} | UNMARKED_CODES
+TYPE_BY_CODE_WRITTEN = tuple(code for _, code, _ in TYPES if code and code not in ("QyĐ", "CV")) + ("QĐi",
+                                                                                                  *UNMARKED_CODES)
 # Codes a type word may carry besides its own: the Party writes its Quy định "181-QĐ/TW".
 # Party action programmes are still often numbered "32-CT/TU".
 OTHER_CODES = {"Quy định": frozenset({"QĐ", "QĐI"}), "Chương trình": frozenset({"CT"})}

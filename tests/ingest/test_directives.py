@@ -307,3 +307,9 @@ def test_a_letter_cited_by_a_bare_number_and_a_date():
 def test_numbers_listed_before_a_symbol_share_it():
     found = extract_directives("thực hiện các quyết định 106, 107/QĐ-TTg của Thủ tướng")
     assert [d.id for d in found] == ["quyet-dinh-106-ttg", "quyet-dinh-107-ttg"]
+
+
+def test_a_symbol_typed_without_its_d_bar_is_the_same_document():
+    [unmarked] = extract_directives("theo Nghị định 38/2012/ND-CP của Chính phủ")
+    [marked] = extract_directives("theo Nghị định 38/2012/NĐ-CP")
+    assert unmarked.id == marked.id == "nghi-dinh-38-cp-2012" and unmarked.issuer == "Chính phủ"
