@@ -38,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -151,12 +152,22 @@ def rss(master_pid: int) -> list[float]:
 
 # --- scenarios --------------------------------------------------------------------------------------------------
 
-def scenario_values(port: int, master_pid: int) -> dict:
+def scenario_values(port: int, master_pid: int, index_dir: Path) -> dict:
+    """Too many values, refused; and the most values allowed (ten of each facet, values the index holds), answered:
+    the largest search page a request can ask for."""
+    from searchsvc.search.postings import ViewCache
+    from searchsvc.search.params import MAX_FILTER_VALUES_TOTAL
+
+    view = ViewCache(index_dir).get()
+    allowed = [(name, value) for name in ("date", "locality", "author", "directive")
+               for value in view.facet_table(name).values[:MAX_FILTER_VALUES_TOTAL // 4]]
     many = "/?" + "&".join(f"author=x{i}" for i in range(10_000))
     fitting = "/?" + "&".join(f"author=x{i}" for i in range(1_200))
     before = rss(master_pid)
     results = {}
-    for name, path in (("10000_values", many), ("1200_values", fitting), ("21_values", fitting[:fitting.index("&author=x21")])):
+    for name, path in (("10000_values", many), ("1200_values", fitting),
+                       ("21_values", fitting[:fitting.index("&author=x21")]),
+                       (f"{len(allowed)}_values_allowed", "/?" + urllib.parse.urlencode(allowed + [("q", "kế hoạch")]))):
         runs = []
         for _ in range(20):
             conn = connection(port, NORMAL_CLIENT)
@@ -374,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
             timed_get(connection(port, NORMAL_CLIENT), flood_path)  # warm: the posting lists are read once
             here = results[name] = {}
             if "values" in args.only:
-                here["values"] = scenario_values(port, master_pid)
+                here["values"] = scenario_values(port, master_pid, index_dir)
                 print(name, "values", json.dumps(here["values"]), flush=True)
             if "slow" in args.only:
                 here["slow"] = scenario_slow(port, args.seconds)

@@ -47,7 +47,9 @@ from pathlib import Path
 
 from bench import http_load
 from bench.queries import draw_queries
-from searchsvc.search.params import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH
+from searchsvc.search.params import (
+    MAX_ANALYZE_LENGTH, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_QUERY_STRING_BYTES,
+)
 from searchsvc.search.service import QUERY_TIME_BUDGET
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,6 +64,8 @@ MAX_RSS_GROWTH = 0.10
 MAX_P95_DRIFT = 0.25
 SEQUENTIAL_REPEAT = 3
 CUT_SHORT = "query_too_expensive"
+# Admission control's refusals under saturation (web.admission): a correct answer, counted apart.
+REFUSED = {503: "service_unavailable", 429: "too_many_requests"}
 # CPUs other processes may use during a slice before the run is flagged as measured on a busy machine.
 QUIET_OTHER_CPUS = 0.1
 
@@ -69,6 +73,7 @@ LUA = r"""
 local paths = {%(paths)s}
 local accept = {%(accept)s}
 local hostile = {%(hostile)s}
+local refusals = {%(refusals)s}
 local threads = {}
 local counter = 0
 
@@ -81,7 +86,7 @@ end
 function init(args)
   i = (id or 0) * 7919
   cur = 1
-  ok, expected_4xx, server_errors, unexpected, cut_short, hostile_sent = 0, 0, 0, 0, 0, 0
+  ok, expected_4xx, server_errors, unexpected, cut_short, hostile_sent, refused = 0, 0, 0, 0, 0, 0, 0
   samples = ""
 end
 
@@ -105,7 +110,9 @@ function response(status, headers, body)
     if code == "%(cut)s" then cut_short = cut_short + 1 end
   end
   local allowed = accept[cur][tostring(status)]
-  if status >= 500 then
+  if refusals[tostring(status)] == code then
+    refused = refused + 1
+  elseif status >= 500 then
     server_errors = server_errors + 1
     note(status, code)
   elseif allowed and (allowed == true or allowed[code]) then
@@ -118,7 +125,7 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local t = {ok = 0, expected_4xx = 0, server_errors = 0, unexpected = 0, cut_short = 0, hostile_sent = 0}
+  local t = {ok = 0, expected_4xx = 0, server_errors = 0, unexpected = 0, cut_short = 0, hostile_sent = 0, refused = 0}
   local all_samples = ""
   for _, thread in ipairs(threads) do
     for k, _ in pairs(t) do t[k] = t[k] + (thread:get(k) or 0) end
@@ -129,10 +136,11 @@ function done(summary, latency, requests)
     'SOAK_JSON {"requests":%%d,"duration_us":%%d,"bytes":%%d,"connect_errors":%%d,"read_errors":%%d,' ..
     '"write_errors":%%d,"timeouts":%%d,"p50_us":%%d,"p90_us":%%d,"p95_us":%%d,"p99_us":%%d,"max_us":%%d,' ..
     '"mean_us":%%f,"ok":%%d,"expected_4xx":%%d,"server_errors":%%d,"unexpected":%%d,"cut_short":%%d,' ..
-    '"hostile_sent":%%d}\n',
+    '"hostile_sent":%%d,"refused":%%d}\n',
     summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.timeout,
     latency:percentile(50), latency:percentile(90), latency:percentile(95), latency:percentile(99),
-    latency.max, latency.mean, t.ok, t.expected_4xx, t.server_errors, t.unexpected, t.cut_short, t.hostile_sent))
+    latency.max, latency.mean, t.ok, t.expected_4xx, t.server_errors, t.unexpected, t.cut_short, t.hostile_sent,
+    t.refused))
   io.write("SOAK_SAMPLES_BEGIN\n" .. all_samples .. "SOAK_SAMPLES_END\n")
 end
 """
@@ -148,6 +156,8 @@ class Probe:
     hostile: bool = True
 
     def accepts(self, status: int, code: str | None) -> bool:
+        if REFUSED.get(status) == code:
+            return True
         if status not in self.accept:
             return False
         codes = self.accept[status]
@@ -237,7 +247,9 @@ def hostile_requests(common: list[str], marked: list[str], locality_values: list
               {400: frozenset({"invalid_encoding"})}),
         Probe("facet_long_q", _path("/api/facets/directive", [("q", _fill(marked, MAX_QUERY_LENGTH))]),
               {200: None}),
-        Probe("analyze_long", _path("/api/analyze", [("text", _fill(marked, 10_000))]), {200: None}),
+        Probe("analyze_long", _path("/api/analyze", [("text", _fill(marked, MAX_ANALYZE_LENGTH))]), {200: None}),
+        Probe("line_past_limit", _path("/api/search", [("q", "a" * MAX_QUERY_STRING_BYTES)]),
+              {414: frozenset({"request_uri_too_long"})}),
     ]
     for probe in probes:
         assert probe.path.isascii(), probe.kind
@@ -326,6 +338,7 @@ def wrk_slice(port: int, probes: list[Probe], seconds: float, connections: int) 
         "accept": ", ".join(p.lua_accept() for p in probes),
         "hostile": ", ".join("true" if p.hostile else "false" for p in probes),
         "cut": CUT_SHORT,
+        "refusals": ", ".join(f'["{status}"]="{code}"' for status, code in REFUSED.items()),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua)
@@ -349,6 +362,7 @@ def wrk_slice(port: int, probes: list[Probe], seconds: float, connections: int) 
         "expected_4xx": raw["expected_4xx"],
         "hostile_sent": raw["hostile_sent"],
         "cut_short": raw["cut_short"],
+        "refused": raw["refused"],
         "server_errors": raw["server_errors"],
         "unexpected": raw["unexpected"],
         "socket_errors": socket_errors,
@@ -453,7 +467,8 @@ def fmt_rss(workers: list[dict]) -> str:
 def summarize(slices: list[dict], rss_start: list[dict], rss_samples: list[list[dict]], sequential: list[dict],
               warmup: dict, recycle: bool = False) -> dict:
     total = {k: sum(s[k] for s in slices) for k in ("requests", "ok", "expected_4xx", "hostile_sent", "cut_short",
-                                                    "server_errors", "unexpected", "socket_errors", "errors")}
+                                                    "refused", "server_errors", "unexpected", "socket_errors",
+                                                    "errors")}
     first, last = slices[0], slices[-1]
     per_worker = {}
     for worker in rss_start:
@@ -653,7 +668,8 @@ def print_summary(summary: dict, sequential: list[dict], access: dict) -> None:
     s = summary
     print(f"\ntotal {s['requests']:,} requests ({s['requests_per_s']:.1f}/s), {s['hostile_sent']:,} hostile "
           f"({s['hostile_share']:.1%}); {s['ok']:,} as expected ({s['expected_4xx']:,} expected 4xx, "
-          f"{s['cut_short']:,} cut short by the time budget); errors {s['errors']} "
+          f"{s['cut_short']:,} cut short by the time budget); {s['refused']:,} refused by admission control "
+          f"(503/429 with Retry-After); errors {s['errors']} "
           f"(5xx {s['server_errors']}, unexpected {s['unexpected']}, socket {s['socket_errors']})")
     for name in ("first_slice", "last_slice"):
         f = s[name]

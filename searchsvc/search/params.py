@@ -17,7 +17,8 @@ from searchsvc.errors import InvalidParameter, SearchError, UnknownParameter
 from searchsvc.search.facets import FACETS
 
 MAX_QUERY_LENGTH = 1000
-MAX_ANALYZE_LENGTH = 10_000
+# What a query string of MAX_QUERY_STRING_BYTES can carry in any script: nine bytes a character percent-encoded.
+MAX_ANALYZE_LENGTH = 1_800
 MAX_PAGE = 1000
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10
