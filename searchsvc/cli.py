@@ -132,6 +132,51 @@ def _echo_compaction(report) -> None:
         )
 
 
+@cli.group("keys")
+def keys_group() -> None:
+    """Khoá API cho các lệnh ghi qua HTTP (PUT, DELETE, POST /api/articles)."""
+
+
+@keys_group.command("create")
+@INDEX_DIR_OPTION
+@click.option("--rate", default=600, show_default=True, help="Số yêu cầu ghi tối đa mỗi phút.")
+@click.option("--max-body", default=16 * 1024 * 1024, show_default=True, help="Kích thước nội dung tối đa, byte.")
+@click.argument("name")
+def keys_create(index_dir: Path | None, rate: int, max_body: int, name: str) -> None:
+    """Tạo khoá tên NAME và in nó ra một lần duy nhất (chỉ lưu mã băm)."""
+    from searchsvc.web.keys import KeyStore
+
+    try:
+        secret = KeyStore(config.index_dir(index_dir)).create(name, rate_per_minute=rate, max_body_bytes=max_body)
+    except SearchError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Khoá «{name}» (chỉ hiện một lần, hãy lưu lại ngay):", err=True)
+    click.echo(secret)
+
+
+@keys_group.command("list")
+@INDEX_DIR_OPTION
+def keys_list(index_dir: Path | None) -> None:
+    """Liệt kê các khoá: tên, ngày tạo, giới hạn, đã thu hồi chưa."""
+    from searchsvc.web.keys import KeyStore
+
+    for key in KeyStore(config.index_dir(index_dir)).list():
+        state = f"thu hồi {key.revoked}" if key.revoked else "đang dùng"
+        click.echo(f"{key.name}\ttạo {key.created}\t{key.rate_per_minute}/phút\t{key.max_body_bytes} byte\t{state}")
+
+
+@keys_group.command("revoke")
+@INDEX_DIR_OPTION
+@click.argument("name")
+def keys_revoke(index_dir: Path | None, name: str) -> None:
+    """Thu hồi khoá NAME: các yêu cầu dùng nó bị từ chối (403) ngay."""
+    from searchsvc.web.keys import KeyStore
+
+    if not KeyStore(config.index_dir(index_dir)).revoke(name):
+        raise click.ClickException(f"Không có khoá đang dùng tên «{name}».")
+    click.echo(f"Đã thu hồi khoá «{name}».")
+
+
 @cli.command("search")
 @INDEX_DIR_OPTION
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON như /api/search.")

@@ -52,6 +52,31 @@ class IndexBusy(SearchError):
     code = "index_busy"
 
 
+class MissingApiKey(SearchError):
+    status = 401
+    code = "missing_api_key"
+
+
+class InvalidApiKey(SearchError):
+    status = 401
+    code = "invalid_api_key"
+
+
+class ApiKeyRevoked(SearchError):
+    status = 403
+    code = "api_key_revoked"
+
+
+class PayloadTooLarge(SearchError):
+    status = 413
+    code = "payload_too_large"
+
+
+class RateLimited(SearchError):
+    status = 429
+    code = "rate_limited"
+
+
 class RebuildWouldDrop(SearchError):
     """A rebuild from sources that lack articles the live index holds: refused unless the operator says so."""
 
@@ -62,7 +87,7 @@ class RebuildWouldDrop(SearchError):
         self.count = count
         super().__init__(
             f"Dựng lại sẽ bỏ {count} bài đang có trong chỉ mục nhưng không có trong nguồn (ví dụ: {', '.join(examples)}). "
-            "Thêm --allow-drop nếu muốn bỏ chúng, hoặc dựng lại từ chính các bài đã lưu (--from-index)."
+            "Thêm --allow-drop nếu muốn bỏ chúng."
         )
 
 

@@ -26,7 +26,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,11 +116,15 @@ def apply_changes(
     progress: Callable[[int, int], None] | None = None,
     total: int = 0,
     files: list[Path] = (),
+    locked: bool = False,
 ) -> IndexReport:
     """Write an ordered stream of articles and deletions: into the live index in one commit, or as a new
-    generation (``rebuild``, or when there is no index yet); then compact if dead documents piled up."""
+    generation (``rebuild``, or when there is no index yet); then compact if dead documents piled up.
+
+    ``locked``: the caller already holds the indexer lock (the task queue reads its tasks under it).
+    """
     started = time.monotonic()
-    with indexer_lock(index_dir):
+    with nullcontext() if locked else indexer_lock(index_dir):
         remove_abandoned_builds(index_dir)
         if rebuild or not (index_dir / CURRENT).exists():
             _build_generation(changes, index_dir, report, progress, total, files, allow_drop)

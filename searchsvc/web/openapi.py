@@ -179,6 +179,17 @@ SCHEMAS = {
         "documents": COUNT,
         "generation": STRING,
     }),
+    "Task": _object({
+        "uid": {"type": "integer", "minimum": 1, "description": "Tasks are applied in the order of their numbers."},
+        "type": {"type": "string", "enum": ["put", "delete", "bulk"]},
+        "id": {**_nullable(STRING), "description": "The article of a put or delete."},
+        "status": {"type": "string", "enum": ["queued", "succeeded", "failed"]},
+        "enqueued_at": STRING,
+        "finished_at": STRING,
+        "articles": {**COUNT, "description": "Articles written or deleted, once succeeded."},
+        "errors": {**_array(_object({"line": _nullable(COUNT), "message": STRING})),
+                   "description": "Why lines of the body could not be applied (a failed task applies none)."},
+    }, required=("uid", "type", "id", "status", "enqueued_at")),
 }
 
 
@@ -189,7 +200,10 @@ def _error(description: str) -> dict:
 RESPONSES = {
     "BadRequest": _error("Unknown or repeated parameter, bad value, query too long, or a query string that is not "
                          "UTF-8."),
-    "NotFound": _error("No such path, article, directive or facet."),
+    "NotFound": _error("No such path, article, directive, facet or task."),
+    "Unauthorized": _error("No API key, or not a valid one (`Authorization: Bearer <key>`)."),
+    "Forbidden": _error("The API key was revoked."),
+    "RateLimited": _error("The API key sent more writes a minute than it may; `Retry-After` says when to retry."),
     "Unavailable": _error("No index has been built yet, or the service is overloaded: retry after the `Retry-After` "
                           "seconds."),
     "TooLarge": _error("A request body (every route is a GET) longer than the service accepts."),
@@ -212,6 +226,26 @@ def _query(name: str, schema: dict, description: str, **extra) -> dict:
 def _path(name: str, description: str) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1},
             "description": description}
+
+
+def _write(operation_id: str, summary: str, parameters: list, body: str | None) -> dict:
+    """A write operation: 202 with its task once the change is on disk (see ``writes.py``)."""
+    operation = {
+        "operationId": operation_id, "summary": summary, "parameters": parameters, "security": [{"apiKey": []}],
+        "responses": {
+            "202": {"description": "Accepted: the change is on disk and will be applied in order; `Location` is "
+                                   "its task.", "content": {"application/json": {"schema": _ref("Task")}}},
+            "400": {"$ref": "#/components/responses/BadRequest"},
+            "401": {"$ref": "#/components/responses/Unauthorized"},
+            "403": {"$ref": "#/components/responses/Forbidden"},
+            "413": {"$ref": "#/components/responses/TooLarge"},
+            "429": {"$ref": "#/components/responses/RateLimited"},
+        },
+    }
+    if body:
+        operation["requestBody"] = {"required": True, "content": {body: {"schema": STRING if "ndjson" in body
+                                                                         else {"type": "object"}}}}
+    return operation
 
 
 def _get(operation_id: str, summary: str, schema: str, parameters: list | None = None, not_found: bool = False,
@@ -300,8 +334,21 @@ def build_document() -> dict:
                     _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_FACET_SEARCH_LIMIT,
                                      "default": FACET_SEARCH_LIMIT}, "At most this many values."),
                 ], not_found=True),
-            "/api/articles/{id}": _get("getArticle", "One article with all of its metadata", "Article",
-                                       [_path("id", "The article id.")], not_found=True),
+            "/api/articles/{id}": {
+                **_get("getArticle", "One article with all of its metadata", "Article",
+                       [_path("id", "The article id.")], not_found=True),
+                "put": _write("putArticle", "Add or replace one article (its JSON object; needs an API key)",
+                              [_path("id", "The article id: 1-200 letters, digits and `- _ . ~`, starting with a "
+                                           "letter or digit.")], "application/json"),
+                "delete": _write("deleteArticle", "Delete one article (needs an API key)",
+                                 [_path("id", "The article id.")], None),
+            },
+            "/api/articles": {"post": _write(
+                "postArticles", "Add or replace many articles, one JSON object per line (needs an API key); a task "
+                                "with a bad line fails whole", [], "application/x-ndjson")},
+            "/api/tasks/{uid}": _get("getTask", "What became of a write: queued, succeeded or failed (with the "
+                                                "errors of its lines)", "Task",
+                                     [_path("uid", "The task number a write answered with.")], not_found=True),
             "/api/directives": _get("listDirectives", "Every document cited in the corpus, most cited first",
                                     "DirectiveList"),
             "/api/directives/{id}": _get("getDirective", "One cited document, its citing articles by year, month, "
@@ -327,5 +374,7 @@ def build_document() -> dict:
                 },
             }},
         },
-        "components": {"schemas": SCHEMAS, "responses": RESPONSES},
+        "components": {"schemas": SCHEMAS, "responses": RESPONSES,
+                       "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
+                                                      "description": "A key from `searchsvc keys create NAME`."}}},
     }

@@ -279,10 +279,13 @@ def _is_api() -> bool:
 
 @bp.before_app_request
 def reject_oversized_requests():
-    """Refuse an oversized query string or body before anything parses it: every route is a GET, so a body is only
-    a load. A chunked body declares no length: at most one byte past the limit is read to tell."""
+    """Refuse an oversized query string or body before anything parses it: apart from the write API, which checks
+    the body against its key's own limit once the key is known (``writes.py``), every route is a GET, so a body is
+    only a load. A chunked body declares no length: at most one byte past the limit is read to tell."""
     if len(request.query_string) > params.MAX_QUERY_STRING_BYTES:
         raise RequestURITooLarge()
+    if request.blueprint == "writes":
+        return
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length is not None:
         if request.content_length > limit:

@@ -68,6 +68,8 @@ PATH_VALUES = {"/api/facets/{name}": "/api/facets/locality", "/api/articles/{id}
 
 def test_every_documented_parameter_is_accepted_and_nothing_else(client, document):
     for path, item in document["paths"].items():
+        if "get" not in item or path == "/api/tasks/{uid}":  # writes and their tasks: tests/web/test_writes.py
+            continue
         url = PATH_VALUES.get(path, path)
         query = {p["name"]: _example(p) for p in item["get"]["parameters"] if p["in"] == "query"}
         response = client.get(url, query_string=query)
@@ -143,7 +145,7 @@ POSITIVE, NEGATIVE = schemathesis.GenerationMode.POSITIVE, schemathesis.Generati
 # exist only where there are query parameters: any non-empty text is a valid id.
 CASES = [
     (path, mode)
-    for path, item in build_document()["paths"].items()
+    for path, item in build_document()["paths"].items() if "get" in item
     for mode in ((POSITIVE, NEGATIVE) if any(p["in"] == "query" for p in item["get"]["parameters"]) else (POSITIVE,))
 ]
 
