@@ -9,6 +9,9 @@ apply; nginx then absorbs slow clients before they reach gunicorn.
 """
 
 import json
+import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -73,3 +76,18 @@ class JsonLogger(Logger):
 
 
 logger_class = JsonLogger
+
+
+def on_starting(server):
+    """A fresh folder for the workers' Prometheus metrics (``searchsvc/web/metrics.py``), before any worker forks."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="searchsvc-metrics-")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+
+
+def child_exit(server, worker):
+    """A dead worker's gauges stop counting; its counters stay summed in."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -20,7 +20,12 @@ class Setting:
 SETTINGS = (
     Setting("INDEX_DIR", str(PROJECT_ROOT / "index"), "Where the index lives (a folder holding the live generation)."),
     Setting("CORS_ORIGINS", "", "Comma-separated origins allowed to call the JSON API from a browser; empty: CORS off."),
-    Setting("MAX_CONTENT_LENGTH", 64 * 1024, "Largest request body accepted, in bytes; the service reads none."),
+    Setting("MAX_CONTENT_LENGTH", 64 * 1024, "Largest request body accepted, in bytes, except by the write API, "
+            "whose limit is each API key's own (``searchsvc keys create --max-body``)."),
+    Setting("METRICS_PUBLIC", False, "Serve /metrics to any client; otherwise only to requests from the machine "
+            "itself (a Prometheus on the same host). The shipped nginx config never passes /metrics on."),
+    Setting("APPLY_TASKS", True, "Apply queued write tasks in a thread of each web worker (the one holding the "
+            "indexer lock works, the others wait); off for a server that only reads."),
     Setting("BASE_URL", "http://127.0.0.1:8000", "The public address of the service (scheme, host and port, no "
             "path), for the absolute links of feeds and the OpenSearch description: never taken from the Host header, "
             "which any client can set. «searchsvc serve» defaults it to its own --host and --port."),
@@ -44,6 +49,13 @@ def from_environment() -> dict:
 def index_dir(explicit: str | os.PathLike | None = None) -> Path:
     """The index folder: ``--index-dir``, else ``SEARCHSVC_INDEX_DIR``, else ``index/`` of the project."""
     return Path(explicit) if explicit else Path(from_environment()["INDEX_DIR"])
+
+
+def flag(value: object) -> bool:
+    """A yes/no setting from ``test_config`` (a bool) or the environment (``1``/``true``/``yes``/``on``, else no)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
 
 
 def check_base_url(url: str) -> str:

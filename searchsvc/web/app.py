@@ -13,6 +13,7 @@ TEMPLATES_DIR = config.PROJECT_ROOT / "templates"
 STATIC_DIR = config.PROJECT_ROOT / "static"
 VIEWS_EXTENSION = "searchsvc.views"
 ADMISSION_EXTENSION = "searchsvc.admission"
+APPLIER_EXTENSION = "searchsvc.applier"
 
 
 class JsonFormatter(logging.Formatter):
@@ -35,7 +36,7 @@ def create_app(test_config: dict | None = None):
     # Imported here so that the CLI, the indexer and the search layer never load Flask through this package.
     from flask import Flask
 
-    from searchsvc.web import routes
+    from searchsvc.web import metrics, routes, writes
     from searchsvc.search.params import day_text
     from searchsvc.search.postings import ViewCache
     from searchsvc.web.admission import Admission, heavy_lane_path
@@ -56,6 +57,10 @@ def create_app(test_config: dict | None = None):
     app.extensions[ADMISSION_EXTENSION] = Admission(heavy_lane_path(Path(app.config["INDEX_DIR"])))
     app.add_template_filter(day_text, "day")  # every day on a page reads dd/mm/yyyy
     app.register_blueprint(routes.bp)  # its app_errorhandler()s cover every path, not only the blueprint's
+    app.register_blueprint(writes.bp)
+    app.register_blueprint(metrics.bp)
+    if config.flag(app.config["APPLY_TASKS"]):
+        app.extensions[APPLIER_EXTENSION] = writes.TaskApplier(Path(app.config["INDEX_DIR"])).start()
     return app
 
 
