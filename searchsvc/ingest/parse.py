@@ -13,6 +13,7 @@ stops a run. Metadata extraction (dates, places, authors, directives) happens la
 from __future__ import annotations
 
 import codecs
+import html
 import json
 import logging
 import os
@@ -32,6 +33,11 @@ logger = logging.getLogger(__name__)
 TEXT_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".json", ".ndjson"}
 NOISE_LINE = re.compile(r"^\s*(?:Responsive image|\[img\]|Your Website Title)\s*$", re.IGNORECASE)
+# HTML character references left in scraped text (``&nbsp;``, ``&ocirc;``, ``&#7879;``); an unknown name such as
+# the ``&MT;`` of ``TN&MT;`` is left as written.
+CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# A scraper that percent-encoded the dot below (U+0323) and lost part of it left ``huyê%3ḅn`` for ``huyện``.
+MANGLED_DOT_BELOW = re.compile("%3(?:\u1e05|b\u0323)")
 BYLINE_MAX_WORDS = 10
 BYLINE_MAX_CHARS = 80
 SENTENCE_END = tuple(".!?…:;\"”'")
@@ -183,7 +189,14 @@ def _looks_binary(text: str) -> bool:
 
 
 def _clean(text: str) -> str:
-    """NFC, one kind of line break, nothing an output cannot carry (``repair_text``)."""
+    """NFC, one kind of line break, character references decoded, the scraper's mangled dot below mended, no
+    no-break spaces, and nothing an output cannot carry (``repair_text``).
+
+    >>> _clean("Huy&ecirc;%3ḅn&nbsp;Tịnh Biên &amp; TN&MT;")
+    'Huyện Tịnh Biên & TN&MT;'
+    """
+    text = CHARACTER_REFERENCE.sub(lambda match: html.unescape(match.group()), text)
+    text = MANGLED_DOT_BELOW.sub("\u0323", text).replace("\u00a0", " ")
     return nfc(repair_text(text.replace("\r\n", "\n").replace("\r", "\n")))
 
 

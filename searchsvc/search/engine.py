@@ -4,6 +4,13 @@ The one module that decides how a ``ParsedQuery`` runs against an ``IndexView``.
 of the index size (a 200,000-article index is 0.8 MB of float32 per array), so the Python work per query is per
 query word and per displayed hit, never per matching posting.
 
+Ranking never has a cliff. Every article holding enough of the query is a result, in tiers: first the articles
+holding every word, then those lacking a small share of the query's weight, then larger shares (``tier``). A word
+weighs its idf, so lacking a word most articles hold (``vì``, ``là``) costs less than lacking a rare one; within a
+tier, BM25F decides. Articles lacking more than ``MAX_MISSING_SHARE`` of the weight are not results, and each
+result can say which words it lacks (``TextMatch.missing``). Words no article holds (a typo, a stray letter) carry
+no weight: they cannot tell articles apart, though results still report lacking them.
+
 Adjacency is scored from the ``content_pairs`` terms: every pair of neighbouring query words is looked up as one
 term and scored like a word, so documents where ``hội nghị`` stands as a word outrank documents that merely hold
 ``hội`` and ``nghị``. A quoted phrase keeps the documents holding all of its pairs: exact for two words, and for
@@ -29,44 +36,104 @@ EXACT_FORM_BONUS = 0.15
 # A pair of query words standing side by side in the text counts as much as this share of one more word.
 PAIR_WEIGHT = 2.0
 PAIRS_FIELD = "content_pairs"
+# Tiers are steps of this share of the query's weight: 0 holds every word, 1 lacks up to 10 %, 2 up to 20 % ...
+# (``tiers`` counts each step twice: the words as typed, then their variants).
+TIER_STEP = 0.1
+# An article lacking more than this share of the query's weight is not a result (for two words of equal weight,
+# an article with one of them is not).
+MAX_MISSING_SHARE = 0.5
+# Shares are compared with this tolerance, so float32 sums of the same weights compare equal.
+SHARE_EPSILON = 1e-4
+# An article holding a variant (``ủy ban nhân dân`` for ``UBND``) or a Telex reading instead of the words typed
+# scores this share of what the variant alone would score; it also ranks below the articles of its tier that
+# hold the words as typed.
+VARIANT_WEIGHT = 0.8
 
 
 @dataclass(frozen=True)
 class TextMatch:
-    """Which documents match the words (``mask``), their scores, and whether not every word had to match."""
+    """Which documents match (``mask``), their scores and tiers, and which query words each one holds."""
 
     mask: np.ndarray
     scores: np.ndarray | None
-    relaxed: bool = False
+    tiers: np.ndarray | None = None
+    # Bit ``i`` of ``held[doc]`` is set when the document holds ``words[i]``.
+    held: np.ndarray | None = None
+    words: tuple[QueryWord, ...] = ()
+
+    def lacks_words(self, mask: np.ndarray) -> bool:
+        """True when some document of ``mask`` lacks a query word."""
+        return self.held is not None and bool((self.held[mask] != self._every_word).any())
+
+    def holding_every_word(self, mask: np.ndarray) -> np.ndarray:
+        return mask if self.held is None else mask & (self.held == self._every_word)
+
+    @property
+    def _every_word(self) -> int:
+        return (1 << len(self.words)) - 1
+
+    def missing(self, doc: int) -> list[str]:
+        """The query words document ``doc`` lacks, as typed (normalized)."""
+        if self.held is None:
+            return []
+        held = int(self.held[doc])
+        return [word.exact for i, word in enumerate(self.words) if not held >> i & 1]
+
+    def best_tier(self, mask: np.ndarray) -> np.ndarray:
+        """``mask`` kept to its best tier: the relevance floor of a date-ordered list."""
+        if self.tiers is None or not mask.any():
+            return mask
+        return mask & (self.tiers == self.tiers[mask].min())
 
 
 def match_text(view: IndexView, query: ParsedQuery) -> TextMatch:
-    """Match and score the query words; every word must match, else the best partial matches are returned.
+    """Match and score the query words: the articles holding enough of the query's weight, in tiers.
 
-    The request's time budget (``budget.check_budget``) is checked before each word and pair.
+    The request's time budget (``budget.check_budget``) is checked before each word, form and pair.
     """
     if query.is_empty:
         return TextMatch(mask=view.live.copy(), scores=None)
     scores = np.zeros(view.doc_count_all, dtype=np.float32)
-    present = np.zeros(view.doc_count_all, dtype=np.int16)
-    words = list(dict.fromkeys(query.words))
-    for word in words:
+    held = np.zeros(view.doc_count_all, dtype=np.int64)
+    weight = np.zeros(view.doc_count_all, dtype=np.float32)
+    by_variant = np.zeros(view.doc_count_all, dtype=bool)
+    words = tuple(dict.fromkeys(query.words))
+    idfs, holders = [], []
+    for i, word in enumerate(words):
         check_budget()
-        _score_word(view, word, scores, present)
-    for pair in dict.fromkeys(_pair_terms(query.words)):
+        docs, idf = _score_word(view, word, scores)
+        held[docs] |= np.int64(1) << i
+        idfs.append(idf)
+        holders.append(len(docs))
+    for word in query.optional:
+        _score_word(view, word, scores)
+    read_as = list(query.words)
+    for expansion in query.expansions:
+        check_budget()
+        kept = _score_expansion(view, expansion, [words.index(w) for w in query.words[expansion.start:expansion.end]],
+                                scores, held, idfs, holders, by_variant)
+        if expansion.reading and kept:
+            read_as[expansion.start] = kept[0][0]
+    # Neighbouring words score as pairs as they were meant: ``ddaauf tuw coong`` as ``đầu tư công``.
+    for pair in dict.fromkeys(_pair_terms(read_as)):
         check_budget()
         _score_pair(view, pair, scores)
-    mask = present == len(words)
-    relaxed = False
-    if not mask.any() and len(words) > 1:
-        mask = present >= max(1, math.ceil(len(words) / 2))
-        scores += present.astype(np.float32)
-        relaxed = True
+    for i, idf in enumerate(idfs):
+        weight += np.float32(idf) * ((held >> i) & 1).astype(np.float32)
+    total = sum(idfs)
+    if total:
+        lacking = 1 - weight / np.float32(total)
+        mask = (held != 0) & (lacking < MAX_MISSING_SHARE - SHARE_EPSILON)
+        tiers = np.where(lacking <= SHARE_EPSILON, 0, 1 + (lacking - SHARE_EPSILON) // TIER_STEP)
+        # Within a share step, the articles holding the words as typed come before those holding variants.
+        tiers = (2 * tiers + by_variant).astype(np.int8)
+    else:
+        mask, tiers = np.zeros(view.doc_count_all, dtype=bool), np.zeros(view.doc_count_all, dtype=np.int8)
     for word in query.excluded:
         mask[view.postings(*_content_term(word)).docs] = False
     for phrase in query.phrases:
         mask = _keep_phrase_matches(view, phrase, mask)
-    return TextMatch(mask=mask & view.live, scores=scores, relaxed=relaxed)
+    return TextMatch(mask=mask & view.live, scores=scores, tiers=tiers, held=held, words=words)
 
 
 def query_terms(query: ParsedQuery) -> list[tuple[str, str]]:
@@ -91,12 +158,13 @@ def _content_term(word: QueryWord) -> tuple[str, str]:
     return ("content", word.exact) if word.marked else ("content_folded", word.folded)
 
 
-def _score_word(view: IndexView, word: QueryWord, scores: np.ndarray, present: np.ndarray) -> None:
-    """Add one word's BM25F (title and content, lengths normalised per field) to ``scores``."""
+def _score_word(view: IndexView, word: QueryWord, scores: np.ndarray) -> tuple[np.ndarray, float]:
+    """Add one word's BM25F (title and content, lengths normalised per field) to ``scores``; return the documents
+    holding it and its idf (0 when none does)."""
     suffix = "" if word.marked else "_folded"
     content = view.postings("content" + suffix, word.term)
     if not len(content.docs):
-        return
+        return content.docs, 0.0
     title = view.postings("title" + suffix, word.term)
     n = view.doc_count
     idf = math.log(1 + (n - len(content.docs) + 0.5) / (len(content.docs) + 0.5))
@@ -106,10 +174,53 @@ def _score_word(view: IndexView, word: QueryWord, scores: np.ndarray, present: n
         title_tf[title.docs] = TITLE_WEIGHT * title.freqs / _length_norm(view, "title" + suffix, title.docs)
         tf = tf + title_tf[content.docs]
     scores[content.docs] += idf * tf * (K1 + 1) / (tf + K1)
-    present[content.docs] += 1
     if not word.marked:
         exact = view.postings("content", word.folded)
         scores[exact.docs] += EXACT_FORM_BONUS * idf
+    return content.docs, idf
+
+
+def _score_expansion(view: IndexView, expansion, span: list[int], scores: np.ndarray, held: np.ndarray,
+                     idfs: list[float], holders: list[int], by_variant: np.ndarray) -> list[tuple[QueryWord, ...]]:
+    """Score the other forms of ``words[span]`` where the words typed are not all found: the articles holding a
+    form count as holding those words, at ``VARIANT_WEIGHT`` of its score. A Telex/VNI reading is kept only where
+    the index holds it more often than the word as typed, and the words weigh at least what the form weighs.
+    Returns the forms found."""
+    bits = np.int64(sum(1 << i for i in set(span)))
+    kept = []
+    for form in expansion.alternatives:
+        form_scores = np.zeros_like(scores)
+        docs, idf = _score_form(view, form, form_scores)
+        if not len(docs) or expansion.reading and len(docs) <= max(holders[i] for i in span):
+            continue
+        lacking = docs[(held[docs] & bits) != bits]
+        scores[lacking] += VARIANT_WEIGHT * form_scores[lacking]
+        by_variant[lacking] = True
+        held[docs] |= bits
+        kept.append(form)
+        for i in set(span):
+            idfs[i] = max(idfs[i], idf / len(set(span)))
+    return kept
+
+
+def _score_form(view: IndexView, form: tuple[QueryWord, ...], scores: np.ndarray) -> tuple[np.ndarray, float]:
+    """Score a word, or several words standing together (every neighbouring pair held, as a quoted phrase)."""
+    if len(form) == 1:
+        return _score_word(view, form[0], scores)
+    docs = freqs = None
+    for pair in _pair_terms(form):
+        postings = view.postings(PAIRS_FIELD, pair)
+        if docs is None:
+            docs, freqs = postings.docs, postings.freqs
+        else:
+            docs, mine, theirs = np.intersect1d(docs, postings.docs, assume_unique=True, return_indices=True)
+            freqs = np.minimum(freqs[mine], postings.freqs[theirs])
+        if not len(docs):
+            return docs, 0.0
+    idf = math.log(1 + (view.doc_count - len(docs) + 0.5) / (len(docs) + 0.5))
+    tf = freqs / _length_norm(view, PAIRS_FIELD, docs)
+    scores[docs] += idf * tf * (K1 + 1) / (tf + K1)
+    return docs, idf
 
 
 def _score_pair(view: IndexView, pair: str, scores: np.ndarray) -> None:
@@ -151,7 +262,11 @@ def rank(
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     scores = match.scores[candidates] if match.scores is not None else np.zeros(len(candidates), np.float32)
     if sort == "relevance" and match.scores is not None:
-        top = _top_k(-scores, offset + limit)
+        keys = -scores.astype(np.float64)
+        if match.tiers is not None:
+            # Tier first: an offset larger than any score keeps every tier above the next.
+            keys += match.tiers[candidates] * (float(scores.max(initial=0)) + 1.0)
+        top = _top_k(keys, offset + limit)
         order_docs, order_scores = candidates[top], scores[top]
     else:
         days = view.days[candidates].astype(np.int64)

@@ -3,18 +3,33 @@
 The syntax is forgiving by design: ``"quoted phrases"`` and ``-excluded`` words are understood, and anything else
 (an unbalanced quote, stray operators) is read as plain words, never an error. Each word remembers whether it was
 typed with diacritics, which decides whether it matches only its exact form or every accented form.
+
+Two readings are added to what was typed, never replacing it: the other forms of a variant or abbreviation
+(``variants.py``: ``UBND`` also searches ``ủy ban nhân dân``) and the syllable a Telex or VNI leftover spells
+(``hooij`` also searches ``hội``), as ``expansions``. Question words (``vì sao``, ``bao nhiêu``, ``nào``) of a
+question with at least two other words are ``optional``: they add to the score where they occur and are never
+required.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
+from searchsvc.search.variants import CURATED_VARIANTS, Variants, read_typed
 from searchsvc.text.analysis import analyze
-from searchsvc.text.normalize import nfc
+from searchsvc.text.normalize import fold, nfc
 
 MAX_QUERY_WORDS = 32
 PHRASE = re.compile(r'(-?)"([^"]*)"')
+# Words that make a question of a search (exact forms); single syllables only as typed with their marks, since
+# ``nao``/``gi`` without marks are other words too. ``ai`` (who) counts only at the start.
+QUESTION_PHRASES = ("vì sao", "tại sao", "là gì", "là bao nhiêu", "bao nhiêu", "như thế nào", "làm thế nào",
+                    "thế nào", "ra sao", "ở đâu", "khi nào", "làm sao", "có phải", "hay không", "là ai")
+QUESTION_WORDS = frozenset({"nào", "gì", "đâu"})
+# A question needs this many other words before its question words become optional.
+MIN_WORDS_BESIDE_QUESTION = 2
 
 
 @dataclass(frozen=True)
@@ -34,18 +49,36 @@ class QueryWord:
 
 
 @dataclass(frozen=True)
+class Expansion:
+    """Other ways of writing ``words[start:end]``: variant forms, or the syllable a Telex/VNI leftover spells."""
+
+    start: int
+    end: int
+    alternatives: tuple[tuple[QueryWord, ...], ...]
+    reading: bool = False
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
     words: tuple[QueryWord, ...] = ()
     phrases: tuple[tuple[QueryWord, ...], ...] = ()
     excluded: tuple[QueryWord, ...] = ()
     words_ignored: int = 0
+    expansions: tuple[Expansion, ...] = ()
+    optional: tuple[QueryWord, ...] = ()
 
     @property
     def is_empty(self) -> bool:
         return not self.words
 
+    @property
+    def highlighted(self) -> tuple[QueryWord, ...]:
+        """Every word a snippet marks: the words typed, their alternatives and the question words."""
+        alternatives = (word for expansion in self.expansions for form in expansion.alternatives for word in form)
+        return tuple(dict.fromkeys((*self.words, *alternatives, *self.optional)))
 
-def parse_query(text: str) -> ParsedQuery:
+
+def parse_query(text: str, variants: Variants = CURATED_VARIANTS) -> ParsedQuery:
     """Parse a search box entry; words past ``MAX_QUERY_WORDS`` are ignored (and counted), so no query runs unbounded.
 
     >>> q = parse_query('tinh Biên "hội nghị" -covid')
@@ -77,7 +110,56 @@ def parse_query(text: str) -> ParsedQuery:
             target = excluded if chunk.startswith("-") and len(chunk) > 1 else words
             target.extend(_words(chunk))
     ignored = max(len(words) - MAX_QUERY_WORDS, 0) + max(len(excluded) - MAX_QUERY_WORDS, 0)
-    return ParsedQuery(tuple(words[:MAX_QUERY_WORDS]), tuple(phrases), tuple(excluded[:MAX_QUERY_WORDS]), ignored)
+    words = words[:MAX_QUERY_WORDS]
+    optional: list[QueryWord] = []
+    if not phrases:
+        words, optional = _set_questions_aside(words)
+    return ParsedQuery(tuple(words), tuple(phrases), tuple(excluded[:MAX_QUERY_WORDS]), ignored,
+                       _expansions(words, variants), tuple(optional))
+
+
+def _set_questions_aside(words: list[QueryWord]) -> tuple[list[QueryWord], list[QueryWord]]:
+    """Split the question words off a question that has enough other words.
+
+    >>> [[w.exact for w in part] for part in _set_questions_aside(_words("vì sao tôm hùm chết"))]
+    [['tôm', 'hùm', 'chết'], ['vì', 'sao']]
+    """
+    question = [False] * len(words)
+    for forms in _question_forms():
+        for start in range(len(words) - len(forms) + 1):
+            window = words[start:start + len(forms)]
+            if all(w.exact == f.exact or not w.marked and w.folded == f.folded for w, f in zip(window, forms)):
+                question[start:start + len(forms)] = [True] * len(forms)
+    for i, word in enumerate(words):
+        if word.exact in QUESTION_WORDS or (i == 0 and word.exact == "ai"):
+            question[i] = True
+    kept = [word for word, is_question in zip(words, question) if not is_question]
+    if len(kept) < MIN_WORDS_BESIDE_QUESTION or len(kept) == len(words):
+        return words, []
+    return kept, [word for word, is_question in zip(words, question) if is_question]
+
+
+@cache
+def _question_forms() -> tuple[list[QueryWord], ...]:
+    return tuple(_words(phrase) for phrase in QUESTION_PHRASES)
+
+
+def _expansions(words: list[QueryWord], variants: Variants) -> tuple[Expansion, ...]:
+    """Variant forms for the runs of ``words`` that are a form of a group, Telex/VNI readings for the others."""
+    expansions = []
+    covered = set()
+    for start, end, forms in variants.find([word.folded for word in words]):
+        alternatives = tuple(tuple(QueryWord(syllable, syllable) for syllable in form) for form in forms)
+        expansions.append(Expansion(start, end, alternatives))
+        covered.update(range(start, end))
+    for i, word in enumerate(words):
+        reading = None if word.marked or i in covered else read_typed(word.exact)
+        if reading:
+            # Telex typists often type one ``d`` for ``đ``: ``duowngf`` is read as ``đường`` first, then ``dường``.
+            readings = [reading] if not reading.startswith("d") else ["đ" + reading[1:], reading]
+            alternatives = tuple((QueryWord(form, fold(form)),) for form in readings)
+            expansions.append(Expansion(i, i + 1, alternatives, reading=True))
+    return tuple(sorted(expansions, key=lambda expansion: expansion.start))
 
 
 def _words(text: str) -> list[QueryWord]:

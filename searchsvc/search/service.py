@@ -24,6 +24,7 @@ from searchsvc.search.postings import UNKNOWN_DAY, IndexView
 from searchsvc.search.query import parse_query
 from searchsvc.search.snippets import highlight, make_snippet
 from searchsvc.search.suggest import suggest_filters
+from searchsvc.search.variants import variants_for
 
 # Seconds one search may take, matching to facets, before it is stopped (the slowest real query takes a small
 # fraction); the web layer gives a whole request, rendering included, the same budget.
@@ -97,6 +98,8 @@ class Hit:
     directives: list[dict]
     snippet: str
     score: float
+    # Query words this article lacks: it ranks below the articles holding them.
+    missing_words: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -154,7 +157,7 @@ def _search(view: IndexView, request: SearchRequest) -> SearchResult:
     hits = []
     for doc, score in zip(docs, scores):
         check_budget()
-        hits.append(_hit(view.stored(int(doc)), float(score), query))
+        hits.append(_hit(view.stored(int(doc)), float(score), query, match.missing(int(doc))))
     facets, truncated = {}, {}
     for name in FACETS:
         check_budget()
@@ -175,7 +178,7 @@ def _search(view: IndexView, request: SearchRequest) -> SearchResult:
         facets=facets,
         truncated=truncated,
         took_ms=(time.perf_counter() - started) * 1000,
-        relaxed=match.relaxed,
+        relaxed=match.lacks_words(final),
         words_ignored=query.words_ignored,
         suggestions=suggestions,
         undated=undated,
@@ -193,10 +196,13 @@ def ranked_documents(view: IndexView, request: SearchRequest, limit: int) -> tup
 def _select(view: IndexView, request: SearchRequest):
     """The parsed query, its text match, the documents matching it within the date range (``base``), each facet
     filter's documents, and those passing every filter (``final``)."""
-    query = parse_query(request.q)
+    query = parse_query(request.q, variants_for(view.path.parent))
     match = match_text(view, query)
     check_budget()
     base = match.mask & _date_range(view, request)
+    if request.effective_sort != "relevance":
+        # A date order has no tiers to keep weak matches down, so it lists the best tier only.
+        base = match.best_tier(base)
     masks = {name: filter_mask(view, request.facet_field(name), values)
              for name, values in request.filters.items() if values}
     final = base.copy()
@@ -218,7 +224,7 @@ def _date_range(view: IndexView, request: SearchRequest) -> np.ndarray | bool:
     return mask
 
 
-def _hit(document: dict, score: float, query) -> Hit:
+def _hit(document: dict, score: float, query, missing: list[str]) -> Hit:
     return Hit(
         id=document["id"],
         title=document["title"],
@@ -230,4 +236,5 @@ def _hit(document: dict, score: float, query) -> Hit:
         directives=document.get("directives", []),
         snippet=make_snippet(document["body"], query),
         score=round(score, 4),
+        missing_words=missing,
     )

@@ -36,7 +36,7 @@ def make_snippet(text: str, query: ParsedQuery) -> str:
 def highlight(text: str, query: ParsedQuery, start: int = 0, end: int | None = None) -> str:
     """Escape ``text[start:end]`` and wrap every query word in ``<mark>``."""
     piece = text[start:len(text) if end is None else end]
-    exact, folded = _query_forms(query.words)
+    exact, folded = _query_forms(query.highlighted)
     pieces, cursor = [], 0
     for token in analyze(piece):
         if token.exact in exact or token.folded in folded:
@@ -67,7 +67,7 @@ def _best_window_start(text: str, query: ParsedQuery) -> int | None:
     if len(folded_text) != len(text):
         folded_text = text.lower()
     hits = [(match.start(), match.group()) for match in
-            _word_pattern(tuple(w.folded for w in query.words)).finditer(folded_text)]
+            _word_pattern(tuple(w.folded for w in query.highlighted)).finditer(folded_text)]
     if not hits:
         return None
     best_start, best_cover = hits[0][0], 0

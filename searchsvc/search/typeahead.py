@@ -40,7 +40,7 @@ def suggest_as_you_type(view: IndexView, q: str) -> list[dict]:
     query = parse_query(complete_last_word(view, q))
     if not query.is_empty:
         match = match_text(view, query)
-        docs, _ = rank(view, match, match.mask, "relevance", 0, 0 if match.relaxed else TITLES)
+        docs, _ = rank(view, match, match.holding_every_word(match.mask), "relevance", 0, TITLES)
         for doc in docs:
             document = view.stored(int(doc))
             items.append({"kind": "title", "label": document["title"],

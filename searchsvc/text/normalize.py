@@ -18,6 +18,10 @@ import icu
 # tones and stay where they are.
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 QUALITY_VOWELS = frozenset("ăâêôơư")
+# Text converted from legacy Vietnamese fonts (TCVN3, VNI) writes the Icelandic eth Ð/ð (U+00D0/U+00F0) for Đ/đ
+# (U+0110/U+0111): the two look the same, but ``Ðảm`` would neither match ``đảm`` nor fold to ``dam``. Every text
+# goes through ``nfc`` at ingest, at index time and at query time, so this table is the one place they are read.
+LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 WORD = re.compile(r"[^\W\d_]+")
 SYLLABLE = re.compile(r"^([bcdđghklmnpqrstvx]*)([aăâeêioôơuưy]+)(ch|ng|nh|c|m|n|p|t)?$")
 # What no output can carry: lone surrogates (UTF-8 cannot encode them) and the non-characters XML refuses.
@@ -39,14 +43,15 @@ def _folding_transliterator() -> icu.Transliterator:
 
 
 def nfc(text: str) -> str:
-    """Compose ``text`` to NFC, so a decomposed ``hòa`` (o + U+0300) is one word, not two.
+    """Compose ``text`` to NFC, so a decomposed ``hòa`` (o + U+0300) is one word, not two, and read the look-alike
+    letters of legacy encodings as the Vietnamese letter (``LOOKALIKES``), so ``Ðảm bảo`` is ``Đảm bảo``.
 
-    >>> nfc("ho\\u0300a") == "h\\u00f2a"
-    True
+    >>> nfc("ho\\u0300a") == "h\\u00f2a", nfc("\\u00d0\\u1ea3m b\\u1ea3o") == "Đảm bảo"
+    (True, True)
     """
     if text.isascii():
         return text
-    return _nfc_normalizer().normalize(text)
+    return _nfc_normalizer().normalize(text.translate(LOOKALIKES))
 
 
 def repair_text(text: str) -> str:

@@ -84,6 +84,8 @@ SCHEMAS = {
         "directives": _array(_ref("Directive")),
         "snippet": {"type": "string", "description": "HTML-escaped passage with query words in `<mark>`."},
         "score": {"type": "number"},
+        "missing_words": {**_array(STRING), "description":
+                          "Query words this article lacks; articles holding every word rank above it."},
     }),
     "Suggestion": _object({
         "facet": {"type": "string", "enum": ["directive", "date"]},
@@ -102,7 +104,7 @@ SCHEMAS = {
             "sort": {"type": "string", "enum": list(SORTS)},
             "locality_scope": {"type": "string", "enum": list(LOCALITY_SCOPES)},
             "all_words_matched": {"type": "boolean",
-                                  "description": "False when no article held every word and partial matches are shown."},
+                                  "description": "False when some result lacks a query word (see each result's `missing_words`)."},
             "words_ignored": {"type": "integer", "minimum": 0,
                               "description": "Query words past the limit of 32, left out of the search."},
         }),

@@ -193,6 +193,7 @@ def _hit(hit, pairs: Pairs, context: Pairs) -> dict:
         "id": hit.id,
         "title_html": hit.title_html,
         "snippet": hit.snippet,
+        "missing_words": hit.missing_words,
         "url": article_path(hit.id, context),
         "source": safe_link(hit.url),
         "published": hit.published,

@@ -21,6 +21,12 @@ RECORDS = [
     {"id": "hoi-nghi", "title": "Hội nghị giao ban khoa giáo", "body": "Hội nghị giao ban diễn ra sáng nay."},
     {"id": "hoi-nghi-scattered", "title": "Giao lưu văn nghệ", "body": "Hội thi nghị lực sống, giao lưu và ban nhạc."},
     {"id": "html", "title": "<script>alert(1)</script> đường mới", "body": "Con đường <b>mới</b> & đẹp."},
+    {"id": "flood-news", "title": "Bản tin lũ quét", "body": "Lũ quét tràn qua hai xã vùng cao.", "published": "2019-05-01"},
+    {"id": "flood", "title": "Cảnh báo lũ quét ở vùng núi", "body": "Mưa lớn gây lũ quét, sạt lở.", "published": "2019-06-01"},
+    {"id": "vaccine-hcm", "title": "TPHCM đẩy nhanh tiêm vắc xin cho trẻ", "body": "Thành phố tiêm chủng mở rộng."},
+    {"id": "ubnd", "title": "UBND huyện họp bàn phòng chống lụt bão", "body": "Cuộc họp thường kỳ."},
+    {"id": "uy-ban", "title": "Ủy ban nhân dân xã tiếp dân", "body": "Lịch tiếp dân hằng tuần."},
+    {"id": "legacy-eth", "title": "Ðảm bảo an ninh trật tự", "body": "Công an huyê%3ḅn ra quân&nbsp;bảo vệ lễ hội &amp; chợ đêm."},
 ] + [
     {"id": f"bulk-{n:02d}", "title": f"Bản tin số {n}", "body": "Tin tức địa phương trong tuần.", "published": f"2020-01-{n:02d}"}
     for n in range(1, 26)
@@ -81,9 +87,67 @@ def test_excluded_words_remove_documents(view):
     assert "duong" not in ids(view, "duong -nông")
 
 
-def test_when_no_document_has_every_word_the_best_partial_matches_are_shown(view):
+def test_articles_with_every_word_come_first_then_those_lacking_only_common_words(view):
+    result = search(view, SearchRequest.from_pairs({"q": "bản tin lũ quét", "per_page": "100"}.items()))
+    assert [hit.id for hit in result.hits] == ["flood-news", "flood"]
+    assert [hit.missing_words for hit in result.hits] == [[], ["bản", "tin"]]
+    assert not result.to_dict()["query"]["all_words_matched"]
+
+
+def test_lacking_rare_words_costs_more_than_lacking_common_ones(view):
+    # "bản tin" is in 26 articles and "lũ quét" in 2: the bulletins lacking "lũ quét" are not results at all.
+    assert not {f"bulk-{n:02d}" for n in range(1, 26)} & set(ids(view, "bản tin lũ quét"))
+
+
+def test_newest_first_lists_only_the_best_matches(view):
+    assert ids(view, "bản tin lũ quét", sort="newest") == ["flood-news"]
+
+
+def test_variants_and_abbreviations_find_each_other_and_the_form_typed_ranks_first(view):
+    assert ids(view, "tiêm vaccine tp hcm")[0] == "vaccine-hcm"
+    assert ids(view, "UBND")[:2] == ["ubnd", "uy-ban"]
+    assert ids(view, "ủy ban nhân dân")[:2] == ["uy-ban", "ubnd"]
+    assert set(ids(view, "TP HCM")) == set(ids(view, "TPHCM")) == set(ids(view, "TP.HCM")) >= {"vaccine-hcm"}
+
+
+def test_words_typed_with_telex_or_vni_keys_are_read_as_vietnamese(view):
+    assert ids(view, "hooij nghij giao ban")[0] == "hoi-nghi"
+    assert ids(view, "ho6i5 nghi5 giao ban")[0] == "hoi-nghi"
+    assert ids(view, "Tijnh Bieen")[:2] == ids(view, "Tịnh Biên")[:2]
+
+
+def test_question_words_are_not_required(view):
+    hit = search(view, SearchRequest.from_pairs({"q": "vì sao lũ quét tràn qua"}.items())).hits[0]
+    assert hit.id == "flood-news" and hit.missing_words == []
+
+
+def test_an_operator_synonyms_file_adds_groups_and_names_its_bad_lines(view, caplog):
+    synonyms = view.path.parent / "synonyms.txt"
+    synonyms.write_text("# nhóm thêm\nkhoa giáo, tuyên giáo giáo dục\nchỉ một cách viết\n", encoding="utf-8")
+    try:
+        assert ids(view, "tuyên giáo giáo dục")[0] == "hoi-nghi"
+        assert f"{synonyms}:3:" in caplog.text
+    finally:
+        synonyms.unlink()
+    assert "hoi-nghi" not in ids(view, "tuyên giáo giáo dục")
+
+
+def test_a_word_no_article_holds_is_reported_missing_not_a_filter(view):
     result = search(view, SearchRequest.from_pairs({"q": "đường xyzzyqq"}.items()))
     assert result.relaxed and result.hits[0].id in {"duong", "html"}
+
+
+def test_the_legacy_eth_is_read_as_đ_when_indexing_and_when_searching(view):
+    assert "legacy-eth" in ids(view, "đảm bảo") and "legacy-eth" in ids(view, "dam bao")
+    assert "legacy-eth" in ids(view, "Ðảm bảo")
+    hit = search(view, SearchRequest.from_pairs({"q": "dam bao"}.items())).hits[0]
+    assert hit.id == "legacy-eth" and hit.title == "Đảm bảo an ninh trật tự"
+
+
+def test_html_entities_and_a_mangled_dot_below_are_repaired_at_ingest(view):
+    hit = next(h for h in search(view, SearchRequest.from_pairs({"q": "huyện"}.items())).hits if h.id == "legacy-eth")
+    assert "Công an <mark>huyện</mark> ra quân bảo vệ lễ hội &amp; chợ đêm." in hit.snippet
+    assert "nbsp" not in hit.snippet and "%3" not in hit.snippet
 
 
 def test_unreadable_syntax_is_searched_as_plain_words(view):
