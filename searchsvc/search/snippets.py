@@ -4,6 +4,10 @@ The window is chosen on a folded copy of the text (one ``str.translate``, the sa
 positions carry over), where one compiled pattern finds every query word; only the chosen window is then
 tokenized with the index's analyzer to mark words, so a query ``duong`` marks ``<mark>đường</mark>`` and a
 query ``dương`` does not. What is marked is what the reader sees.
+
+Words, not stray syllables: the window preferred is the one where neighbouring query words stand together
+(``biệt phủ``), and where a pair of query words stands together in a passage, their syllables are marked only
+there, not elsewhere on their own (``Chính phủ`` for a query ``biệt phủ``).
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ MAX_WORD_CHARACTERS = 30
 
 
 def make_snippet(text: str, query: ParsedQuery) -> str:
-    """The stretch of ``text`` with the most distinct query words, words marked, everything else escaped."""
+    """The stretch of ``text`` with the most query words standing together and the most distinct query words,
+    words marked, everything else escaped."""
     start = _best_window_start(text, query)
     if start is None:
         lead = text[:SNIPPET_CHARACTERS]
@@ -34,12 +39,27 @@ def make_snippet(text: str, query: ParsedQuery) -> str:
 
 
 def highlight(text: str, query: ParsedQuery, start: int = 0, end: int | None = None) -> str:
-    """Escape ``text[start:end]`` and wrap every query word in ``<mark>``."""
+    """Escape ``text[start:end]`` and wrap every query word in ``<mark>``, except a syllable standing alone that the
+    passage also holds within a pair of query words.
+
+    >>> from searchsvc.search.query import parse_query
+    >>> highlight("Chính phủ thanh tra biệt phủ", parse_query("biệt phủ"))
+    'Chính phủ thanh tra <mark>biệt</mark> <mark>phủ</mark>'
+    """
     piece = text[start:len(text) if end is None else end]
     exact, folded = _query_forms(query.highlighted)
+    pairs = _query_pairs(query)
+    tokens = analyze(piece)
+    found = [token.exact in exact or token.folded in folded for token in tokens]
+    together = [False] * len(tokens)
+    for i in range(len(tokens) - 1):
+        if found[i] and found[i + 1] and (tokens[i].folded, tokens[i + 1].folded) in pairs \
+                and piece[tokens[i].end:tokens[i + 1].start].isspace():
+            together[i] = together[i + 1] = True
+    joined = {token.folded for token, is_together in zip(tokens, together) if is_together}
     pieces, cursor = [], 0
-    for token in analyze(piece):
-        if token.exact in exact or token.folded in folded:
+    for token, is_found, is_together in zip(tokens, found, together):
+        if is_found and (is_together or token.folded not in joined):
             pieces.append(escape(piece[cursor:token.start]))
             pieces.append(f"<mark>{escape(piece[token.start:token.end])}</mark>")
             cursor = token.end
@@ -54,13 +74,21 @@ def _query_forms(words) -> tuple[frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=256)
+def _query_pairs(query: ParsedQuery) -> frozenset[tuple[str, str]]:
+    """Folded pairs of neighbouring query words, and of neighbouring syllables of each variant form."""
+    runs = [query.words] + [form for expansion in query.expansions for form in expansion.alternatives]
+    return frozenset((a.folded, b.folded) for run in runs for a, b in zip(run, run[1:]))
+
+
+@lru_cache(maxsize=256)
 def _word_pattern(folded_words: tuple[str, ...]) -> re.Pattern:
     alternatives = "|".join(re.escape(word) for word in sorted(set(folded_words), key=len, reverse=True))
     return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
 
 
 def _best_window_start(text: str, query: ParsedQuery) -> int | None:
-    """Where the window covering the most distinct query words begins, or None when no word occurs."""
+    """Where the window with the most query pairs standing together, then the most distinct query words, begins;
+    None when no word occurs."""
     if not query.words:
         return None
     folded_text = fold_passage(text)
@@ -70,15 +98,20 @@ def _best_window_start(text: str, query: ParsedQuery) -> int | None:
             _word_pattern(tuple(w.folded for w in query.highlighted)).finditer(folded_text)]
     if not hits:
         return None
-    best_start, best_cover = hits[0][0], 0
+    pairs = _query_pairs(query)
+    standing = {i for i, ((position, word), (after, following)) in enumerate(zip(hits, hits[1:]))
+                if (word, following) in pairs and folded_text[position + len(word):after].isspace()}
+    best_start, best_cover = hits[0][0], (0, 0)
     for index, (position, _) in enumerate(hits[:MAX_WINDOW_STARTS]):
-        covered = set()
-        for other, word in hits[index:]:
+        covered, together = set(), set()
+        for offset, (other, word) in enumerate(hits[index:], start=index):
             if other >= position + SNIPPET_CHARACTERS - CONTEXT_BEFORE:
                 break
             covered.add(word)
-        if len(covered) > best_cover:
-            best_start, best_cover = position, len(covered)
+            if offset in standing:
+                together.add((word, hits[offset + 1][1]))
+        if (len(together), len(covered)) > best_cover:
+            best_start, best_cover = position, (len(together), len(covered))
     return best_start
 
 

@@ -27,3 +27,16 @@ def test_the_snippet_of_a_long_article_is_the_stretch_that_holds_the_words():
 
 def test_without_a_matching_word_the_snippet_is_the_lead():
     assert make_snippet("Mở đầu bài viết. Phần sau.", parse_query("xyz")) == "Mở đầu bài viết. Phần sau."
+
+
+def test_a_syllable_standing_alone_is_not_marked_where_the_passage_holds_the_words_together():
+    text = "Chính phủ yêu cầu thanh tra biệt phủ trên đồi."
+    assert highlight(text, parse_query("biệt phủ")) == "Chính phủ yêu cầu thanh tra <mark>biệt</mark> <mark>phủ</mark> trên đồi."
+    assert highlight("Chính phủ và phủ Chủ tịch", parse_query("biệt phủ")) == "Chính <mark>phủ</mark> và <mark>phủ</mark> Chủ tịch"
+
+
+def test_the_passage_where_the_query_words_stand_together_is_preferred():
+    filler = "Trời nắng nóng kéo dài nhiều ngày liền. " * 20
+    text = "Bệnh sốt cao, xuất viện sau khi truyền huyết thanh. " + filler + "Dịch sốt xuất huyết tăng mạnh ở Hà Nội. " + filler
+    snippet = make_snippet(text, parse_query("sốt xuất huyết"))
+    assert "<mark>sốt</mark> <mark>xuất</mark> <mark>huyết</mark> tăng mạnh" in snippet and "truyền" not in snippet
