@@ -5,22 +5,37 @@ looked up in their text: the most frequent spelling of the whole run wins, so ``
 (a place) by its context rather than syllable by syllable (``tính``, ``tình``, ``tĩnh`` are all more common words
 than ``tịnh`` on their own). Runs cross only spaces, never punctuation, so ``Biên: Triển`` is not a spelling of
 ``bien trien``. Plain Python over ``IndexView``: no Flask.
+
+Typos first (``correct_typos``): a syllable one letter away from the one typed is read instead when it makes the
+query's pairs of neighbouring syllables far more frequent in the index, so ``nông thông mới`` is ``nông
+thôn mới`` and ``hoi ngi giao ban`` is ``hội nghị giao ban``. Only syllables the index holds beside their
+neighbours are offered, never a non-word.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 
-from searchsvc.text.analysis import AnalyzedToken, analyze
-from searchsvc.search.engine import match_text, rank
-from searchsvc.text.normalize import nfc
+from searchsvc.search.engine import PAIRS_FIELD, match_text, rank
 from searchsvc.search.postings import IndexView
 from searchsvc.search.query import parse_query
+from searchsvc.search.variants import is_syllable
+from searchsvc.text.analysis import AnalyzedToken, analyze
+from searchsvc.text.normalize import nfc
 
 # The top documents read for spellings: enough to outvote a typo, few enough to stay a small part of a search.
 DOCUMENTS_READ = 20
 # Longer queries are sentences pasted from elsewhere, not words typed without marks.
 MAX_WORDS = 12
+# A correction must make the query's pairs this many times more frequent (as a product), each found in at least
+# ``MIN_PAIR_DOCUMENTS`` articles.
+TYPO_FACTOR = 10
+MIN_PAIR_DOCUMENTS = 3
+MAX_CORRECTIONS = 2
+# A pair of neighbouring syllables found in fewer articles than this makes its syllables suspect.
+SUSPECT_PAIR_DOCUMENTS = 5
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def suggest_spelling(view: IndexView, q: str) -> str | None:
@@ -32,14 +47,15 @@ def suggest_spelling(view: IndexView, q: str) -> str | None:
     typed = [token for token in analyze(q) if token.folded]
     if not typed or len(typed) > MAX_WORDS:
         return None
-    folded_query = parse_query(" ".join(token.folded for token in typed))
+    folded = correct_typos(view, [token.folded for token in typed])
+    folded_query = parse_query(" ".join(folded))
     match = match_text(view, folded_query)
     docs, _ = rank(view, match, match.mask, "relevance", 0, DOCUMENTS_READ)
     texts = []
     for doc in docs:
         document = view.stored(int(doc))
         texts.extend((document["title"], document["body"]))
-    spellings = respell([token.folded for token in typed], texts)
+    spellings = respell(folded, texts)
     if not any(spelling is not None and _normalized(spelling) != token.exact
                for token, spelling in zip(typed, spellings)):
         return None
@@ -51,6 +67,62 @@ def suggest_spelling(view: IndexView, q: str) -> str | None:
         cursor = token.end
     pieces.append(q[cursor:])
     return "".join(pieces)
+
+
+def correct_typos(view: IndexView, folded: list[str]) -> list[str]:
+    """The folded syllables with up to ``MAX_CORRECTIONS`` of them replaced by a syllable one letter away.
+
+    A query is scored as a chain of neighbouring pairs, ``log(1 + articles holding the pair)`` summed: a correction
+    is made when it raises that score by ``log(TYPO_FACTOR)`` and every pair is then found in the index, the best
+    correction first (``nong thong moi``: ``nong thon`` and ``thon moi`` together beat ``tong thong``, common
+    alone, beside a rare ``thong moi``).
+    """
+    corrected = list(folded)
+    for _ in range(MAX_CORRECTIONS if len(corrected) > 1 else 0):
+        typed = _coherence(view, corrected)
+        pairs = [view.doc_frequency(PAIRS_FIELD, f"{a} {b}") for a, b in zip(corrected, corrected[1:])]
+        best = None
+        for i, syllable in enumerate(corrected):
+            # Only a syllable standing in a pair the index (almost) never holds is suspect.
+            touching = pairs[max(i - 1, 0):i + 1]
+            if min(touching) >= SUSPECT_PAIR_DOCUMENTS or not syllable.isascii() or not syllable.isalpha():
+                continue
+            for candidate in _one_letter_away(syllable):
+                rarest, score = _coherence(view, corrected[:i] + [candidate] + corrected[i + 1:])
+                if rarest >= MIN_PAIR_DOCUMENTS and score >= typed[1] + math.log(TYPO_FACTOR) \
+                        and (best is None or score > best[0]):
+                    best = (score, i, candidate)
+        if best is None:
+            break
+        corrected[best[1]] = best[2]
+    return corrected
+
+
+def has_suspect_pair(view: IndexView, q: str) -> bool:
+    """Whether two neighbouring syllables of ``q`` stand together in (almost) no article: a sign of a typo."""
+    folded = [token.folded for token in analyze(nfc(q))]
+    return any(view.doc_frequency(PAIRS_FIELD, f"{a} {b}") < SUSPECT_PAIR_DOCUMENTS
+               for a, b in zip(folded, folded[1:]))
+
+
+def _coherence(view: IndexView, words: list[str]) -> tuple[int, float]:
+    """How many articles hold the rarest pair of neighbouring ``words``, and the chain's log score."""
+    counts = [view.doc_frequency(PAIRS_FIELD, f"{a} {b}") for a, b in zip(words, words[1:])]
+    return min(counts), sum(math.log1p(count) for count in counts)
+
+
+def _one_letter_away(word: str) -> set[str]:
+    """Vietnamese syllables (folded) one deletion, insertion, substitution or transposition away from ``word``.
+
+    >>> sorted(_one_letter_away("thong") & {"thon", "thong", "thongg", "khong"})
+    ['khong', 'thon']
+    """
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+    edits |= {a + c + b for a, b in splits for c in LETTERS}
+    return {edit for edit in edits if edit != word and is_syllable(edit)}
 
 
 def respell(folded: list[str], texts: list[str]) -> list[str | None]:

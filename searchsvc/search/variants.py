@@ -174,7 +174,7 @@ def read_typed(word: str) -> str | None:
     if letters is None:
         return None
     bare, tone = letters
-    if (bare == word and tone is None) or not _is_syllable(bare):
+    if (bare == word and tone is None) or not is_syllable(bare):
         return None
     if tone is None:
         return bare
@@ -230,6 +230,7 @@ def _read_vni(word: str) -> tuple[str, str | None] | None:
     return "".join(letters), tone
 
 
-def _is_syllable(bare: str) -> bool:
+def is_syllable(bare: str) -> bool:
+    """Whether a lower-case word without tone marks is spelt as a Vietnamese syllable can be."""
     match = SYLLABLE.match(bare)
     return bool(match) and match.group(1) in ONSETS

@@ -26,7 +26,7 @@ from searchsvc.search.reports import directive_report
 from searchsvc.index.schema import author_value
 from searchsvc.search.service import SearchRequest, search
 from searchsvc.search.snippets import highlight
-from searchsvc.search.spelling import suggest_spelling
+from searchsvc.search.spelling import has_suspect_pair, suggest_spelling
 
 Pairs = list[tuple[str, str]]
 
@@ -292,9 +292,10 @@ def _chips(view: IndexView, pairs: Pairs) -> list[dict]:
 
 
 def _did_you_mean(view: IndexView, q: str, pairs: Pairs, total: int) -> dict | None:
-    """The query as the corpus spells it; only asked when a word came without marks or nothing matched."""
+    """The query as the corpus spells it; only asked when a word came without marks, nothing matched, or two
+    neighbouring words stand together nowhere (a typo: ``nông thông mới``)."""
     query = parse_query(q)
-    if query.is_empty or (total and all(word.marked for word in query.words)):
+    if query.is_empty or (total and all(word.marked for word in query.words) and not has_suspect_pair(view, q)):
         return None
     spelled = suggest_spelling(view, q)
     if spelled is None:

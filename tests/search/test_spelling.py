@@ -39,3 +39,29 @@ def test_runs_do_not_cross_punctuation():
 
 def test_a_common_word_capitalised_at_a_sentence_start_stays_lower_case():
     assert respell(["hoi", "nghi"], ["Hội nghị đã họp.", "tổ chức hội nghị", "Hội nghị"]) == ["hội", "nghị"]
+
+
+@pytest.fixture(scope="module")
+def typo_view(tmp_path_factory):
+    import json
+
+    from searchsvc.index.indexer import index_paths
+    from searchsvc.search.postings import ViewCache
+
+    records = [{"id": f"ntm-{n}", "title": "Xây dựng nông thôn mới", "body": "Xã đạt chuẩn nông thôn mới."} for n in range(6)]
+    records += [{"id": f"hn-{n}", "title": "Hội nghị giao ban quý", "body": "Hội nghị giao ban sáng nay."} for n in range(6)]
+    records += [{"id": f"tt-{n}", "title": "Tổng thống thăm xã", "body": "Tổng thống nói."} for n in range(8)]
+    folder = tmp_path_factory.mktemp("typos")
+    (folder / "feed.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    index_paths([folder / "feed.jsonl"], folder / "index")
+    return ViewCache(folder / "index").get()
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("nông thông mới", "nông thôn mới"),  # not "tổng thống mới": "thống mới" stands together nowhere
+    ("hoi ngi giao ban", "Hội nghị giao ban"),
+    ("nông thôn mới", None),
+    ("tổng thống", None),
+])
+def test_a_typo_is_corrected_to_the_syllables_that_stand_together_in_the_corpus(typo_view, typed, expected):
+    assert suggest_spelling(typo_view, typed) == expected
