@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 
 from searchsvc.search.budget import check_budget, time_budget
+from searchsvc.search.duplicates import LOOKAHEAD, MAX_COMPARED, Story, collapse
 from searchsvc.search.engine import match_text, rank
 from searchsvc.errors import InvalidParameter
 from searchsvc.search import params
@@ -100,6 +101,8 @@ class Hit:
     score: float
     # Query words this article lacks: it ranks below the articles holding them.
     missing_words: list[str] = field(default_factory=list)
+    # The same story republished elsewhere, shown within this result ({"id", "title"}).
+    similar: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -152,12 +155,7 @@ def _search(view: IndexView, request: SearchRequest) -> SearchResult:
     started = time.perf_counter()
     request = resolve_request(view, request)
     query, match, base, masks, final = _select(view, request)
-    offset = (request.page - 1) * request.per_page
-    docs, scores = rank(view, match, final, request.effective_sort, offset, request.per_page)
-    hits = []
-    for doc, score in zip(docs, scores):
-        check_budget()
-        hits.append(_hit(view.stored(int(doc)), float(score), query, match.missing(int(doc))))
+    hits = [_hit(story, query, match.missing(story.doc)) for story in _stories(view, request, match, final)]
     facets, truncated = {}, {}
     for name in FACETS:
         check_budget()
@@ -183,6 +181,26 @@ def _search(view: IndexView, request: SearchRequest) -> SearchResult:
         suggestions=suggestions,
         undated=undated,
     )
+
+
+def _stories(view: IndexView, request: SearchRequest, match, final: np.ndarray) -> list[Story]:
+    """The page's results, a story republished by several papers as one (``duplicates.py``); on the pages past
+    what ``MAX_COMPARED`` covers, article by article."""
+    offset = (request.page - 1) * request.per_page
+    end = offset + request.per_page
+    if LOOKAHEAD * end > MAX_COMPARED:
+        return [Story(*ranked) for ranked in _ranked(view, match, final, request.effective_sort, offset, request.per_page)]
+    return collapse(_ranked(view, match, final, request.effective_sort, 0, LOOKAHEAD * end))[offset:end]
+
+
+def _ranked(view: IndexView, match, final: np.ndarray, sort: str, offset: int, limit: int) -> list[tuple]:
+    """``(doc, score, stored document)`` of ranks ``offset`` to ``offset + limit``."""
+    docs, scores = rank(view, match, final, sort, offset, limit)
+    ranked = []
+    for doc, score in zip(docs, scores):
+        check_budget()
+        ranked.append((int(doc), float(score), view.stored(int(doc))))
+    return ranked
 
 
 def ranked_documents(view: IndexView, request: SearchRequest, limit: int) -> tuple[int, Iterator[dict]]:
@@ -224,7 +242,8 @@ def _date_range(view: IndexView, request: SearchRequest) -> np.ndarray | bool:
     return mask
 
 
-def _hit(document: dict, score: float, query, missing: list[str]) -> Hit:
+def _hit(story: Story, query, missing: list[str]) -> Hit:
+    document, score = story.document, story.score
     return Hit(
         id=document["id"],
         title=document["title"],
@@ -237,4 +256,5 @@ def _hit(document: dict, score: float, query, missing: list[str]) -> Hit:
         snippet=make_snippet(document["body"], query),
         score=round(score, 4),
         missing_words=missing,
+        similar=[{"id": repeat["id"], "title": repeat["title"]} for repeat in story.repeats],
     )

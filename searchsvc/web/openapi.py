@@ -84,6 +84,9 @@ SCHEMAS = {
         "directives": _array(_ref("Directive")),
         "snippet": {"type": "string", "description": "HTML-escaped passage with query words in `<mark>`."},
         "score": {"type": "number"},
+        "similar": {**_array(_object({"id": STRING, "title": STRING})), "description":
+                    "The same story republished by other papers, folded into this result. `total` and the facet "
+                    "counts still count articles."},
         "missing_words": {**_array(STRING), "description":
                           "Query words this article lacks; articles holding every word rank above it."},
     }),

@@ -194,6 +194,7 @@ def _hit(hit, pairs: Pairs, context: Pairs) -> dict:
         "title_html": hit.title_html,
         "snippet": hit.snippet,
         "missing_words": hit.missing_words,
+        "similar": [{"title": repeat["title"], "url": article_path(repeat["id"], context)} for repeat in hit.similar],
         "url": article_path(hit.id, context),
         "source": safe_link(hit.url),
         "published": hit.published,

@@ -10,6 +10,8 @@ from searchsvc.index.indexer import index_paths
 from searchsvc.search.postings import ViewCache
 from searchsvc.search.service import SearchRequest, search
 
+MARKET_FIRE = ("Khoảng 3 giờ sáng, lửa bùng lên từ một gian hàng quần áo rồi lan nhanh sang các gian bên cạnh "
+               "trong chợ đêm, lực lượng cứu hỏa mất hai giờ mới dập tắt đám cháy.")
 RECORDS = [
     {"id": "duong", "title": "Sửa chữa đường giao thông nông thôn", "body": "Xã nâng cấp tuyến đường liên thôn dài 3 km."},
     {"id": "duong-2", "title": "Tuyên dương gương người tốt việc tốt", "body": "Huyện tuyên dương 20 tập thể và cá nhân."},
@@ -26,6 +28,9 @@ RECORDS = [
     {"id": "vaccine-hcm", "title": "TPHCM đẩy nhanh tiêm vắc xin cho trẻ", "body": "Thành phố tiêm chủng mở rộng."},
     {"id": "ubnd", "title": "UBND huyện họp bàn phòng chống lụt bão", "body": "Cuộc họp thường kỳ."},
     {"id": "uy-ban", "title": "Ủy ban nhân dân xã tiếp dân", "body": "Lịch tiếp dân hằng tuần."},
+    {"id": "market-fire", "title": "Cháy chợ đêm Phú Quốc - VnExpress", "body": MARKET_FIRE},
+    {"id": "market-fire-2", "title": "Cháy chợ đêm Phú Quốc", "body": "Sáng 3-7, huyện đảo cho biết đang khắc phục vụ cháy."},
+    {"id": "market-fire-3", "title": "Nhiều gian hàng bị thiêu rụi ở chợ đêm", "body": MARKET_FIRE + " Thiệt hại chưa thống kê."},
     {"id": "legacy-eth", "title": "Ðảm bảo an ninh trật tự", "body": "Công an huyê%3ḅn ra quân&nbsp;bảo vệ lễ hội &amp; chợ đêm."},
 ] + [
     {"id": f"bulk-{n:02d}", "title": f"Bản tin số {n}", "body": "Tin tức địa phương trong tuần.", "published": f"2020-01-{n:02d}"}
@@ -135,6 +140,14 @@ def test_an_operator_synonyms_file_adds_groups_and_names_its_bad_lines(view, cap
 def test_a_word_no_article_holds_is_reported_missing_not_a_filter(view):
     result = search(view, SearchRequest.from_pairs({"q": "đường xyzzyqq"}.items()))
     assert result.relaxed and result.hits[0].id in {"duong", "html"}
+
+
+def test_a_story_republished_by_several_papers_is_one_result_listing_the_others(view):
+    result = search(view, SearchRequest.from_pairs({"q": "cháy chợ đêm"}.items()))
+    stories = [hit for hit in result.hits if hit.id.startswith("market-fire")]
+    assert len(stories) == 1
+    assert {other["id"] for other in stories[0].similar} == {"market-fire", "market-fire-2", "market-fire-3"} - {stories[0].id}
+    assert result.total == len(result.hits) + 2  # the total still counts articles, the two repeats included
 
 
 def test_the_legacy_eth_is_read_as_đ_when_indexing_and_when_searching(view):
