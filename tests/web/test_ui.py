@@ -133,6 +133,7 @@ def visitor(request, browser):
 
 def show_filters(page: Page) -> None:
     """On a phone the filters sit behind one button above the results: open it (nothing to do where they show)."""
+    page.wait_for_load_state()  # after a click the next page may still be without its stylesheet
     toggle = page.locator(".facets-box__summary")
     if toggle.is_visible() and not page.locator(".facets-box[open]").count():
         toggle.click()
