@@ -1,9 +1,11 @@
 """Whoosh posting lists as numpy arrays, and the per-generation data the query engine needs.
 
 Whoosh's matchers do Python work for every posting (``next()``, ``score()``); a common Vietnamese syllable has a
-posting in most articles, so that work dominates every query. Here a posting list is read block by block (one
-unpickle and one ``cumsum`` per block of up to 128 postings) into arrays of global document numbers and
-frequencies, and the engine does the rest with vectorised numpy.
+posting in most articles, so that work dominates every query. Here a posting list is an array of global document
+numbers and one of frequencies, and the engine does the rest with vectorised numpy. Frequent terms, field
+lengths, days and facet tables come decoded from the generation's shared arrays (``shared.py``), mapped by every
+worker; rare terms are read from Whoosh block by block (one unpickle and one ``cumsum`` per block of up to 128
+postings) and kept in a small cache.
 
 The Whoosh internals this needs live in ``w3.py``.
 """
@@ -19,21 +21,18 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.reading import TermNotFound
 
 from searchsvc.index.generations import live_generation
-from searchsvc.search.directives import catalogue_aliases
-from searchsvc.index.schema import split_facet_term
-from searchsvc.index.w3 import deleted_docs, read_blocks, read_field_lengths
+from searchsvc.index.w3 import deleted_docs
+from searchsvc.search.shared import UNKNOWN_DAY, open_shared, read_postings
 from searchsvc.text.normalize import repair_value
 
-CACHE_BYTES = 192 * 1024 * 1024
+__all__ = ["UNKNOWN_DAY", "FacetTable", "IndexView", "Postings", "ViewCache"]
+
+# Rare terms only (frequent ones are in the shared arrays), so a small cache holds many queries' worth.
+CACHE_BYTES = 32 * 1024 * 1024
 # Below one matching document per this many facet entries, count through the documents' own entries.
 SPARSE_SHARE = 32
-# The day of an article with no date: below any real one (articles before 1970 have negative days).
-UNKNOWN_DAY = np.iinfo(np.int32).min
-EMPTY_DOCS = np.zeros(0, dtype=np.int32)
-EMPTY_FREQS = np.zeros(0, dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -53,13 +52,18 @@ class FacetTable:
     """Every value of one facet field, and which documents hold which value, as parallel arrays.
 
     ``entry_docs[i]`` holds ``values[entry_values[i]]``; counting the values of a set of documents is one
-    ``bincount`` over the entries whose document is in the set.
+    ``bincount`` over the entries whose document is in the set. The same entries grouped by document
+    (``doc_values[doc_starts[d]:doc_starts[d + 1]]`` are document ``d``'s values) count few documents, or the few
+    live documents outside a set that holds most of the index, without a pass over every entry.
     """
 
     values: tuple[str, ...]
     meta: tuple[dict, ...]
     entry_docs: np.ndarray
     entry_values: np.ndarray
+    doc_starts: np.ndarray
+    doc_values: np.ndarray
+    live: np.ndarray
     aliases: dict[str, str] = field(default_factory=dict)
 
     @cached_property
@@ -67,26 +71,37 @@ class FacetTable:
         """Where each value's entries begin (entries are grouped by value): a value's documents without a scan."""
         return np.searchsorted(self.entry_values, np.arange(len(self.values) + 1))
 
-    @cached_property
-    def by_document(self) -> tuple[np.ndarray, np.ndarray]:
-        """The entries again, grouped by document: ``(starts per document, values)``, for counting few documents."""
-        order = np.argsort(self.entry_docs, kind="stable")
-        docs = self.entry_docs[order]
-        return np.searchsorted(docs, np.arange(int(docs[-1]) + 2 if len(docs) else 1)), self.entry_values[order]
-
     def documents_of(self, position: int) -> np.ndarray:
         return self.entry_docs[self.value_starts[position]:self.value_starts[position + 1]]
 
+    @cached_property
+    def totals(self) -> np.ndarray:
+        """How many live documents hold each value."""
+        return np.bincount(self.entry_values[self.live[self.entry_docs]], minlength=len(self.values))
+
+    @cached_property
+    def live_count(self) -> int:
+        return int(self.live.sum())
+
     def count(self, base: np.ndarray) -> np.ndarray:
-        """How many ``base`` documents hold each value; few documents are counted through their own entries."""
+        """How many ``base`` (live) documents hold each value, by the cheapest of three ways.
+
+        Few documents are counted through their own entries; a set holding nearly every live document is counted
+        as the totals minus its few live outsiders; anything between is one ``bincount`` over every entry.
+        """
         docs = np.flatnonzero(base)
-        if len(docs) * SPARSE_SHARE > len(self.entry_docs):
-            return np.bincount(self.entry_values[base[self.entry_docs]], minlength=len(self.values))
-        starts, values = self.by_document
+        if len(docs) * SPARSE_SHARE <= len(self.entry_docs):
+            return self._count_documents(docs)
+        if (self.live_count - len(docs)) * SPARSE_SHARE <= len(self.entry_docs):
+            return self.totals - self._count_documents(np.flatnonzero(self.live & ~base))
+        return np.bincount(self.entry_values[base[self.entry_docs]], minlength=len(self.values))
+
+    def _count_documents(self, docs: np.ndarray) -> np.ndarray:
+        starts = self.doc_starts
         docs = docs[docs < len(starts) - 1]
         lengths = starts[docs + 1] - starts[docs]
         offsets = np.repeat(starts[docs] - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-        return np.bincount(values[offsets], minlength=len(self.values))
+        return np.bincount(self.doc_values[offsets], minlength=len(self.values))
 
     @cached_property
     def parent_positions(self) -> np.ndarray:
@@ -118,6 +133,7 @@ class IndexView:
 
     A worker's threads share one view. Whoosh's segment readers move a shared file position, so every read of the
     reader happens under ``_lock``, and each derived array is built once under it and never changed afterwards.
+    The shared arrays are read-only and need no lock.
     """
 
     def __init__(self, path: Path):
@@ -129,16 +145,14 @@ class IndexView:
         self.generation = f"{path.name}:{self.reader.generation():06d}"
         self.doc_count_all = self.reader.doc_count_all()
         self.leaves = list(self.reader.leaf_readers())
-        # Reentrant: a facet table is built from posting lists, which take the lock too.
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()
         self._cache: OrderedDict[tuple, Postings] = OrderedDict()
         self._cache_bytes = 0
-        self._lengths: dict[str, np.ndarray] = {}
         self._facets: dict[str, FacetTable] = {}
-        self._days: np.ndarray | None = None
         # Read before any other thread can see the view: every posting read filters by it.
         self.live = self._live_documents()
         self.doc_count = int(self.live.sum())
+        self.shared = open_shared(path, self.reader)
 
     def close(self) -> None:
         self._closer()
@@ -152,14 +166,17 @@ class IndexView:
         return live
 
     def postings(self, field: str, text: str) -> Postings:
-        """The posting list of one term over the whole index, from the cache when it was read before."""
+        """The posting list of one term over the whole index: shared when frequent, else read once and cached."""
+        shared = self.shared.postings(field, text)
+        if shared is not None:
+            return Postings(*shared)
         key = (field, text)
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-            postings = self._read_postings(field, text)
+            postings = Postings(*read_postings(self.leaves, self.live, field, text))
             self._remember(key, postings)
             return postings
 
@@ -170,34 +187,9 @@ class IndexView:
             _, evicted = self._cache.popitem(last=False)
             self._cache_bytes -= evicted.nbytes
 
-    def _read_postings(self, field: str, text: str) -> Postings:
-        docs_parts, freq_parts = [], []
-        for leaf, offset in self.leaves:
-            try:
-                matcher = leaf.postings(field, text)
-            except TermNotFound:
-                continue
-            for docs, freqs in read_blocks(matcher):
-                docs_parts.append(docs + offset)
-                freq_parts.append(freqs)
-        if not docs_parts:
-            return Postings(EMPTY_DOCS, EMPTY_FREQS)
-        docs = np.concatenate(docs_parts).astype(np.int32)
-        freqs = np.concatenate(freq_parts)
-        live = self.live[docs]
-        if not live.all():
-            docs, freqs = docs[live], freqs[live]
-        return Postings(docs, freqs)
-
     def field_lengths(self, field: str) -> np.ndarray:
         """Token count of ``field`` in every document (Whoosh stores it rounded to one byte)."""
-        with self._lock:
-            lengths = self._lengths.get(field)
-            if lengths is None:
-                parts = [read_field_lengths(leaf._perdoc, field, leaf.doc_count_all()) for leaf, _ in self.leaves]
-                lengths = np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, dtype=np.float32)
-                self._lengths[field] = lengths
-            return lengths
+        return self.shared.lengths(field)
 
     def doc_frequency(self, field: str, text: str) -> int:
         """How many documents hold the term: known from the term index, without reading its postings."""
@@ -221,54 +213,18 @@ class IndexView:
             return terms
 
     def facet_table(self, field: str) -> FacetTable:
-        """All values of a facet field with their documents, read once per generation from the term list."""
+        """All values of a facet field with their documents, as the generation's shared arrays hold them."""
         with self._lock:
             table = self._facets.get(field)
             if table is None:
-                table = self._facets[field] = self._read_facet_table(field)
+                table = self._facets[field] = FacetTable(**self.shared.facet(field), live=self.live)
             return table
-
-    def _read_facet_table(self, field: str) -> FacetTable:
-        # Terms of one value can differ in their meta (an issuer or an author's name spelt two ways): they are
-        # one value, shown with the meta that says most (``_specificity``). An empty value cannot be selected: dropped.
-        grouped: dict[str, list[tuple[dict, np.ndarray]]] = {}
-        # An index built before a facet field existed (``locality_all``) has no terms for it: no values.
-        terms = self.reader.field_terms(field) if field in self.reader.schema else ()
-        for term in sorted(set(terms)):
-            value, term_meta = split_facet_term(term)
-            if value:
-                grouped.setdefault(value, []).append((term_meta, self.postings(field, term).docs))
-        aliases = {}
-        if field == "directive":
-            aliases = catalogue_aliases({value: parts[0][0] for value, parts in grouped.items()})
-            for alias, target in aliases.items():
-                grouped[target].extend(grouped.pop(alias))
-        values, meta, docs_parts, value_parts = [], [], [], []
-        for number, (value, parts) in enumerate(grouped.items()):
-            docs = parts[0][1] if len(parts) == 1 else np.unique(np.concatenate([docs for _, docs in parts]))
-            values.append(value)
-            meta.append(max(parts, key=_specificity)[0])
-            docs_parts.append(docs)
-            value_parts.append(np.full(len(docs), number, dtype=np.int32))
-        return FacetTable(
-            values=tuple(values),
-            meta=tuple(meta),
-            entry_docs=np.concatenate(docs_parts) if docs_parts else EMPTY_DOCS,
-            entry_values=np.concatenate(value_parts) if value_parts else EMPTY_DOCS,
-            aliases=aliases,
-        )
 
     @property
     def days(self) -> np.ndarray:
         """Publication day of every document as days since 1970 (negative before it), ``UNKNOWN_DAY`` where unknown;
         for sorting and ranges."""
-        with self._lock:
-            if self._days is None:
-                days = np.full(self.doc_count_all, UNKNOWN_DAY, dtype=np.int32)
-                for term in list(self.reader.field_terms("day")):
-                    days[self.postings("day", term).docs] = np.datetime64(term, "D").astype(np.int64)
-                self._days = days
-            return self._days
+        return self.shared.days
 
     def stored(self, docnum: int) -> dict:
         """The stored article, its cited directives named as the facet names them (see ``catalogue_aliases``)."""
@@ -287,13 +243,6 @@ class IndexView:
     def docnum_of(self, article_id: str) -> int | None:
         postings = self.postings("id", article_id)
         return int(postings.docs[0]) if len(postings.docs) else None
-
-
-def _specificity(part: tuple[dict, np.ndarray]) -> tuple:
-    """Which of a value's terms names it: the one that says most about the document (year, symbol, issuer), then
-    the most frequent."""
-    meta, docs = part
-    return bool(meta.get("year")), bool(meta.get("symbol")), bool(meta.get("issuer")), len(docs)
 
 
 class ViewCache:

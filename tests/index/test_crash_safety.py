@@ -65,13 +65,14 @@ def full_run_seconds(corpora, tmp_path_factory):
 
 
 @pytest.mark.parametrize("mode", ["add", "rebuild"])
-def test_kill_9_at_any_moment_leaves_the_previous_index_and_the_next_run_works(tmp_path, corpora, full_run_seconds, mode):
+def test_kill_9_at_any_moment_leaves_the_previous_or_the_complete_index_and_the_next_run_works(tmp_path, corpora, full_run_seconds, mode):
     base, more = corpora
     template = tmp_path / "template"
     index_paths([base], template)
     before = live_ids(template)
     rng = random.Random(KILL_SEED)
     extra = ["--rebuild", "--allow-drop"] if mode == "rebuild" else []
+    expected = {f"more-{n}" for n in range(900)} | (set() if mode == "rebuild" else before)
     fractions = sorted(rng.uniform(0.05, 0.6) for _ in range(5))
     killed = 0
     for number, fraction in enumerate(fractions):
@@ -86,12 +87,12 @@ def test_kill_9_at_any_moment_leaves_the_previous_index_and_the_next_run_works(t
         os.kill(process.pid, signal.SIGKILL)
         process.communicate(timeout=30)
         killed += 1
-        assert live_ids(index_dir) == before, f"killed at {fraction:.0%} of a run: the live index changed"
+        # A kill after the commit (while the shared arrays are built) leaves the complete new index.
+        assert live_ids(index_dir) in (before, expected), f"killed at {fraction:.0%} of a run: a half-written index"
         assert _workers_gone(process.pid), "the killed indexer left worker processes behind"
         finished = run_indexer(index_dir, *extra, str(more))
         _, stderr = finished.communicate(timeout=120)
         assert finished.returncode == 0, stderr.decode()
-        expected = {f"more-{n}" for n in range(900)} | (set() if mode == "rebuild" else before)
         assert live_ids(index_dir) == expected
         assert not list(index_dir.glob(".build-*"))
     assert killed >= 3, f"only {killed} of {len(fractions)} kills landed before the indexer finished"
@@ -169,3 +170,47 @@ def test_readers_keep_answering_through_rebuilds_and_never_go_back(tmp_path, cor
     order = list(dict.fromkeys(seen))
     assert order == sorted(order), "a reader saw an older generation after a newer one"
     assert len(order) >= 2
+
+
+BUILD_SHARED = ("import sys; from pathlib import Path; from searchsvc.search import shared; "
+                "shared.HOT_POSTINGS = 2; shared.prepare(Path(sys.argv[1]))")
+
+
+def test_kill_9_while_the_shared_arrays_are_built_leaves_nothing_a_reader_trusts(tmp_path, corpora, monkeypatch):
+    from searchsvc.search import shared
+
+    monkeypatch.setattr(shared, "HOT_POSTINGS", 2)
+    index_dir = tmp_path / "index"
+    index_paths([corpora[1]], index_dir)
+    generation = (index_dir / "current").resolve()
+    expected = _answers(index_dir)
+    rng = random.Random(KILL_SEED)
+    interrupted = 0
+    for _ in range(6):
+        shutil.rmtree(generation / shared.SHARED_DIR)
+        started = time.monotonic()
+        build = subprocess.run([sys.executable, "-c", BUILD_SHARED, str(generation)], capture_output=True)
+        assert build.returncode == 0, build.stderr.decode()
+        seconds = time.monotonic() - started
+        shutil.rmtree(generation / shared.SHARED_DIR)
+        process = subprocess.Popen([sys.executable, "-c", BUILD_SHARED, str(generation)])
+        time.sleep(rng.uniform(0.3, 1.0) * seconds)
+        process.kill()
+        process.wait()
+        interrupted += bool(list((generation / shared.SHARED_DIR).glob(f"{shared.BUILD_PREFIX}*")))
+        view = ViewCache(index_dir).get()
+        key = shared.generation_key(view.reader)
+        for folder in (generation / shared.SHARED_DIR).iterdir():
+            if folder.is_dir() and not folder.name.startswith(shared.BUILD_PREFIX):
+                assert folder.name == key["name"] and shared._valid_manifest(folder, key) is not None
+        del view
+        assert _answers(index_dir) == expected
+        assert not list((generation / shared.SHARED_DIR).glob(f"{shared.BUILD_PREFIX}*"))
+    assert interrupted, "no kill landed during a build"
+
+
+def _answers(index_dir: Path) -> list:
+    from searchsvc.search.service import SearchRequest, search
+
+    view = ViewCache(index_dir).get()
+    return [[h.id for h in search(view, SearchRequest(q=q, per_page=100)).hits] for q in ("hội nghị", "xa", "tinh")]

@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 
 from searchsvc.search.facets import FACETS, filter_mask
-from searchsvc.search.postings import FacetTable
 
 
 def _count_by_hand(table, documents) -> list[int]:
@@ -25,16 +24,18 @@ def test_counting_a_set_of_documents_counts_each_value_once_per_document(sample_
             assert table.count(base).tolist() == expected
 
 
-@pytest.mark.parametrize(("sparse_share", "sparse_expected"), [(0, True), (10**9, False)])
-def test_both_counting_paths_agree_with_the_definition(sample_view, monkeypatch, sparse_share, sparse_expected):
-    """A handful of documents is counted through their own entries, many through a scan of all entries."""
-    shared = sample_view.facet_table("locality")
-    table = FacetTable(shared.values, shared.meta, shared.entry_docs, shared.entry_values)  # nothing cached yet
-    base = np.zeros(sample_view.doc_count_all, dtype=bool)
-    base[[0, 2]] = True
-    monkeypatch.setattr("searchsvc.search.postings.SPARSE_SHARE", sparse_share)
-    assert table.count(base).tolist() == _count_by_hand(table, {0, 2})
-    assert ("by_document" in table.__dict__) is sparse_expected
+def test_the_three_ways_of_counting_agree_with_the_definition(sample_view, monkeypatch):
+    """Through the documents' own entries, as totals minus the few live outsiders, and by a scan of all entries."""
+    rng = np.random.default_rng(3)
+    for facet in FACETS:
+        table = sample_view.facet_table(facet)
+        for share in (0.05, 0.5, 0.95, 1.0):
+            base = (rng.random(sample_view.doc_count_all) < share) & sample_view.live
+            expected = _count_by_hand(table, set(np.flatnonzero(base).tolist()))
+            outsiders = int((sample_view.live & ~base).sum())
+            for sparse_share in (0, 10**9, len(table.entry_docs) // max(outsiders, 1)):
+                monkeypatch.setattr("searchsvc.search.postings.SPARSE_SHARE", sparse_share)
+                assert table.count(base).tolist() == expected
 
 
 def test_a_filter_holds_exactly_the_documents_of_its_values(sample_view):

@@ -1,0 +1,130 @@
+"""The shared per-generation arrays answer exactly as Whoosh does, and are rebuilt whenever they cannot be trusted."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from searchsvc.index import indexer
+from searchsvc.index.indexer import index_paths
+from searchsvc.search import shared
+from searchsvc.search.postings import ViewCache
+from searchsvc.search.service import SearchRequest, search
+
+from test_crash_safety import write_corpus
+
+QUERIES = ["hội nghị", "tinh bien", "xã", "ubnd huyện", '"phát triển"', "nong thon moi -covid", "thủy lợi", ""]
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    """Several segments (a rebuild in small segments) and deleted documents (an add that replaces some ids)."""
+    folder = tmp_path_factory.mktemp("shared")
+    corpus = write_corpus(folder / "all.jsonl", 120, "doc")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(indexer, "SEGMENT_DOCUMENTS", 50)
+        patch.setattr(shared, "HOT_POSTINGS", 3)
+        index_paths([corpus], folder / "index", rebuild=True)
+        lines = corpus.read_text(encoding="utf-8").splitlines()[:30]
+        (folder / "again.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        index_paths([folder / "again.jsonl"], folder / "index")
+    return folder / "index"
+
+
+@pytest.fixture
+def hot(monkeypatch):
+    monkeypatch.setattr(shared, "HOT_POSTINGS", 3)
+
+
+def answers(index_dir: Path) -> list[dict]:
+    view = ViewCache(index_dir).get()
+    results = []
+    for q in QUERIES:
+        for filters in ({}, {"locality": ("89",)}):
+            result = search(view, SearchRequest(q=q, filters=filters, per_page=50)).to_dict()
+            result.pop("took_ms")
+            results.append(result)
+    return results
+
+
+def shared_folders(index_dir: Path) -> list[Path]:
+    return [p for p in ((index_dir / "current").resolve() / shared.SHARED_DIR).iterdir() if p.is_dir()]
+
+
+def test_the_index_has_segments_deletions_and_frequent_terms(index_dir, hot):
+    view = ViewCache(index_dir).get()
+    assert len(view.leaves) > 1 and not view.live.all()
+    assert view.shared.postings("content_folded", "xa") is not None
+
+
+def test_shared_arrays_answer_exactly_like_postings_read_from_whoosh(index_dir, hot, monkeypatch):
+    view = ViewCache(index_dir).get()
+    checked = 0
+    for field in shared.TEXT_FIELDS:
+        terms, _ = view.shared._terms[field]
+        for term in terms.tolist():
+            docs, freqs = view.shared.postings(field, term.decode("utf-8"))
+            expected = shared.read_postings(view.leaves, view.live, field, term)
+            assert docs.tolist() == expected[0].tolist() and freqs.tolist() == expected[1].tolist()
+            checked += 1
+    assert checked > 100
+    with_shared = answers(index_dir)
+    monkeypatch.setattr(shared, "HOT_POSTINGS", 10**9)  # nothing frequent: every term read from Whoosh
+    assert answers(index_dir) == with_shared
+
+
+def _delete_folder(folder: Path) -> None:
+    shutil.rmtree(folder)
+
+
+def _delete_file(folder: Path) -> None:
+    (folder / "content_folded.docs").unlink()
+
+
+def _truncate(folder: Path) -> None:
+    with open(folder / "content.freqs", "r+b") as handle:
+        handle.truncate(8)
+
+
+def _scramble_terms(folder: Path) -> None:
+    path = folder / "content_folded.terms"
+    data = bytearray(path.read_bytes())
+    data[: len(data) // 2] = bytes(reversed(data[: len(data) // 2]))
+    path.write_bytes(bytes(data))
+
+
+def _garbage_manifest(folder: Path) -> None:
+    (folder / shared.MANIFEST).write_text("{not json", encoding="utf-8")
+
+
+def _other_generation(folder: Path) -> None:
+    manifest = json.loads((folder / shared.MANIFEST).read_text(encoding="utf-8"))
+    manifest["key"]["generation"] += 1
+    (folder / shared.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage", [_delete_folder, _delete_file, _truncate, _scramble_terms, _garbage_manifest,
+                                    _other_generation])
+def test_missing_or_damaged_shared_arrays_are_rebuilt_with_the_same_answers(index_dir, hot, damage):
+    before = answers(index_dir)
+    [folder] = shared_folders(index_dir)
+    damage(folder)
+    assert answers(index_dir) == before
+    [rebuilt] = shared_folders(index_dir)
+    view = ViewCache(index_dir).get()
+    key = shared.generation_key(view.reader)
+    assert rebuilt.name == key["name"] and shared._valid_manifest(rebuilt, key) is not None
+
+
+def test_a_commit_gets_its_own_arrays_and_the_previous_ones_are_removed(tmp_path, hot):
+    index_paths([write_corpus(tmp_path / "a.jsonl", 20, "a")], tmp_path / "index")
+    [first] = shared_folders(tmp_path / "index")
+    index_paths([write_corpus(tmp_path / "b.jsonl", 20, "b")], tmp_path / "index")
+    [second] = shared_folders(tmp_path / "index")
+    assert first.name != second.name
+    view = ViewCache(tmp_path / "index").get()
+    assert view.doc_count == 40 and view.shared.folder == second
+    assert len(view.days) == len(view.field_lengths("content")) == view.doc_count_all
