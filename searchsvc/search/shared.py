@@ -70,7 +70,8 @@ class SharedArrays:
             if entry["count"] == 0:
                 array = np.zeros(0, dtype=dtype)
             else:
-                array = np.memmap(self.folder / name, dtype=dtype, mode="r", shape=(entry["count"],))
+                # A plain array over the mapping: slicing a ``np.memmap`` runs Python code on every access.
+                array = np.memmap(self.folder / name, dtype=dtype, mode="r", shape=(entry["count"],)).view(np.ndarray)
             self._arrays[name] = array
         return array
 

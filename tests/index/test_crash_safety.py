@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
@@ -16,24 +15,11 @@ from pathlib import Path
 import pytest
 
 from searchsvc.index.indexer import index_paths
-from searchsvc.ingest.parse import iter_input_files, read_articles
 from searchsvc.search.postings import ViewCache
 
-from conftest import SAMPLES
+from conftest import write_corpus
 
 KILL_SEED = 7
-
-
-def write_corpus(path: Path, count: int, prefix: str) -> Path:
-    """``count`` articles made from the sample corpus under new ids, as JSON Lines."""
-    samples = [a for p in iter_input_files([SAMPLES]) for a in read_articles(p)]
-    with path.open("w", encoding="utf-8") as handle:
-        for number in range(count):
-            article = samples[number % len(samples)]
-            record = {"id": f"{prefix}-{number}", "title": f"{article.title} ({number})",
-                      "body": article.body, "author": article.byline}
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return path
 
 
 def run_indexer(index_dir: Path, *args: str) -> subprocess.Popen:

@@ -8,35 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc.index import indexer
 from searchsvc.index.indexer import index_paths
 from searchsvc.search import shared
 from searchsvc.search.postings import ViewCache
 from searchsvc.search.service import SearchRequest, search
 
-from test_crash_safety import write_corpus
+from conftest import HOT_IN_TESTS, write_corpus
 
 QUERIES = ["hội nghị", "tinh bien", "xã", "ubnd huyện", '"phát triển"', "nong thon moi -covid", "thủy lợi", ""]
 
 
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory):
-    """Several segments (a rebuild in small segments) and deleted documents (an add that replaces some ids)."""
-    folder = tmp_path_factory.mktemp("shared")
-    corpus = write_corpus(folder / "all.jsonl", 120, "doc")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(indexer, "SEGMENT_DOCUMENTS", 50)
-        patch.setattr(shared, "HOT_POSTINGS", 3)
-        index_paths([corpus], folder / "index", rebuild=True)
-        lines = corpus.read_text(encoding="utf-8").splitlines()[:30]
-        (folder / "again.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        index_paths([folder / "again.jsonl"], folder / "index")
-    return folder / "index"
-
-
 @pytest.fixture
 def hot(monkeypatch):
-    monkeypatch.setattr(shared, "HOT_POSTINGS", 3)
+    monkeypatch.setattr(shared, "HOT_POSTINGS", HOT_IN_TESTS)
 
 
 def answers(index_dir: Path) -> list[dict]:
@@ -54,14 +38,14 @@ def shared_folders(index_dir: Path) -> list[Path]:
     return [p for p in ((index_dir / "current").resolve() / shared.SHARED_DIR).iterdir() if p.is_dir()]
 
 
-def test_the_index_has_segments_deletions_and_frequent_terms(index_dir, hot):
-    view = ViewCache(index_dir).get()
+def test_the_index_has_segments_deletions_and_frequent_terms(segmented_index_dir, hot):
+    view = ViewCache(segmented_index_dir).get()
     assert len(view.leaves) > 1 and not view.live.all()
     assert view.shared.postings("content_folded", "xa") is not None
 
 
-def test_shared_arrays_answer_exactly_like_postings_read_from_whoosh(index_dir, hot, monkeypatch):
-    view = ViewCache(index_dir).get()
+def test_shared_arrays_answer_exactly_like_postings_read_from_whoosh(segmented_index_dir, hot, monkeypatch):
+    view = ViewCache(segmented_index_dir).get()
     checked = 0
     for field in shared.TEXT_FIELDS:
         terms, _ = view.shared._terms[field]
@@ -71,9 +55,9 @@ def test_shared_arrays_answer_exactly_like_postings_read_from_whoosh(index_dir, 
             assert docs.tolist() == expected[0].tolist() and freqs.tolist() == expected[1].tolist()
             checked += 1
     assert checked > 100
-    with_shared = answers(index_dir)
+    with_shared = answers(segmented_index_dir)
     monkeypatch.setattr(shared, "HOT_POSTINGS", 10**9)  # nothing frequent: every term read from Whoosh
-    assert answers(index_dir) == with_shared
+    assert answers(segmented_index_dir) == with_shared
 
 
 def _delete_folder(folder: Path) -> None:
@@ -108,13 +92,13 @@ def _other_generation(folder: Path) -> None:
 
 @pytest.mark.parametrize("damage", [_delete_folder, _delete_file, _truncate, _scramble_terms, _garbage_manifest,
                                     _other_generation])
-def test_missing_or_damaged_shared_arrays_are_rebuilt_with_the_same_answers(index_dir, hot, damage):
-    before = answers(index_dir)
-    [folder] = shared_folders(index_dir)
+def test_missing_or_damaged_shared_arrays_are_rebuilt_with_the_same_answers(segmented_index_dir, hot, damage):
+    before = answers(segmented_index_dir)
+    [folder] = shared_folders(segmented_index_dir)
     damage(folder)
-    assert answers(index_dir) == before
-    [rebuilt] = shared_folders(index_dir)
-    view = ViewCache(index_dir).get()
+    assert answers(segmented_index_dir) == before
+    [rebuilt] = shared_folders(segmented_index_dir)
+    view = ViewCache(segmented_index_dir).get()
     key = shared.generation_key(view.reader)
     assert rebuilt.name == key["name"] and shared._valid_manifest(rebuilt, key) is not None
 
