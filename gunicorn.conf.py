@@ -1,11 +1,12 @@
 """gunicorn settings for ``searchsvc serve`` (``gunicorn --config gunicorn.conf.py wsgi:app``), sized for 2 cores.
 
-A search is numpy work that mostly holds the GIL, so parallelism comes from processes: one worker per core. Each
-worker keeps its own index view (posting and facet arrays, up to ~256 MB of postings cache), so more workers cost
-memory. Threads are many and cheap because clients can be slow: the worker (``searchsvc.web.worker``) reads each
-request head in its event loop and bounds every read and write, while admission control (``web.admission``) lets
-only four requests per worker search at once. Behind nginx (``searchsvc serve --behind-nginx``) the same settings
-apply; nginx then absorbs slow clients before they reach gunicorn.
+A search is numpy work that mostly holds the GIL, so parallelism comes from processes: one worker per core. The
+workers map the same per-generation arrays (``searchsvc/search/shared.py``), so a worker adds only its own heap
+and a small cache of rare terms. Threads are many and cheap because clients can be slow: the worker
+(``searchsvc.web.worker``) reads each request head in its event loop and bounds every read and write, while
+admission control (``web.admission``) lets only four requests per worker search at once. Behind nginx
+(``searchsvc serve --behind-nginx``) the same settings apply; nginx then absorbs slow clients before they reach
+gunicorn.
 """
 
 import json

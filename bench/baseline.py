@@ -16,9 +16,11 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from searchsvc.article import Article
 from searchsvc.text.analysis import analyze
 from searchsvc.search.facets import FACET_SIZE, FACETS
 from searchsvc.ingest.parse import iter_input_files, read_articles
@@ -54,27 +56,14 @@ def build(db_path: Path, corpus_paths: list[Path], view) -> dict:
                                published TEXT, day INTEGER);
         CREATE TABLE facets (doc INTEGER, facet TEXT, value TEXT, PRIMARY KEY (doc, facet, value)) WITHOUT ROWID;
     """)
-    # Our indexer keeps the last record of a repeated id; so does this.
-    articles = {}
-    for path in iter_input_files(corpus_paths):
-        if isinstance(path, Path):
-            for article in read_articles(path):
-                if not isinstance(article, Exception):
-                    articles[article.id] = article
-    facet_rows = _facet_rows(view)
-    days = view.days
     rows, article_rows, facet_batch = [], [], []
-    for rowid, article in enumerate(articles.values(), start=1):
-        title_tokens = analyze(article.title)
-        text_tokens = analyze(article.body)
-        rows.append((rowid, " ".join(t.exact for t in title_tokens), " ".join(t.exact for t in text_tokens),
-                     " ".join(t.folded for t in title_tokens), " ".join(t.folded for t in text_tokens)))
-        docnum = view.docnum_of(article.id)
-        day = int(days[docnum]) if docnum is not None else -1
-        article_rows.append((rowid, article.id, article.title, article.url,
-                             article.published.isoformat() if article.published else None, day))
-        if docnum is not None:
-            facet_batch.extend((rowid, facet, value) for facet, value in facet_rows.get(docnum, ()))
+    count = 0
+    for count, row in enumerate(prepared_articles(corpus_paths, view), start=1):
+        article = row.article
+        rows.append((row.rowid, row.title, row.body, row.title_folded, row.body_folded))
+        article_rows.append((row.rowid, article.id, article.title, article.url,
+                             article.published.isoformat() if article.published else None, row.day))
+        facet_batch.extend((row.rowid, facet, value) for facet, value in row.facets)
         if len(rows) >= BATCH:
             _flush(db, rows, article_rows, facet_batch)
     _flush(db, rows, article_rows, facet_batch)
@@ -87,7 +76,43 @@ def build(db_path: Path, corpus_paths: list[Path], view) -> dict:
     db.commit()
     db.close()
     partial.replace(db_path)
-    return {"articles": len(articles), "seconds": time.perf_counter() - started, "bytes": db_path.stat().st_size}
+    return {"articles": count, "seconds": time.perf_counter() - started, "bytes": db_path.stat().st_size}
+
+
+@dataclass(frozen=True)
+class PreparedArticle:
+    """One article as both reference engines index it: our analysis joined by spaces, our facet values, its day."""
+
+    rowid: int
+    article: Article
+    title: str
+    body: str
+    title_folded: str
+    body_folded: str
+    day: int
+    facets: list[tuple[str, str]]
+
+
+def prepared_articles(corpus_paths: list[Path], view) -> Iterator[PreparedArticle]:
+    """The articles of ``corpus_paths`` (the last record of a repeated id, as our indexer keeps), analyzed as ours are."""
+    articles = {}
+    for path in iter_input_files(corpus_paths):
+        if isinstance(path, Path):
+            for article in read_articles(path):
+                if not isinstance(article, Exception):
+                    articles[article.id] = article
+    facet_rows = _facet_rows(view)
+    days = view.days
+    for rowid, article in enumerate(articles.values(), start=1):
+        title_tokens = analyze(article.title)
+        text_tokens = analyze(article.body)
+        docnum = view.docnum_of(article.id)
+        yield PreparedArticle(
+            rowid, article,
+            " ".join(t.exact for t in title_tokens), " ".join(t.exact for t in text_tokens),
+            " ".join(t.folded for t in title_tokens), " ".join(t.folded for t in text_tokens),
+            int(days[docnum]) if docnum is not None else -1,
+            facet_rows.get(docnum, []) if docnum is not None else [])
 
 
 def _flush(db, rows, article_rows, facet_batch) -> None:

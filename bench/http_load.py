@@ -123,7 +123,13 @@ def check_responses(port: int, paths: list[str]) -> dict:
 
 
 def worker_memory(master_pid: int) -> list[dict]:
-    """Current and peak RSS (MB) of each worker: the master's children, read from ``/proc``."""
+    """Each worker's RSS now and at its peak, PSS and private memory (MB): the master's children, from ``/proc``.
+
+    RSS counts every mapped page the worker touched, the shared arrays included; PSS divides each shared page by
+    the processes mapping it; private memory is the worker's anonymous memory (heap, Python objects, per-query
+    arrays), what one more worker costs. File pages of the shared arrays that only one worker has touched yet count
+    as ``Private_Clean`` but are page cache, which the next worker to read them shares: not counted as private.
+    """
     workers = []
     try:
         children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
@@ -135,12 +141,24 @@ def worker_memory(master_pid: int) -> list[dict]:
         except OSError:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        rollup = _kilobytes(Path(f"/proc/{pid}/smaps_rollup"))
         workers.append({
             "pid": int(pid),
             "rss_mb": int(fields["VmRSS"].split()[0]) / 1024,
             "peak_rss_mb": int(fields["VmHWM"].split()[0]) / 1024,
+            "pss_mb": rollup.get("Pss", 0) / 1024,
+            "private_mb": rollup.get("Anonymous", 0) / 1024,
         })
     return workers
+
+
+def _kilobytes(path: Path) -> dict[str, int]:
+    """``Name: N kB`` lines of a ``/proc`` file as numbers."""
+    try:
+        lines = path.read_text().splitlines()
+    except OSError:
+        return {}
+    return {name: int(value.split()[0]) for name, value in (line.split(":", 1) for line in lines if line.endswith("kB"))}
 
 
 def run_wrk(port: int, paths: list[str], seconds: int, connections: int, threads: int = 1) -> dict:
@@ -185,4 +203,6 @@ def bench_http(repo: Path, index_dir: Path, queries: list[BenchQuery], seconds: 
     return {**result, "workers": len(workers), "worker_memory": workers,
             "max_worker_rss_mb": max((w["rss_mb"] for w in workers), default=None),
             "max_worker_peak_rss_mb": max((w["peak_rss_mb"] for w in workers), default=None),
+            "max_worker_pss_mb": max((w["pss_mb"] for w in workers), default=None),
+            "max_worker_private_mb": max((w["private_mb"] for w in workers), default=None),
             "warmup_statuses": statuses, "distinct_queries": len(set(paths))}
