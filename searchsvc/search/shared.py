@@ -31,6 +31,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.reading import TermNotFound
 
+from searchsvc.index.generations import fsync_dir
 from searchsvc.index.schema import SCHEMA, FacetField, split_facet_term
 from searchsvc.index.w3 import deleted_docs, read_blocks, read_field_lengths
 from searchsvc.search.directives import catalogue_aliases
@@ -185,7 +186,7 @@ def _build(reader, shared_dir: Path, key: dict) -> dict:
             target.rename(stale)
             shutil.rmtree(stale, ignore_errors=True)
         build.rename(target)
-        _fsync_dir(shared_dir)
+        fsync_dir(shared_dir)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
@@ -237,6 +238,7 @@ class _Writer:
 
 
 def _write_arrays(reader, files: _Writer) -> None:
+    """Every array of the generation, one term at a time, so memory stays bounded by the longest posting list."""
     doc_count_all = reader.doc_count_all()
     leaves = list(reader.leaf_readers())
     live = np.ones(doc_count_all, dtype=bool)
@@ -253,7 +255,7 @@ def _write_arrays(reader, files: _Writer) -> None:
         files.array(f"{field}.terms", np.array(hot, dtype=f"S{width}"))
         counts: list[int] = []
 
-        def rows(field=field, hot=hot, counts=counts):
+        def rows():  # consumed within this iteration of the loop
             for term in hot:
                 docs, freqs = read(field, term)
                 counts.append(len(docs))
@@ -359,11 +361,3 @@ def _write_synced(path: Path, data: bytes) -> None:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
