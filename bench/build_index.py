@@ -1,6 +1,7 @@
 """Index a corpus in its own process, so the benchmark can read this process's peak RSS when it exits.
 
-Prints one JSON line: what ``index_paths`` reported, and the peak RSS of this process and of any processes it
+Indexing includes building the shared arrays, as ``searchsvc index`` does. Prints one JSON line: what
+``index_paths`` reported, and the peak RSS of this process and of any processes it
 waited for (an indexer that forks workers). Run: ``python -m bench.build_index INDEX_DIR PATH...``.
 """
 
@@ -13,13 +14,14 @@ import sys
 from pathlib import Path
 
 from searchsvc.index.indexer import index_paths
+from searchsvc.search import shared
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     logging.basicConfig(level=logging.ERROR)
     index_dir, paths = Path(argv[0]), [Path(p) for p in argv[1:]]
-    report = index_paths(paths, index_dir, rebuild=True, allow_drop=True)
+    report = index_paths(paths, index_dir, rebuild=True, allow_drop=True, prepare=shared.prepare)
     print(json.dumps({
         "indexed": report.indexed,
         "updated": report.updated,

@@ -43,6 +43,7 @@ def cli(verbose: bool) -> None:
 def index_command(index_dir: Path | None, rebuild: bool, allow_drop: bool, paths: tuple[Path, ...]) -> None:
     """Đọc bài viết từ PATHS (tệp .txt, .jsonl hoặc thư mục) và đưa vào chỉ mục."""
     from searchsvc.index.indexer import index_paths
+    from searchsvc.search import shared
 
     target = config.index_dir(index_dir)
     bar = tqdm(unit=" bài", disable=not sys.stderr.isatty(), file=sys.stderr)
@@ -53,7 +54,8 @@ def index_command(index_dir: Path | None, rebuild: bool, allow_drop: bool, paths
 
     try:
         with _index_errors(target):
-            report = index_paths(paths, target, rebuild=rebuild, allow_drop=allow_drop, progress=progress)
+            report = index_paths(paths, target, rebuild=rebuild, allow_drop=allow_drop, progress=progress,
+                                 prepare=shared.prepare)
     finally:
         bar.close()
     for error in report.errors:

@@ -11,7 +11,9 @@ Adding (``searchsvc index PATH``) and deleting write into the live generation in
 atomic: a crash before the commit leaves the previous table of contents, and so the previous index; a failed commit
 removes its unfinished segment. Rebuilding (``--rebuild``) writes a new generation beside the live one and swaps
 the symlink only once it is complete; so does compaction (``compaction.py``), which a write starts by itself when
-dead documents pile up. Each generation records the files it was built from (``sources.json``).
+dead documents pile up. Each generation records the files it was built from (``sources.json``). A run can end
+by preparing what readers derive from the generation (``prepare``: the command line builds the shared arrays of
+``search/shared.py``, which readers would otherwise build on first use).
 The lock is an ``flock``, which the kernel releases when its holder dies, so a killed indexer never leaves a lock
 behind and a live one is never robbed of it.
 """
@@ -78,11 +80,13 @@ def index_paths(
     rebuild: bool = False,
     allow_drop: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    prepare: Callable[[Path], None] | None = None,
 ) -> IndexReport:
     """Read, extract and index every article under ``paths``; a later duplicate id replaces an earlier one.
 
     A rebuild that would leave out articles the live index holds is refused (``RebuildWouldDrop``, saying how
-    many) unless ``allow_drop``.
+    many) unless ``allow_drop``. ``prepare`` is called with a generation's folder once it is complete (before a
+    rebuild is swapped in, after an add's commit): a later stage's per-generation data, ready before readers ask.
     """
     report = IndexReport()
     files = []
@@ -92,7 +96,7 @@ def index_paths(
         else:
             files.append(item)
     return apply_changes(_articles(files, report), index_dir, report, rebuild=rebuild, allow_drop=allow_drop,
-                         progress=progress, total=_count_records(files), files=files)
+                         progress=progress, total=_count_records(files), files=files, prepare=prepare)
 
 
 def delete_articles(ids: Iterable[str], index_dir: Path) -> IndexReport:
@@ -117,6 +121,7 @@ def apply_changes(
     total: int = 0,
     files: list[Path] = (),
     locked: bool = False,
+    prepare: Callable[[Path], None] | None = None,
 ) -> IndexReport:
     """Write an ordered stream of articles and deletions: into the live index in one commit, or as a new
     generation (``rebuild``, or when there is no index yet); then compact if dead documents piled up.
@@ -127,13 +132,15 @@ def apply_changes(
     with nullcontext() if locked else indexer_lock(index_dir):
         remove_abandoned_builds(index_dir)
         if rebuild or not (index_dir / CURRENT).exists():
-            _build_generation(changes, index_dir, report, progress, total, files, allow_drop)
+            _build_generation(changes, index_dir, report, progress, total, files, allow_drop, prepare)
         else:
             generation = live_generation(index_dir)
             ix = whoosh_index.open_dir(str(generation))
             _write(ix, changes, report, progress, total, replace_existing=True)
             record_sources(generation, files, rebuilt=False)
             report.compacted = compaction.compact_if_needed(index_dir)
+            if prepare:
+                prepare(live_generation(index_dir))
     report.seconds = time.monotonic() - started
     logger.info("indexed=%d updated=%d deleted=%d skipped=%d seconds=%.1f",
                 report.indexed, report.updated, report.deleted, report.skipped, report.seconds)
@@ -142,7 +149,7 @@ def apply_changes(
 
 def _build_generation(changes: Iterable[Article | Deletion], index_dir: Path, report: IndexReport,
                       progress: Callable[[int, int], None] | None, total: int, files: list[Path],
-                      allow_drop: bool) -> None:
+                      allow_drop: bool, prepare: Callable[[Path], None] | None) -> None:
     with generation_aside(index_dir) as build_dir:
         ix = whoosh_index.create_in(str(build_dir), SCHEMA)
         written = _write(ix, changes, report, progress, total, replace_existing=False)
@@ -151,6 +158,8 @@ def _build_generation(changes: Iterable[Article | Deletion], index_dir: Path, re
             if dropped:
                 raise RebuildWouldDrop(len(dropped), sorted(dropped)[:5])
         record_sources(build_dir, files, rebuilt=True)
+        if prepare:
+            prepare(build_dir)
 
 
 def _write(ix, changes: Iterable[Article | Deletion], report: IndexReport,

@@ -103,10 +103,10 @@ def test_missing_or_damaged_shared_arrays_are_rebuilt_with_the_same_answers(segm
     assert rebuilt.name == key["name"] and shared._valid_manifest(rebuilt, key) is not None
 
 
-def test_a_commit_gets_its_own_arrays_and_the_previous_ones_are_removed(tmp_path, hot):
-    index_paths([write_corpus(tmp_path / "a.jsonl", 20, "a")], tmp_path / "index")
+def test_each_commit_gets_its_arrays_before_any_reader_and_the_previous_ones_are_removed(tmp_path, hot):
+    index_paths([write_corpus(tmp_path / "a.jsonl", 20, "a")], tmp_path / "index", prepare=shared.prepare)
     [first] = shared_folders(tmp_path / "index")
-    index_paths([write_corpus(tmp_path / "b.jsonl", 20, "b")], tmp_path / "index")
+    index_paths([write_corpus(tmp_path / "b.jsonl", 20, "b")], tmp_path / "index", prepare=shared.prepare)
     [second] = shared_folders(tmp_path / "index")
     assert first.name != second.name
     view = ViewCache(tmp_path / "index").get()
