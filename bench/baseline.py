@@ -40,43 +40,83 @@ class BaselineResult:
     facets: dict[str, list[tuple[str, int]]]
 
 
-def build(db_path: Path, corpus_paths: list[Path], view) -> dict:
-    """Write the baseline database for the articles of ``corpus_paths``, facets copied from ``view``."""
-    started = time.perf_counter()
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = db_path.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
-    db = sqlite3.connect(partial)
-    db.executescript("""
-        PRAGMA journal_mode = OFF;
-        PRAGMA synchronous = OFF;
-        CREATE VIRTUAL TABLE docs USING fts5(
-            title, body, title_folded, body_folded, tokenize = 'unicode61 remove_diacritics 0');
-        CREATE TABLE articles (rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, title TEXT, url TEXT,
-                               published TEXT, day INTEGER);
-        CREATE TABLE facets (doc INTEGER, facet TEXT, value TEXT, PRIMARY KEY (doc, facet, value)) WITHOUT ROWID;
-    """)
-    rows, article_rows, facet_batch = [], [], []
-    count = 0
-    for count, row in enumerate(prepared_articles(corpus_paths, view), start=1):
+class SqliteBuilder:
+    """Writes the baseline database article by article (``build_references`` feeds it), renamed when complete."""
+
+    def __init__(self, db_path: Path):
+        self.db_path = db_path
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        self.partial = db_path.with_suffix(".partial")
+        self.partial.unlink(missing_ok=True)
+        self.db = sqlite3.connect(self.partial)
+        self.db.executescript("""
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            CREATE VIRTUAL TABLE docs USING fts5(
+                title, body, title_folded, body_folded, tokenize = 'unicode61 remove_diacritics 0');
+            CREATE TABLE articles (rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, title TEXT, url TEXT,
+                                   published TEXT, day INTEGER);
+            CREATE TABLE facets (doc INTEGER, facet TEXT, value TEXT, PRIMARY KEY (doc, facet, value)) WITHOUT ROWID;
+        """)
+        self.rows: list[tuple] = []
+        self.article_rows: list[tuple] = []
+        self.facet_rows: list[tuple] = []
+
+    def add(self, row: PreparedArticle) -> None:
         article = row.article
-        rows.append((row.rowid, row.title, row.body, row.title_folded, row.body_folded))
-        article_rows.append((row.rowid, article.id, article.title, article.url,
-                             article.published.isoformat() if article.published else None, row.day))
-        facet_batch.extend((row.rowid, facet, value) for facet, value in row.facets)
-        if len(rows) >= BATCH:
-            _flush(db, rows, article_rows, facet_batch)
-    _flush(db, rows, article_rows, facet_batch)
-    db.executescript("""
-        CREATE INDEX facets_by_value ON facets (facet, value, doc);
-        CREATE INDEX articles_by_day ON articles (day);
-        INSERT INTO docs(docs) VALUES ('optimize');
-        ANALYZE;
-    """)
-    db.commit()
-    db.close()
-    partial.replace(db_path)
-    return {"articles": count, "seconds": time.perf_counter() - started, "bytes": db_path.stat().st_size}
+        self.rows.append((row.rowid, row.title, row.body, row.title_folded, row.body_folded))
+        self.article_rows.append((row.rowid, article.id, article.title, article.url,
+                                  article.published.isoformat() if article.published else None, row.day))
+        self.facet_rows.extend((row.rowid, facet, value) for facet, value in row.facets)
+        if len(self.rows) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.db.executemany("INSERT INTO docs(rowid, title, body, title_folded, body_folded) VALUES (?, ?, ?, ?, ?)",
+                            self.rows)
+        self.db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?)", self.article_rows)
+        self.db.executemany("INSERT OR IGNORE INTO facets VALUES (?, ?, ?)", self.facet_rows)
+        self.rows.clear(), self.article_rows.clear(), self.facet_rows.clear()
+
+    def finish(self) -> int:
+        """Index, optimize and rename into place; the database's size in bytes."""
+        self._flush()
+        self.db.executescript("""
+            CREATE INDEX facets_by_value ON facets (facet, value, doc);
+            CREATE INDEX articles_by_day ON articles (day);
+            INSERT INTO docs(docs) VALUES ('optimize');
+            ANALYZE;
+        """)
+        self.db.commit()
+        self.db.close()
+        self.partial.replace(self.db_path)
+        return self.db_path.stat().st_size
+
+
+def build_references(builders: dict, corpus_paths: list[Path], view) -> dict[str, dict]:
+    """Feed every reference engine's builder from one pass of ``prepared_articles`` (our analysis is most of the
+    cost); each engine's build seconds include the shared preparation, as if it were built alone."""
+    seconds = dict.fromkeys(builders, 0.0)
+    preparing, count = 0.0, 0
+    articles = prepared_articles(corpus_paths, view)
+    while True:
+        started = time.perf_counter()
+        row = next(articles, None)
+        preparing += time.perf_counter() - started
+        if row is None:
+            break
+        count += 1
+        for name, builder in builders.items():
+            started = time.perf_counter()
+            builder.add(row)
+            seconds[name] += time.perf_counter() - started
+    metrics = {}
+    for name, builder in builders.items():
+        started = time.perf_counter()
+        size = builder.finish()
+        seconds[name] += time.perf_counter() - started
+        metrics[name] = {"articles": count, "seconds": seconds[name] + preparing, "bytes": size}
+    return metrics
 
 
 @dataclass(frozen=True)

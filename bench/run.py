@@ -87,12 +87,15 @@ def machine() -> dict:
             "git_commit": commit, "code_stamp": code_stamp()}
 
 
-def generated_dataset(size: int, seed: int) -> Dataset:
+def generated_dataset(size: int, seed: int, keep: bool = False) -> Dataset:
+    """The generated corpus of ``size`` articles, written again when the generator changed (unless ``keep``)."""
     path = DATA / "corpora" / f"gen-{size}-seed{seed}.jsonl"
     generator_hash = hashlib.sha1((REPO / "bench" / "generate.py").read_bytes()).hexdigest()[:12]
     signature = f"gen:{size}:{seed}:{generator_hash}"
     stamp = path.with_suffix(".stamp")
-    if not path.exists() or not stamp.exists() or stamp.read_text() != signature:
+    if keep and path.exists() and stamp.exists():
+        signature = stamp.read_text()
+    elif not path.exists() or not stamp.exists() or stamp.read_text() != signature:
         seconds = write_corpus(path, size, seed)
         stamp.write_text(signature)
         print(f"  generated {size:,} articles in {seconds:.1f} s ({size / seconds:,.0f}/s) -> {path}", flush=True)
@@ -152,27 +155,34 @@ def ensure_index(dataset: Dataset, reindex: bool, keep: bool = False) -> tuple[P
 
 # The reference engines, built from the same articles and our index's facet values: how each is built and opened.
 REFERENCES = {
-    "sqlite": (baseline_db.build, baseline_db.Baseline, "sqlite", "baseline.py"),
-    "tantivy": (tantivy_baseline.build, tantivy_baseline.TantivyBaseline, "tantivy", "tantivy_baseline.py"),
+    "sqlite": (baseline_db.SqliteBuilder, baseline_db.Baseline, "sqlite", "baseline.py"),
+    "tantivy": (tantivy_baseline.TantivyBuilder, tantivy_baseline.TantivyBaseline, "tantivy", "tantivy_baseline.py"),
 }
 
 
-def ensure_reference(engine: str, dataset: Dataset, index_dir: Path, view) -> tuple[Path, dict]:
-    """The reference engine's database for a dataset, built unless one for the same index and code is cached."""
-    build, _, suffix, module = REFERENCES[engine]
-    path = DATA / engine / f"{dataset.name}.{suffix}"
-    stamp_path = path.with_suffix(".json")
-    key = {"index": str((index_dir / "current").resolve()), "corpus": dataset.signature,
-           "baseline": hashlib.sha1((REPO / "bench" / module).read_bytes()).hexdigest()[:12]}
-    if stamp_path.exists() and path.exists():
-        stamp = json.loads(stamp_path.read_text())
+def ensure_references(dataset: Dataset, index_dir: Path, view) -> dict[str, tuple[Path, dict]]:
+    """Each reference engine's database for a dataset; those not cached for the same index and code are built
+    together, from one pass over the articles."""
+    found, stale = {}, {}
+    for engine, (_, _, suffix, module) in REFERENCES.items():
+        path = DATA / engine / f"{dataset.name}.{suffix}"
+        key = {"index": str((index_dir / "current").resolve()), "corpus": dataset.signature,
+               "baseline": hashlib.sha1((REPO / "bench" / module).read_bytes()).hexdigest()[:12]}
+        stamp_path = path.with_suffix(".json")
+        stamp = json.loads(stamp_path.read_text()) if stamp_path.exists() and path.exists() else {}
         if stamp.get("key") == key:
-            return path, {**stamp["metrics"], "cached": True}
-    print(f"  building the {engine} baseline for {dataset.name} ...", flush=True)
-    metrics = build(path, list(dataset.paths), view)
-    metrics["db_mb"] = metrics.pop("bytes") / 1e6
-    stamp_path.write_text(json.dumps({"key": key, "metrics": metrics}, indent=2))
-    return path, {**metrics, "cached": False}
+            found[engine] = (path, {**stamp["metrics"], "cached": True})
+        else:
+            stale[engine] = (path, key, stamp_path)
+    if stale:
+        print(f"  building the {' and '.join(stale)} baseline(s) for {dataset.name} ...", flush=True)
+        builders = {engine: REFERENCES[engine][0](path) for engine, (path, _, _) in stale.items()}
+        for engine, metrics in baseline_db.build_references(builders, list(dataset.paths), view).items():
+            path, key, stamp_path = stale[engine]
+            metrics["db_mb"] = metrics.pop("bytes") / 1e6
+            stamp_path.write_text(json.dumps({"key": key, "metrics": metrics}, indent=2))
+            found[engine] = (path, {**metrics, "cached": False})
+    return found
 
 
 def summarize(latencies_ms: list[float]) -> dict:
@@ -252,8 +262,8 @@ def run_dataset(dataset: Dataset, args) -> dict:
     view = ViewCache(index_dir).get()
     result["articles"] = int(view.doc_count)
     paths = {}
-    for engine in REFERENCES:
-        paths[engine], result[f"{engine}_build"] = ensure_reference(engine, dataset, index_dir, view)
+    for engine, (path, metrics) in ensure_references(dataset, index_dir, view).items():
+        paths[engine], result[f"{engine}_build"] = path, metrics
     queries = draw_queries(list(dataset.paths), view, count=args.queries, seed=args.seed)
     result["queries_drawn"] = {kind: len(items) for kind, items in queries.items()}
     result["query_samples"] = {kind: [q.to_dict() for q in items[:5]] for kind, items in queries.items()}
@@ -417,7 +427,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reindex", action="store_true", help="rebuild indexes even when a matching one is cached")
     parser.add_argument("--keep-index", action="store_true",
-                        help="use a cached index even if the indexing code changed since (marked in the table)")
+                        help="use a cached index (and generated corpus) even if the code that wrote it changed since "
+                             "(marked in the table)")
     parser.add_argument("--quick", action="store_true", help="10k only, no shared corpus, one run, 10 s of HTTP")
     args = parser.parse_args(argv)
     if args.quick:
@@ -426,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     info = {"date": datetime.now().isoformat(timespec="seconds"), "machine": machine(), "args": vars(args)}
     print(f"searchsvc benchmark {info['date']}: {info['machine']['cpus']} CPUs, {info['machine']['memory_gb']} GB, "
           f"Python {info['machine']['python']}", flush=True)
-    datasets = [generated_dataset(size, args.seed) for size in sizes]
+    datasets = [generated_dataset(size, args.seed, args.keep_index) for size in sizes]
     if args.corpus:
         shared = shared_dataset()
         if shared is None:

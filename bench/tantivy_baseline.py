@@ -11,15 +11,14 @@ and counted with ``terms`` aggregations, the directive filter is a term query so
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import tantivy
 
 from searchsvc.search.facets import FACET_SIZE, FACETS
-from searchsvc.search.query import ParsedQuery, QueryWord, parse_query
+from searchsvc.search.query import ParsedQuery, parse_query
 
-from bench.baseline import TITLE_WEIGHT, BaselineResult, prepared_articles
+from bench.baseline import TITLE_WEIGHT, BaselineResult, PreparedArticle
 from bench.queries import PER_PAGE, BenchQuery
 
 TEXT_FIELDS = ("title", "body", "title_folded", "body_folded")
@@ -37,17 +36,18 @@ def schema() -> tantivy.Schema:
     return builder.build()
 
 
-def build(index_path: Path, corpus_paths: list[Path], view) -> dict:
-    """Write the tantivy index of ``corpus_paths`` (facets copied from ``view``) in a folder renamed when complete."""
-    started = time.perf_counter()
-    partial = index_path.with_suffix(".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    shutil.rmtree(index_path, ignore_errors=True)
-    partial.mkdir(parents=True)
-    index = tantivy.Index(schema(), path=str(partial))
-    writer = index.writer(heap_size=WRITER_HEAP)
-    count = 0
-    for count, row in enumerate(prepared_articles(corpus_paths, view), start=1):
+class TantivyBuilder:
+    """Writes the tantivy index article by article (``baseline.build_references`` feeds it), renamed when complete."""
+
+    def __init__(self, index_path: Path):
+        self.index_path = index_path
+        self.partial = index_path.with_suffix(".partial")
+        shutil.rmtree(self.partial, ignore_errors=True)
+        shutil.rmtree(index_path, ignore_errors=True)
+        self.partial.mkdir(parents=True)
+        self.writer = tantivy.Index(schema(), path=str(self.partial)).writer(heap_size=WRITER_HEAP)
+
+    def add(self, row: PreparedArticle) -> None:
         document = tantivy.Document()
         document.add_integer("rowid", row.rowid)
         for name in TEXT_FIELDS:
@@ -55,12 +55,14 @@ def build(index_path: Path, corpus_paths: list[Path], view) -> dict:
         for facet, value in row.facets:
             document.add_text(facet, value)
         document.add_integer("day", row.day)
-        writer.add_document(document)
-    writer.commit()
-    writer.wait_merging_threads()
-    partial.rename(index_path)
-    size = sum(p.stat().st_size for p in index_path.rglob("*") if p.is_file())
-    return {"articles": count, "seconds": time.perf_counter() - started, "bytes": size}
+        self.writer.add_document(document)
+
+    def finish(self) -> int:
+        """Commit, merge and rename into place; the index's size in bytes."""
+        self.writer.commit()
+        self.writer.wait_merging_threads()
+        self.partial.rename(self.index_path)
+        return sum(p.stat().st_size for p in self.index_path.rglob("*") if p.is_file())
 
 
 class TantivyBaseline:

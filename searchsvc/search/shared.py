@@ -127,11 +127,13 @@ def open_shared(path: Path, reader) -> SharedArrays:
 
 
 def generation_key(reader) -> dict:
-    """What the arrays are derived from: the TOC generation, its segments and their deletions."""
+    """What the arrays are derived from (the TOC generation, its segments and their deletions) and what they hold:
+    arrays written by code with other fields or another threshold are not these."""
     segments = [[leaf.segment().segment_id(), leaf.doc_count_all(), leaf.segment().deleted_count()]
                 for leaf, _ in reader.leaf_readers()]
     generation = reader.generation()
-    digest = hashlib.sha1(json.dumps([FORMAT, HOT_POSTINGS, generation, segments]).encode()).hexdigest()[:12]
+    described = [FORMAT, HOT_POSTINGS, TEXT_FIELDS, FACET_FIELDS, generation, segments]
+    digest = hashlib.sha1(json.dumps(described).encode()).hexdigest()[:12]
     return {"format": FORMAT, "generation": generation, "digest": digest, "name": f"{generation:06d}-{digest}"}
 
 
