@@ -24,7 +24,7 @@ from collections import Counter
 from whoosh.fields import ID, STORED, FieldType, Schema
 from whoosh.formats import Existence
 
-from searchsvc.text.analysis import adjacent_pairs, analyze
+from searchsvc.text.analysis import adjacent_pairs, syllable_forms
 from searchsvc.article import Article
 from searchsvc.ingest.gazetteer import load_gazetteer
 from searchsvc.text.normalize import fold_text
@@ -107,15 +107,17 @@ def author_value(name: str) -> str:
 
 def article_to_document(article: Article) -> dict:
     """The Whoosh document of an article: searchable text, facet terms, and the stored article."""
-    title_tokens = analyze(article.title)
-    content_tokens = analyze(f"{article.title}\n{article.body}")
+    # The content is the title then the body: no syllable spans the line between them.
+    title_exact, title_folded = syllable_forms(article.title)
+    body_exact, body_folded = syllable_forms(article.body)
+    content_folded = title_folded + body_folded
     document = {
         "id": article.id,
-        "title": Counter(token.exact for token in title_tokens),
-        "title_folded": Counter(token.folded for token in title_tokens),
-        "content": Counter(token.exact for token in content_tokens),
-        "content_folded": Counter(token.folded for token in content_tokens),
-        "content_pairs": Counter(adjacent_pairs(content_tokens)),
+        "title": Counter(title_exact),
+        "title_folded": Counter(title_folded),
+        "content": Counter(title_exact + body_exact),
+        "content_folded": Counter(content_folded),
+        "content_pairs": Counter(adjacent_pairs(content_folded)),
         "document": article.to_dict(),
     }
     facets = {

@@ -53,10 +53,21 @@ def analyze(text: str) -> tuple[AnalyzedToken, ...]:
     return tuple(tokens)
 
 
-def adjacent_pairs(tokens: tuple[AnalyzedToken, ...]) -> list[str]:
-    """Folded pairs of neighbouring syllables (``hoi nghi``): the terms that make adjacency and phrases cheap.
+def syllable_forms(text: str) -> tuple[list[str], list[str]]:
+    """The exact and the folded form of every syllable of ``text``, in order: what ``analyze`` finds, without the
+    offsets and the token objects, which are most of its cost when indexing.
 
-    >>> adjacent_pairs(analyze("Hội nghị giao ban"))
+    >>> syllable_forms("Thuỷ lợi ở Tịnh Biên")
+    (['thủy', 'lợi', 'ở', 'tịnh', 'biên'], ['thuy', 'loi', 'o', 'tinh', 'bien'])
+    """
+    forms = [_forms(raw) for raw in TOKEN_PATTERN.findall(text) if len(raw) <= MAX_TOKEN_LENGTH]
+    return [exact for exact, _ in forms], [folded for _, folded in forms]
+
+
+def adjacent_pairs(folded: list[str]) -> list[str]:
+    """Pairs of neighbouring folded syllables (``hoi nghi``): the terms that make adjacency and phrases cheap.
+
+    >>> adjacent_pairs(syllable_forms("Hội nghị giao ban")[1])
     ['hoi nghi', 'nghi giao', 'giao ban']
     """
-    return [f"{a.folded} {b.folded}" for a, b in zip(tokens, tokens[1:])]
+    return [f"{a} {b}" for a, b in zip(folded, folded[1:])]
