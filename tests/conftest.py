@@ -9,7 +9,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from searchsvc.article import Article
-from searchsvc.index import indexer
+from searchsvc.index import compaction, indexer
 from searchsvc.index.indexer import index_paths
 from searchsvc.ingest.parse import iter_input_files, read_articles
 from searchsvc.search import shared
@@ -57,6 +57,7 @@ def segmented_index_dir(tmp_path_factory):
     corpus = write_corpus(folder / "all.jsonl", 120, "doc")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(indexer, "SEGMENT_DOCUMENTS", 50)
+        patch.setattr(compaction, "DELETED_SHARE", 1.0)  # keep the deleted documents: what the tests are about
         patch.setattr(shared, "HOT_POSTINGS", HOT_IN_TESTS)
         index_paths([corpus], folder / "index", rebuild=True)
         lines = corpus.read_text(encoding="utf-8").splitlines()[:30]

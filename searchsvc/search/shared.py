@@ -130,8 +130,8 @@ def generation_key(reader) -> dict:
     """What the arrays are derived from (the TOC generation, its segments and their deletions) and what they hold:
     arrays written by code with other fields or another threshold are not these."""
     segments = [[leaf.segment().segment_id(), leaf.doc_count_all(), leaf.segment().deleted_count()]
-                for leaf, _ in reader.leaf_readers()]
-    generation = reader.generation()
+                for leaf, _ in segment_readers(reader)]
+    generation = reader.generation() or 0  # Whoosh's reader of an index without documents has none
     described = [FORMAT, HOT_POSTINGS, TEXT_FIELDS, FACET_FIELDS, generation, segments]
     digest = hashlib.sha1(json.dumps(described).encode()).hexdigest()[:12]
     return {"format": FORMAT, "generation": generation, "digest": digest, "name": f"{generation:06d}-{digest}"}
@@ -242,7 +242,7 @@ class _Writer:
 def _write_arrays(reader, files: _Writer) -> None:
     """Every array of the generation, one term at a time, so memory stays bounded by the longest posting list."""
     doc_count_all = reader.doc_count_all()
-    leaves = list(reader.leaf_readers())
+    leaves = segment_readers(reader)
     live = np.ones(doc_count_all, dtype=bool)
     for leaf, offset in leaves:
         if leaf.has_deletions():
@@ -273,6 +273,11 @@ def _write_arrays(reader, files: _Writer) -> None:
     files.array("days", days)
     for field in FACET_FIELDS:
         _write_facet(reader, field, read, files)
+
+
+def segment_readers(reader) -> list:
+    """``(segment reader, first document number)`` of each segment; an index with no documents has none."""
+    return [(leaf, offset) for leaf, offset in reader.leaf_readers() if leaf.segment() is not None]
 
 
 def frequent_terms(leaves, field: str) -> list[bytes]:
