@@ -15,6 +15,7 @@ import pytest
 
 from bench.generate import write_corpus
 from searchsvc.index.indexer import index_paths
+from searchsvc.search import shared
 from searchsvc.web.admission import Admission
 from searchsvc.web.app import ADMISSION_EXTENSION, create_app
 
@@ -69,7 +70,8 @@ def test_threads_across_index_swaps_get_the_serial_answers(corpora, tmp_path, mo
     assert expected[0] != expected[1], "the two corpora must give different answers, or a mix-up would go unseen"
 
     live = tmp_path / "live"
-    index_paths([first], live)
+    # As ``searchsvc index`` does: each generation's shared arrays are built before it goes live.
+    index_paths([first], live, prepare=shared.prepare)
     app = create_app({"INDEX_DIR": str(live), "TESTING": True})
     # Every thread searches at once, and waits its turn however busy the machine: no 503 from admission control.
     app.extensions[ADMISSION_EXTENSION] = Admission(tmp_path / "lane", slots=THREADS, wait=600)
@@ -91,7 +93,8 @@ def test_threads_across_index_swaps_get_the_serial_answers(corpora, tmp_path, mo
         thread.start()
     try:
         for swap in range(SWAPS):
-            index_paths([second if swap % 2 == 0 else first], live, rebuild=True, allow_drop=True)
+            index_paths([second if swap % 2 == 0 else first], live, rebuild=True, allow_drop=True,
+                        prepare=shared.prepare)
     finally:
         stop.set()
         for thread in threads:
