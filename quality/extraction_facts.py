@@ -3,9 +3,10 @@
 The sample (``gold/facts_sample.jsonl``, drawn by ``quality.facts_sample``) was split into a tuning part and a
 sealed part before any rule changed; the annotations (``gold/facts.jsonl``, one row per sample row, same order) were
 made by reading. Each article is read the way the indexer reads it: corpus rows as JSON records, ``samples/`` files
-through the scraper-layout reader, then ``enrich``. ``--part sealed`` prints only the aggregate figures, so the
-sealed articles can be scored without anyone seeing what went wrong on them; ``--part tune --errors`` lists the
-per-article differences to tune on.
+through the scraper-layout reader, then ``enrich``. ``--errors`` lists the per-article differences to tune on. The
+``sealed`` part was scored once, at the end of the session that drew it, and is spent: it is tuning data now
+(``--part tune --part sealed`` scores both together). A part drawn later to be sealed is scored in aggregate only,
+so nobody sees what went wrong on it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from searchsvc.text.normalize import normalize_text
 
 GOLD_FILE = SAMPLE_FILE.with_name("facts.jsonl")
 EARLIEST_YEAR = 1945
+# Parts whose per-article differences may be listed: ``sealed`` was scored as the headline once and is spent.
+TUNING_PARTS = {"tune", "sealed"}
 
 
 @dataclass
@@ -202,13 +205,14 @@ def report(part: str, scores: Scores) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m quality.extraction_facts", description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("tune", "sealed"), default="tune")
+    parser.add_argument("--part", action="append", help="sample part, repeatable (default: tune)")
     parser.add_argument("--gold", type=Path, action="append",
                         help="annotation files, concatenated (default: quality/gold/facts.jsonl)")
     parser.add_argument("--errors", action="store_true", help="list each article's differences (tuning part only)")
     args = parser.parse_args(argv)
-    if args.errors and args.part == "sealed":
-        parser.error("the sealed part is scored in aggregate only: --errors needs --part tune")
+    parts = args.part or ["tune"]
+    if args.errors and set(parts) - TUNING_PARTS:
+        parser.error(f"a sealed part is scored in aggregate only: --errors needs parts among {sorted(TUNING_PARTS)}")
     if not CORPUS.is_dir():
         print(f"Shared corpus not found at {CORPUS}: the gold holds ids only, so there is nothing to score.",
               file=sys.stderr)
@@ -219,7 +223,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Gold file not found: {', '.join(missing)}", file=sys.stderr)
         return 2
     gold = {row["id"]: row for row in read_gold(gold_files)}
-    sample = [row for row in read_gold([SAMPLE_FILE]) if row["part"] == args.part and row["id"] in gold]
+    sample = [row for row in read_gold([SAMPLE_FILE]) if row["part"] in parts and row["id"] in gold]
+    if not sample:
+        print(f"No annotated article in part {', '.join(parts)}", file=sys.stderr)
+        return 2
     articles = read_articles_of(sample)
     unread = [row["id"] for row in sample if row["id"] not in articles]
     if unread:
@@ -229,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     scores = score(sample, gold, articles, date.today(), errors)
     if errors:
         print(*errors, sep="\n")
-    report(args.part, scores)
+    report(" + ".join(parts), scores)
     return 0
 
 
