@@ -5,18 +5,20 @@ traps: a cited document's date (``Chỉ thị số 05, ngày 28/01/2020``) and a
 (``30.4.1975 - 30.4.2025``). No date-parsing library reads Vietnamese running text with day-first numeric forms and
 yearless ``sáng 22.4``, so candidates are found with one regular expression and validated by ``datetime.date``.
 
-A yearless lead date takes its year from the article itself: the year its full dates (``21/6/2017``,
-``tháng 3/2017``) and the plain years of its title and lead (``năm 2017``, targets such as ``đến năm 2020`` left out) name most, the latest
-on a tie. A date is only used when it is plausible: not before 1945, not after today, and not far from every
-other date of the article (a typo such as ``1012``, or a historical date in the lead of a report from 2017).
+A yearless lead date takes its year from the article only when the article pins it down, because a wrong date is
+worse than none: a full date within a month of it (``Chiều 23/6`` … ``ngày 21/6/2017``), else its month with a
+year (``tháng 6/2017``), else the one plain year of the title and lead (``năm 2017``; targets such as ``đến năm
+2020`` left out). An article that names other years only (a trial in 2017 of a crime of 2014) stays undated. A date
+is only used when it is plausible: not before 1945, not after today, and not far from every other date of the
+article (a typo such as ``1012``, or a historical date in the lead of a report from 2017).
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from searchsvc.text.normalize import nfc
 
@@ -47,8 +49,9 @@ SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZÀ-ỸĐ\"“(])|\n")
 # Found from the year backwards (a year is rare, and finding it first is several times faster than the date).
 YEAR = re.compile(r"(?:19|20)\d\d(?!\d)")
 DAY_MONTH_BEFORE_YEAR = re.compile(
-    r"(?:\d{1,2}\s*(?P<sep>[/.\-])\s*\d{1,2}\s*(?P=sep)\s*|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+"
-    r"|(?:[Tt]háng|[Qq]uý)\s+(?:\d{1,2}|[IV]{1,3})\s*[/.\-]\s*)$"
+    r"(?:(?P<day>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*"
+    r"|(?P<day2>\d{1,2})\s+tháng\s+(?P<month2>\d{1,2})\s+năm\s+"
+    r"|(?:[Tt]háng\s+(?P<month3>\d{1,2})|[Qq]uý\s+(?:\d{1,2}|[IV]{1,3}))\s*[/.\-]\s*)$"
 )
 # "năm 2017" names the year of the story, unless it is a target ("đến năm 2030"), a span ("năm 2021 - 2025") or a
 # birth ("sinh năm 1993").
@@ -57,6 +60,8 @@ EARLIEST_YEAR = 1945
 LEAP_YEAR = 2000  # a stand-in year that accepts 29/2, to ask whether the lead holds any date
 # How many years a date may lie from the nearest other date of the article.
 MAX_YEARS_APART = 3
+# How many days a full date of the article may lie from a yearless lead date and still give it its year.
+MAX_DAYS_APART = 31
 
 
 @dataclass(frozen=True)
@@ -97,9 +102,12 @@ def article_date(title: str, body: str, today: date) -> tuple[date | None, str |
     found, source = extract_date(lead), "text"
     if found is None and extract_date(lead, context_year=LEAP_YEAR) is None:
         return None, None  # no date in the lead at all: the rest of the article need not be read
-    years = [year for year in _full_date_years(body) if EARLIEST_YEAR <= year <= today.year]
+    mentions = [mention for mention in _full_dates(body) if EARLIEST_YEAR <= mention.year <= today.year]
+    years = [mention.year for mention in mentions]
     if found is None:
-        found, source = extract_date(lead, _context_year(years, f"{nfc(title or '')}\n{_lead(lead)}", today)), "text+year"
+        day_month = extract_date(lead, context_year=LEAP_YEAR)
+        year = day_month and _year_of(day_month, mentions, f"{nfc(title or '')}\n{_lead(lead)}", today)
+        found, source = (extract_date(lead, year) if year else None), "text+year"
     # A lead date written with its year is among the article's full dates: it is compared with the others.
     others = list(years)
     if source == "text" and found is not None and found.year in others:
@@ -116,30 +124,55 @@ def plausible(value: date, years: list[int], today: date) -> bool:
     return not years or min(abs(year - value.year) for year in years) <= MAX_YEARS_APART
 
 
-def _full_date_years(text: str) -> list[int]:
-    """Years of the full dates an article gives (``21/6/2017``, ``tháng 3/2017``), cited documents' dates left out."""
-    years = []
+class DateMention(NamedTuple):
+    """A date the article gives with its year: a day (``21/6/2017``), or a month (``tháng 3/2017``, no ``day``)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+
+def _full_dates(text: str) -> list[DateMention]:
+    """The full dates an article gives (``21/6/2017``, ``tháng 3/2017``), cited documents' dates left out."""
+    mentions = []
     for match in YEAR.finditer(text):
         start = match.start()
         if start and text[start - 1].isdigit():
             continue
         day_month = DAY_MONTH_BEFORE_YEAR.search(text, max(0, start - 24), start)
         if day_month and not DOCUMENT.search(text, max(0, day_month.start() - 60), day_month.start()):
-            years.append(int(match.group()))
-    return years
+            day = day_month["day"] or day_month["day2"]
+            month = day_month["month"] or day_month["month2"] or day_month["month3"]
+            mentions.append(DateMention(int(match.group()), month and int(month), day and int(day)))
+    return mentions
 
 
-def _context_year(years: list[int], text: str, today: date) -> int | None:
-    """The year the article's full dates (two votes each) and the plain years of ``text`` (one) name most, the latest
-    on a tie."""
-    votes = Counter({year: 0 for year in years})
-    for year in years:
-        votes[year] += 2
-    for match in PLAIN_YEAR.finditer(text):
-        year = int(match["year"])
-        if EARLIEST_YEAR <= year <= today.year:
-            votes[year] += 1
-    return max(votes, key=lambda year: (votes[year], year)) if votes else None
+def _year_of(day_month: date, mentions: list[DateMention], text: str, today: date) -> int | None:
+    """The year of a yearless lead date, when the article pins it down (see the module's docstring), else ``None``.
+
+    >>> _year_of(date(2000, 6, 23), [DateMention(2017, 6, 21), DateMention(2014, 4, 2)], "", date(2026, 1, 1))
+    2017
+    >>> _year_of(date(2000, 7, 7), [DateMention(2014, 10, 24)], "", date(2026, 1, 1)) is None
+    True
+    """
+    near = []
+    for mention in mentions:
+        if mention.day is None:
+            continue
+        try:
+            gap = abs((date(mention.year, day_month.month, day_month.day) - date(mention.year, mention.month,
+                                                                                   mention.day)).days)
+        except ValueError:
+            continue
+        if gap <= MAX_DAYS_APART:
+            near.append((gap, -mention.year))
+    if near:
+        return -min(near)[1]
+    months = {mention.year for mention in mentions if mention.day is None and mention.month == day_month.month}
+    if len(months) == 1:
+        return months.pop()
+    plain = {int(match["year"]) for match in PLAIN_YEAR.finditer(text)} & set(range(EARLIEST_YEAR, today.year + 1))
+    return plain.pop() if len(plain) == 1 else None
 
 
 def _lead(text: str) -> str:

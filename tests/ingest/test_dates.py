@@ -67,6 +67,15 @@ TODAY = date(2026, 12, 2)
     ("Xét xử", "Ngày 12/6, tòa xử bị cáo A (sinh ngày 3/4/1993).", (None, None)),
     ("Lễ kỷ niệm", "Tối 30/3, tỉnh tổ chức Lễ kỷ niệm 50 năm Ngày giải phóng (31/3/1975 - 31/3/2025).",
      (date(2025, 3, 30), "text+year")),
+    # Other years only, far from the lead's day: a trial of 2017 about a crime of 2014 stays undated.
+    ("Xét xử", "Ngày 12/6, TAND TP Hà Nội mở phiên tòa. Ngày 29/9/2009, các bị cáo đã ký hợp đồng.", (None, None)),
+    ("Đồng Tâm", "Chiều 7/7, Chủ tịch UBND TP Hà Nội làm việc với xã. Ngày 24-10-2014, thanh tra kết luận.",
+     (None, None)),
+    # A full date within a month gives the year, even when the lead names an older one.
+    ("Họp báo", "Chiều 11-5, Tổng cục tổ chức họp báo về điển hình từ năm 2013. Ngày 10-5-2017, Bộ đã công bố.",
+     (date(2017, 5, 11), "text+year")),
+    # Two plain years in the lead and no full date: no way to tell which.
+    ("Quốc hội", "Chiều 23/5, Quốc hội thảo luận kế hoạch năm 2018 và kết quả năm 2017.", (None, None)),
 ])
 def test_only_plausible_dates_of_the_story_are_used(title, body, expected):
     assert article_date(title, body, TODAY) == expected
