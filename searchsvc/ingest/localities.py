@@ -66,6 +66,8 @@ LEADING_WORDS = frozenset(
     "tại ở theo về từ đến tới còn trong với như cùng nhưng và khi sau trước riêng cả chiều sáng tối trưa ngày đêm"
     " hôm nhân do vì là trên dưới ngoài giữa qua ra vào thăm tuy dù nếu để các những toàn".split()
 )
+# Spellings of one Central Highlands word that papers and the gazetteer itself mix: Đắk Glei, Đăk Glei, Đak Pơ.
+SPELLINGS = {"đắk": "đăk", "đak": "đăk", "lắk": "lăk"}
 # Words before ``xã`` that make it part of another word (``hợp tác xã``), not a commune.
 NOT_COMMUNE_BEFORE = frozenset({"tac"})
 LIST_STARTERS = frozenset({"cac", "nhung", "hai", "ba", "bon", "nam"})
@@ -121,7 +123,11 @@ def _type_words_pattern(prefixes) -> str:
 
 
 UPPER = _char_class(str.isupper)
-LOWER_CHAR = re.compile(_char_class(str.islower))
+LOWER = _char_class(str.islower)
+LOWER_CHAR = re.compile(LOWER)
+# The place a web page sets above its lead, glued to it once the page is flattened: "Kon TumXe giường nằm …",
+# "TP HCMĐông người …": the body's first words, up to a capital that starts a word right after a letter.
+DATELINE = re.compile(rf"[^\n]{{2,30}}?(?<=[^\W\d_])(?={UPPER}{LOWER})")
 UPPER_CHAR = re.compile(UPPER)
 _CAPITALISED = UPPER + r"[^\W_]*"
 TYPE_WORDS = re.compile(_type_words_pattern(PREFIXES))
@@ -179,6 +185,14 @@ INSTITUTION_BEFORE = re.compile(
     r"(?<![^\W_])(?:Trường|Đại học|ĐH|Học viện|Viện|Bệnh viện|BV|Công ty|Cty|Tập đoàn|Ngân hàng|Đoàn Luật sư|"
     r"Hội(?![^\S\n]+(?:nghị|thảo|thi|chợ|diễn|đàm))|Liên đoàn|Câu lạc bộ|CLB|Nhà hát|Bảo tàng|Thư viện|Nhà xuất bản|"
     r"NXB|Quỹ)(?:[^\S\n]+(?!(?:tại|ở|trên|của|thuộc|về|đến|từ)[^\S\n])[^\W\d_]+){0,8}[^\S\n]+$"
+    # A firm's seat, in parentheses after its name: "Công ty TNHH Trang Việt (tỉnh Đồng Nai)".
+    r"|(?<![^\W_])(?:Công ty|Cty|Tập đoàn|Doanh nghiệp)(?:[^\S\n]+[^\W_]+){0,8}[^\S\n]*\([^\S\n]*$"
+    # A number plate names where the vehicle was registered: "ôtô biển số Đăk Lăk".
+    r"|(?<![^\W_])(?:[Bb]iển số|[Bb]iển kiểm soát|BKS)[^\S\n]+$"
+    # A distance is measured from a place the story is not about: "cách thành phố Bến Tre khoảng 80km".
+    r"|(?<![^\W_])cách(?:[^\S\n]+(?:trung tâm|khoảng|chừng))?[^\S\n]+$"
+    # The far ends of a route: "cao tốc TP HCM - Long Thành - Dầu Giây", "tuyến Dầu Giây - Phan Thiết".
+    rf"|(?<![^\W_])(?:tuyến|tốc|lộ|sắt|hướng)(?:[^\S\n]+{_CAPITALISED})+[^\S\n]*[-–][^\S\n]*$"
 )
 PERSON_WORDS = frozenset("ông bà anh chị em cô chú bác cháu cụ thầy tên vợ chồng con".split())
 WORD_BEFORE = re.compile(r"([^\W\d_]+)[^\S\n]+$")
@@ -222,6 +236,9 @@ def extract_localities(title: str, body: str, byline: str | None = None) -> tupl
     prefix = HEADLINE_PREFIX.match(title)
     if prefix:
         hits.extend(_bare_hits(prefix.group(1), prefix.start(1), gazetteer))
+    dateline = DATELINE.match(body)
+    if dateline:
+        hits.extend(_bare_hits(dateline.group(), len(title) + 1, gazetteer))
     place = BYLINE_PLACE.search(byline)
     if place:
         hits.extend(_bare_hits(place.group(1), byline_start + place.start(1), gazetteer))
@@ -257,7 +274,9 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
         if found is None or _newspaper(text, start):
             continue
         end, hit = found
-        aside = _institution(text, start)
+        if 2 in levels and hit.level == 1:
+            hit = _city_of_province(hit, gazetteer)
+        aside = _institution(text, start) or _word_before(text, start) in ROUTE_WORDS
         hit = hit._replace(kind=ASIDE if aside else " ".join(words))
         hits.append(hit._replace(main=hit.start < main_before and not aside))
         consumed.append((start, end))
@@ -287,8 +306,7 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
         start = run.start() + offset
         if _upper_line(text, run.start(), upper_lines) or _newspaper(text, start):
             continue
-        word = WORD_BEFORE.search(text, max(0, start - 16), start)
-        before = normalize_word(word.group(1)) if word else ""
+        before = _word_before(text, start)
         if before in STRUCTURE_WORDS or level == 2 and before in PERSON_WORDS:
             continue
         kind = "" if level == 1 else BARE
@@ -298,6 +316,17 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
             kind = ASIDE
         hits.append(Hit(codes, text[start:run.end()], level, start, start < main_before and kind != ASIDE, kind))
     return hits
+
+
+def _city_of_province(hit: Hit, gazetteer: Gazetteer) -> Hit:
+    """``TP Tây Ninh`` is the city, not the province: a ``tỉnh`` is never called ``thành phố``, its capital of the same
+    name is (``TP Tây Ninh (tỉnh Tây Ninh)``, ``TP Thanh Hóa``)."""
+    units = gazetteer.units
+    if len(hit.codes) != 1 or units[hit.codes[0]].type == "thành phố":
+        return hit
+    cities = tuple(code for code in gazetteer.names[2].get(_name_key(hit.name), ())
+                   if units[code].province_code == hit.codes[0] and units[code].type == "thành phố")
+    return hit._replace(codes=cities, level=2) if cities else hit
 
 
 @lru_cache(maxsize=1024)
@@ -336,7 +365,7 @@ def _bare_place(run: str) -> tuple[int, int, tuple[str, ...]] | None:
         if codes and key not in BARE_PROVINCE_STOPLIST:
             return offset, 1, codes
         marked = tuple(map(normalize_word, words[skip:]))
-        codes = tuple(code for code in names[2].get(key, ()) if marked == _marked(load_gazetteer().units[code].name))
+        codes = tuple(code for code in names[2].get(key, ()) if _marks_agree(marked, _marked(load_gazetteer().units[code].name)))
         if codes and len(words) - skip > 1:
             return offset, 2, codes
     return None
@@ -408,6 +437,12 @@ def _upper_line(text: str, position: int, cache: dict[int, bool]) -> bool:
     return cache[start]
 
 
+def _word_before(text: str, position: int) -> str:
+    """The word right before ``position``, with its marks, when only spaces separate them (``cầu`` of ``cầu Bình Phước``)."""
+    word = WORD_BEFORE.search(text, max(0, position - 16), position)
+    return normalize_word(word.group(1)) if word else ""
+
+
 def _previous_word(text: str, position: int) -> str:
     """The folded word before ``position``, whatever separates them."""
     match = PREVIOUS_WORD.search(text, max(0, position - 24), position)
@@ -426,12 +461,14 @@ def _marked(name: str) -> tuple[str, ...]:
 
 def _marks_agree(written: tuple[str, ...], name: tuple[str, ...]) -> bool:
     return len(written) == len(name) and all(
-        word == other or word.isascii() for word, other in zip(written, name)
+        word == other or word.isascii() or SPELLINGS.get(word, word) == SPELLINGS.get(other, other)
+        for word, other in zip(written, name)
     )
 
 
 def _institution(text: str, start: int) -> bool:
-    """Tell whether the name at ``start`` ends an institution's name (``Trường Đại học Luật TP HCM``)."""
+    """Tell whether the name at ``start`` ends an institution's name (``Trường Đại học Luật TP HCM``), measures a
+    distance (``cách thành phố Bến Tre``), a number plate (``biển số Đăk Lăk``) or ends a route (``cao tốc Dầu Giây - Phan Thiết``)."""
     return INSTITUTION_BEFORE.search(text, max(0, start - 70), start) is not None
 
 

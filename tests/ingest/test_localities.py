@@ -205,3 +205,38 @@ def test_a_regional_story_is_about_the_provinces_it_lists():
 ])
 def test_spellings_and_well_known_places(title, main):
     assert {name for name, _, role in places(title, "Nội dung.") if role == "main"} == main
+
+
+def main_places(title, body, byline=""):
+    return {(name, province) for name, province, role in places(title, body, byline) if role == "main"}
+
+
+def test_a_web_page_s_dateline_glued_to_the_lead_is_the_story_s_place():
+    body = ("Kon TumXe giường nằm chở 37 người chạy trên quốc lộ 14, huyện Đăk Glei, đã lao xuống vực. Gần 22h, ôtô "
+            "biển số Đăk Lăk đưa khách về quê ăn Tết.")
+    assert main_places("Ôtô chở gần 40 người lao xuống vực sâu", body) == {("Kon Tum", "Kon Tum"), ("Đắk Glei", "Kon Tum")}
+    assert ("Đắk Lắk", "Đắk Lắk", "mentioned") in places("Ôtô lao xuống vực sâu", body)
+    assert main_places("Thị trường căn hộ", "TP HCMGần 4 tháng nay, nhiều tòa căn hộ kín khách.") == {
+        ("Hồ Chí Minh", "Hồ Chí Minh")}
+
+
+def test_thanh_pho_before_a_province_s_name_is_its_capital_city():
+    body = "Hàng ngàn du khách đến núi Bà Đen, TP Tây Ninh (tỉnh Tây Ninh) dịp đầu năm."
+    assert main_places("Chuyện ghi ở núi Bà Đen", body) == {("Tây Ninh", "Tây Ninh")}
+    assert {(p.code, p.role) for p in extract_localities("Chuyện ghi ở núi Bà Đen", body)} >= {("703", "main"),
+                                                                                              ("72", "main")}
+    # A centrally-run city stays the city itself.
+    assert {p.code for p in extract_localities("Cháy ở TP Hà Nội", "Nội dung.")} == {"01"}
+
+
+def test_a_firm_s_seat_a_distance_and_the_ends_of_a_route_are_only_mentioned():
+    body = ("Gia đình ông Bàn liên kết với Công ty TNHH Phát triển Nông nghiệp Trang Việt (tỉnh Đồng Nai) để trồng "
+            "dưa chuột lấy hạt.")
+    assert main_places("1 ha trồng dưa chuột lấy hạt", body) == set()
+    body = "Nằm cách thành phố Bến Tre khoảng 80km, cồn Bửng thuộc xã Thạnh Hải, huyện Thạnh Phú (Bến Tre)."
+    assert main_places("Huyền tích Cá Thần", body) == {("Thạnh Phú", "Bến Tre"), ("Bến Tre", "Bến Tre")}
+    assert {(p.code, p.role) for p in extract_localities("Huyền tích Cá Thần", body) if p.code == "829"} == {
+        ("829", "mentioned")}
+    found = main_places("Tai nạn liên hoàn, cao tốc Dầu Giây - Phan Thiết đóng lối vào",
+                        "Đồng NaiMột xe bẹp rúm tối 16/2. Xe khách va chạm gần nút giao thuộc huyện Cẩm Mỹ, Đồng Nai.")
+    assert found == {("Đồng Nai", "Đồng Nai"), ("Cẩm Mỹ", "Đồng Nai")}
