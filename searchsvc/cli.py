@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,6 +66,59 @@ def index_command(index_dir: Path | None, rebuild: bool, allow_drop: bool, paths
         f"trong {report.seconds:.1f} giây ({target})."
     )
     _echo_compaction(report.compacted)
+
+
+@cli.command("watch")
+@INDEX_DIR_OPTION
+@click.option("--settle", default=2.0, show_default=True,
+              help="Số giây kích thước và thời điểm sửa của một tệp phải đứng yên trước khi đọc "
+                   "(tệp được đổi tên vào thư mục thì đọc ngay).")
+@click.option("--poll", default=0.5, show_default=True, help="Số giây giữa hai lần gom tệp đã sẵn sàng.")
+@click.option("--rescan", default=300.0, show_default=True,
+              help="Số giây giữa hai lần quét lại toàn bộ thư mục (bắt các tệp mà thông báo của hệ thống bỏ sót).")
+@click.argument("folders", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+def watch_command(index_dir: Path | None, settle: float, poll: float, rescan: float, folders: tuple[Path, ...]) -> None:
+    """Theo dõi FOLDERS và lập chỉ mục các tệp mới hoặc đã sửa khi chúng đến, theo từng đợt; dừng bằng Ctrl-C."""
+    import signal
+
+    from searchsvc.index.watch import Watcher
+    from searchsvc.search import shared
+
+    target = config.index_dir(index_dir)
+    watcher = Watcher(folders, target, settle=settle, poll=poll, rescan=rescan, prepare=shared.prepare,
+                      on_batch=_echo_batch, on_error=_echo_watch_error,
+                      on_start=lambda: click.echo(f"Đang theo dõi {', '.join(map(str, folders))} → {target}", err=True))
+
+    def stop(signum, frame) -> None:
+        if watcher.stopped.is_set():
+            raise KeyboardInterrupt
+        click.echo("Đang dừng sau đợt hiện tại…", err=True)
+        watcher.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    with _index_errors(target):
+        watcher.run()
+    click.echo("Đã dừng theo dõi.", err=True)
+
+
+def _echo_batch(batch) -> None:
+    for error in batch.report.errors:
+        click.echo(str(error), err=True)
+    report = batch.report
+    click.echo(
+        f"{time.strftime('%H:%M:%S')} {batch.files} tệp: lập chỉ mục {report.indexed} bài, cập nhật {report.updated}, "
+        f"bỏ qua {report.skipped} trong {report.seconds:.1f} giây; từ khi tệp đến đến khi tìm được: "
+        f"tối đa {max(batch.waits, default=0):.1f} giây."
+    )
+    _echo_compaction(report.compacted)
+
+
+def _echo_watch_error(error) -> None:
+    if isinstance(error, OSError):
+        error = f"Không ghi được chỉ mục: {error.strerror or error}; thử lại sau. Chỉ mục đang phục vụ không thay đổi."
+    click.echo(str(error), err=True)
 
 
 @cli.command("delete")

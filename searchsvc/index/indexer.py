@@ -41,7 +41,7 @@ from searchsvc.index.fastwriter import FastSegmentWriter
 from searchsvc.index import compaction
 from searchsvc.index.generations import (CURRENT, generation_aside, indexer_lock, live_generation, live_ids,
                                          remove_abandoned_builds, sync_files)
-from searchsvc.index.sources import record_sources
+from searchsvc.index.sources import record_sources, stat_files
 from searchsvc.ingest.parse import JSONL_SUFFIXES, iter_input_files, read_articles
 from searchsvc.index.schema import SCHEMA, article_to_document
 
@@ -64,6 +64,7 @@ class IndexReport:
     seconds: float = 0.0
     errors: list[ParseError] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    sources: dict[str, tuple[int, int]] = field(default_factory=dict)  # the files recorded in ``sources.json``
     compacted: compaction.CompactionReport | None = None
 
 
@@ -95,8 +96,9 @@ def index_paths(
             _skip(report, item)
         else:
             files.append(item)
+    sources = stat_files(files)
     return apply_changes(_articles(files, report), index_dir, report, rebuild=rebuild, allow_drop=allow_drop,
-                         progress=progress, total=_count_records(files), files=files, prepare=prepare)
+                         progress=progress, total=_count_records(files), sources=sources, prepare=prepare)
 
 
 def delete_articles(ids: Iterable[str], index_dir: Path) -> IndexReport:
@@ -119,7 +121,7 @@ def apply_changes(
     allow_drop: bool = False,
     progress: Callable[[int, int], None] | None = None,
     total: int = 0,
-    files: list[Path] = (),
+    sources: dict[str, tuple[int, int]] | None = None,
     locked: bool = False,
     prepare: Callable[[Path], None] | None = None,
 ) -> IndexReport:
@@ -129,15 +131,16 @@ def apply_changes(
     ``locked``: the caller already holds the indexer lock (the task queue reads its tasks under it).
     """
     started = time.monotonic()
+    report.sources = sources or {}
     with nullcontext() if locked else indexer_lock(index_dir):
         remove_abandoned_builds(index_dir)
         if rebuild or not (index_dir / CURRENT).exists():
-            _build_generation(changes, index_dir, report, progress, total, files, allow_drop, prepare)
+            _build_generation(changes, index_dir, report, progress, total, report.sources, allow_drop, prepare)
         else:
             generation = live_generation(index_dir)
             ix = whoosh_index.open_dir(str(generation))
             _write(ix, changes, report, progress, total, replace_existing=True)
-            record_sources(generation, files, rebuilt=False)
+            record_sources(generation, report.sources, rebuilt=False)
             report.compacted = compaction.compact_if_needed(index_dir)
             if prepare:
                 prepare(live_generation(index_dir))
@@ -148,8 +151,8 @@ def apply_changes(
 
 
 def _build_generation(changes: Iterable[Article | Deletion], index_dir: Path, report: IndexReport,
-                      progress: Callable[[int, int], None] | None, total: int, files: list[Path],
-                      allow_drop: bool, prepare: Callable[[Path], None] | None) -> None:
+                      progress: Callable[[int, int], None] | None, total: int,
+                      sources: dict[str, tuple[int, int]], allow_drop: bool, prepare: Callable[[Path], None] | None) -> None:
     with generation_aside(index_dir) as build_dir:
         ix = whoosh_index.create_in(str(build_dir), SCHEMA)
         written = _write(ix, changes, report, progress, total, replace_existing=False)
@@ -157,7 +160,7 @@ def _build_generation(changes: Iterable[Article | Deletion], index_dir: Path, re
             dropped = live_ids(live_generation(index_dir)) - written
             if dropped:
                 raise RebuildWouldDrop(len(dropped), sorted(dropped)[:5])
-        record_sources(build_dir, files, rebuilt=True)
+        record_sources(build_dir, sources, rebuilt=True)
         if prepare:
             prepare(build_dir)
 

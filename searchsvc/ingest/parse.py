@@ -72,18 +72,23 @@ def _files_below(folder: Path, roots: list[Path]) -> Iterator[Path | ParseError]
     for parent, folders, names in os.walk(folder, onerror=unreadable.append):
         folders.sort()
         for name in names:
-            child = Path(parent) / name
-            if child.suffix.lower() not in TEXT_SUFFIXES | JSONL_SUFFIXES:
-                continue
-            if child.is_symlink():
-                target = child.resolve()
-                if not any(target.is_relative_to(root) for root in roots):
-                    found.append(ParseError(child, None, "liên kết trỏ ra ngoài các thư mục đầu vào, bỏ qua"))
-                    continue
-            if child.is_file():
+            child = input_file(Path(parent) / name, roots)
+            if child is not None:
                 found.append(child)
     found.extend(ParseError(error.filename, None, f"không đọc được thư mục ({error.strerror})") for error in unreadable)
     yield from sorted(found, key=lambda item: Path(item.path) if isinstance(item, ParseError) else item)
+
+
+def input_file(path: Path, roots: list[Path]) -> Path | ParseError | None:
+    """``path`` when it is an input file inside a folder of ``roots`` (resolved), the reason when it must not be
+    read, ``None`` when it is not an input at all (another suffix, a folder, gone)."""
+    if path.suffix.lower() not in TEXT_SUFFIXES | JSONL_SUFFIXES:
+        return None
+    if path.is_symlink():
+        target = path.resolve()
+        if not any(target.is_relative_to(root) for root in roots):
+            return ParseError(path, None, "liên kết trỏ ra ngoài các thư mục đầu vào, bỏ qua")
+    return path if path.is_file() else None
 
 
 def read_articles(path: Path) -> Iterator[Article | ParseError]:
