@@ -1,8 +1,10 @@
 """Relevance over ``../shared/corpus``: hand-judged information needs, scored for this engine and SQLite FTS5.
 
 ``needs.jsonl`` holds the information needs (written before any result was seen): an id, the query as a user types
-it, what counts as relevant, and a group (typed with marks, without, place names, directive numbers,
-abbreviations and variants, Telex/VNI leftovers, typos, questions, longer descriptions). ``judgments.tsv`` holds
+it, what counts as relevant, a group (typed with marks, without, place names, directive numbers, abbreviations and
+variants, Telex/VNI leftovers, typos, questions, longer descriptions, wanting the newest news) and a part: ``tune``
+(the needs the engine was tuned on) or ``sealed`` (held out for an honest figure: never tuned on, scored once at
+the end). A run scores the ``tune`` part unless ``--part`` says ``sealed`` or ``all``. ``judgments.tsv`` holds
 ``need<TAB>article id<TAB>grade``, graded by reading the article: 2 about the need, 1 partly (the need is a
 substantial part of it), 0 not relevant.
 
@@ -20,7 +22,7 @@ One run:
 Unjudged results count as not relevant and are listed, so judge them before trusting a figure. Needs with no
 relevant article known are left out of the means and listed.
 
-Run: ``python -m quality.relevance [--no-known-item] [--show NEED_ID]``.
+Run: ``python -m quality.relevance [--part tune|sealed|all] [--no-known-item] [--show NEED_ID]``.
 """
 
 from __future__ import annotations
@@ -55,12 +57,14 @@ SYSTEMS = ("searchsvc", "fts5")
 # The code that decides what the index holds: changing anything else does not rebuild it.
 INDEX_SIDE = frozenset({"text", "ingest", "index", "article.py"})
 EXCERPT_CHARS = 200
+PARTS = ("tune", "sealed")
 
 
 @dataclass(frozen=True)
 class Need:
     id: str
     group: str
+    part: str
     query: str
     description: str
 
@@ -72,10 +76,23 @@ def load_needs(path: Path = NEEDS) -> list[Need]:
             if not line.strip():
                 continue
             try:
-                needs.append(Need(**json.loads(line)))
+                need = Need(**json.loads(line))
             except (ValueError, TypeError) as error:
                 raise SystemExit(f"{path}:{number}: {error}") from None
+            if need.part not in PARTS:
+                raise SystemExit(f"{path}:{number}: phần {need.part!r} không hợp lệ (cần một trong {', '.join(PARTS)})")
+            needs.append(need)
     return needs
+
+
+def in_part(needs: list[Need], part: str) -> list[Need]:
+    """The needs of one part, or all of them for ``all``: the only place that decides what a run scores.
+
+    >>> needs = [Need("m01", "marked", "tune", "q", "d"), Need("sm01", "marked", "sealed", "q", "d")]
+    >>> [need.id for need in in_part(needs, "sealed")], len(in_part(needs, "all"))
+    (['sm01'], 2)
+    """
+    return [need for need in needs if part == "all" or need.part == part]
 
 
 def load_judgments(path: Path = JUDGMENTS) -> dict[str, dict[str, int]]:
@@ -209,7 +226,8 @@ def write_pool(cache: Path, needs: list[Need], runs: dict, missing: dict[str, li
                 out.write(f"--- {doc} | {record.get('title')} | query ×{mentions}\n{body[:EXCERPT_CHARS]}\n")
 
 
-def print_table(needs: list[Need], figures: dict) -> None:
+def print_table(needs: list[Need], figures: dict, named: bool) -> None:
+    """The figures per system and group; the needs that found nothing are named only when ``named``."""
     groups = list(dict.fromkeys(["all", *(need.group for need in needs)]))
     header = f"{'group':10} {'needs':>5}" + "".join(f" {s + ' nDCG@10':>16} {s + ' P@5':>12} {'none':>5}" for s in SYSTEMS)
     print(header)
@@ -221,6 +239,8 @@ def print_table(needs: list[Need], figures: dict) -> None:
         for row in rows:
             line += f" {row['ndcg']:>16.3f} {row['p5']:>12.3f} {len(row['nothing']):>5}"
         print(line)
+    if not named:
+        return
     for system in SYSTEMS:
         nothing = figures[system]["groups"].get("all", {}).get("nothing", [])
         print(f"{system}: không có bài liên quan trong top {DEPTH}: {', '.join(nothing) or '—'}")
@@ -236,6 +256,8 @@ def default_cache() -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=default_cache(), help="where the index and baseline are kept")
+    parser.add_argument("--part", choices=(*PARTS, "all"), default="tune",
+                        help="which needs to run and score (default: tune; sealed only for the final figure)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the index and baseline even if cached")
     parser.add_argument("--no-known-item", action="store_true", help="skip the known-item evaluation")
     parser.add_argument("--show", action="append", default=[], help="print both rankings of this need, with grades")
@@ -251,12 +273,17 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"{JUDGMENTS}: nhu cầu không có trong {NEEDS.name}: {', '.join(unknown)}", file=sys.stderr)
         return 2
+    needs = in_part(needs, args.part)
+    shown = {need.id: need for need in needs if need.id in args.show}
+    if set(args.show) - shown.keys() or any(need.part == "sealed" for need in shown.values()):
+        parser.error("--show chỉ dùng cho nhu cầu của phần tune (phần sealed chỉ in số liệu tổng)")
+    print(f"phần {args.part}: {len(needs)} nhu cầu")
     index_dir, db_path = ensure_systems(args.cache, args.rebuild)
     runs = run_needs(index_dir, db_path, needs)
     missing = unjudged(needs, runs, judged)
     write_pool(args.cache, needs, runs, missing)
     figures = score(needs, runs, judged)
-    print_table(needs, figures)
+    print_table(needs, figures, named=args.part == "tune")
     count = sum(len(ids) for ids in missing.values())
     print(f"chưa chấm: {count} kết quả ở {len(missing)} nhu cầu (xem {args.cache / 'unjudged.txt'})")
     for need_id in args.show:
