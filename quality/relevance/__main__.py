@@ -159,7 +159,7 @@ def ndcg(ranked: list[str], grades: dict[str, int], depth: int = DEPTH) -> float
     """nDCG with the grade as gain; the ideal ranks every judged article of the need.
 
     >>> round(ndcg(["a", "b"], {"a": 1, "b": 2}), 3)
-    0.797
+    0.86
     """
     dcg = sum(grades.get(doc, 0) / math.log2(rank + 2) for rank, doc in enumerate(ranked[:depth]))
     ideal = sorted(grades.values(), reverse=True)[:depth]
