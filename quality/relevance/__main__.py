@@ -80,7 +80,7 @@ def load_needs(path: Path = NEEDS) -> list[Need]:
             except (ValueError, TypeError) as error:
                 raise SystemExit(f"{path}:{number}: {error}") from None
             if need.part not in PARTS:
-                raise SystemExit(f"{path}:{number}: phần {need.part!r} không hợp lệ (cần một trong {', '.join(PARTS)})")
+                raise SystemExit(f"{path}:{number}: phần {need.part!r} không hợp lệ (cần: {', '.join(PARTS)})")
             needs.append(need)
     return needs
 
@@ -135,7 +135,7 @@ def ensure_systems(cache: Path, rebuild: bool) -> tuple[Path, Path]:
     db_path = cache / f"fts5-{stamp}-{baseline_stamp}.sqlite"
     if rebuild or not db_path.exists():
         print(f"dựng cơ sở so sánh SQLite FTS5 vào {db_path} …", file=sys.stderr, flush=True)
-        baseline_db.build(db_path, [CORPUS], ViewCache(index_dir).get())
+        baseline_db.build_references({"fts5": baseline_db.SqliteBuilder(db_path)}, [CORPUS], ViewCache(index_dir).get())
     return index_dir, db_path
 
 
