@@ -1,10 +1,12 @@
-"""Draw the development gold sample for the extractors, and split it before any rule is tuned on it.
+"""Draw the development gold samples for the extractors, and split them before any rule is tuned on them.
 
 Articles are drawn at random from every source of ``../shared/corpus`` and ``../shared/samples`` (the Báo Bình Định
-articles in the scraper's text layout, so that layout is measured too), leaving out the ids of the older gold sets.
-A fixed share is sealed by a hash of the id, so the split cannot drift with the order of the files: the tuning part
-is what rules may be adjusted on, the sealed part is scored once, at the end. Run as
-``python -m quality.facts_sample`` (it rewrites ``gold/facts_sample.jsonl``; the draw is seeded and repeatable).
+articles in the scraper's text layout, so that layout is measured too), leaving out the ids of the older gold sets and
+of the earlier rounds. Round 1 (321 articles) seals a fixed share by a hash of the id, so the split cannot drift with
+the order of the files: the tuning part is what rules may be adjusted on, the sealed part is scored once, at the end.
+Once that sealed part had been scored, round 2 drew about 150 new articles in the same proportions, all of them sealed
+(part ``sealed2``). Run as ``python -m quality.facts_sample`` (it rewrites ``gold/facts_sample.jsonl``, round after
+round; each draw is seeded and repeatable).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 import json
 import random
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from quality.corpus import CORPUS
@@ -20,41 +23,82 @@ from quality.corpus import CORPUS
 SAMPLES = CORPUS.parent / "samples"
 GOLD = Path(__file__).resolve().parent / "gold"
 SAMPLE_FILE = GOLD / "facts_sample.jsonl"
-SEED = 20261202
-SEALED_SHARE = 3  # one article in three is sealed
-DRAWS = {
-    "baomoi_2017.jsonl": 180,
-    "news_mds_phenikaa.jsonl": 60,
-    "vietnamese_mds_ktlab.jsonl": 45,
-    "daksong_portal_samples.jsonl": 5,
+SEALED_SHARE = 3  # one article in three of round 1 is sealed
+OLDER_GOLD = ("authors.jsonl", "directives.jsonl", "localities.jsonl")
+
+
+@dataclass(frozen=True)
+class Round:
+    """One draw: its seed, how many articles per source, and its parts.
+
+    ``strict`` leaves the ids of the older gold and of earlier rounds out everywhere, even when a source has nothing
+    else left; round 1 left them out of the corpus files only, and only where the source had other articles.
+    """
+
+    seed: int
+    draws: dict[str, int]
+    text_layout_draws: dict[str, int]
+    extra_files: tuple[str, ...]
+    strict: bool
+    part: str | None  # every row's part, or None to split by ``part_of``
+
+
+ROUNDS = {
+    1: Round(seed=20261202,
+             draws={"baomoi_2017.jsonl": 180, "news_mds_phenikaa.jsonl": 60, "vietnamese_mds_ktlab.jsonl": 45,
+                    "daksong_portal_samples.jsonl": 5},
+             text_layout_draws={"binhdinh": 30}, extra_files=("tinh-bien-khoa-giao-2020.txt",),
+             strict=False, part=None),
+    # Round 1's proportions at 150/321; the five Đắk Song records and the Tịnh Biên article are all in round 1.
+    2: Round(seed=202612022,
+             draws={"baomoi_2017.jsonl": 84, "news_mds_phenikaa.jsonl": 28, "vietnamese_mds_ktlab.jsonl": 21},
+             text_layout_draws={"binhdinh": 14}, extra_files=(),
+             strict=True, part="sealed2"),
 }
-TEXT_LAYOUT_DRAWS = {"binhdinh": 30}
 
 
 def part_of(article_id: str) -> str:
-    """``sealed`` or ``tune``, from the id alone."""
+    """``sealed`` or ``tune``, from the id alone (round 1)."""
     digest = hashlib.sha256(article_id.encode("utf-8")).digest()
     return "sealed" if digest[0] % SEALED_SHARE == 0 else "tune"
 
 
-def draw() -> list[dict]:
-    old_gold = {json.loads(line)["id"] for path in GOLD.glob("*.jsonl") if path != SAMPLE_FILE
-                for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
-    rng = random.Random(SEED)
+def older_gold_ids() -> set[str]:
+    return {json.loads(line)["id"] for name in OLDER_GOLD
+            for line in (GOLD / name).read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
+def draw(number: int, rows_before: list[dict] = ()) -> list[dict]:
+    """The rows of one round, in draw order, none of them in the older gold or in ``rows_before``."""
+    spec = ROUNDS[number]
+    excluded = older_gold_ids() | {row["id"] for row in rows_before}
+    rng = random.Random(spec.seed)
     rows = []
-    for name, count in DRAWS.items():
+    for name, count in spec.draws.items():
         with (CORPUS / name).open(encoding="utf-8") as lines:
             ids = [json.loads(line)["id"] for line in lines if line.strip()]
-        candidates = sorted(set(ids) - old_gold) or sorted(set(ids))  # a source wholly in the old gold still counts
+        candidates = sorted(set(ids) - excluded)
+        if not candidates and not spec.strict:
+            candidates = sorted(set(ids))  # a source wholly in the old gold still counts
         for article_id in rng.sample(candidates, min(count, len(candidates))):
             rows.append({"id": article_id, "file": f"corpus/{name}"})
-    for folder, count in TEXT_LAYOUT_DRAWS.items():
-        files = sorted(path.name for path in (SAMPLES / folder).glob("*.txt"))
+    for folder, count in spec.text_layout_draws.items():
+        files = sorted(path.name for path in (SAMPLES / folder).glob("*.txt")
+                       if not spec.strict or path.stem not in excluded)
         for file_name in rng.sample(files, count):
             rows.append({"id": file_name.removesuffix(".txt"), "file": f"samples/{folder}/{file_name}"})
-    rows.append({"id": "tinh-bien-khoa-giao-2020", "file": "samples/tinh-bien-khoa-giao-2020.txt"})
+    for file_name in spec.extra_files:
+        rows.append({"id": file_name.removesuffix(".txt"), "file": f"samples/{file_name}"})
     for row in rows:
-        row["part"] = part_of(row["id"])
+        row["part"] = spec.part or part_of(row["id"])
+    return rows
+
+
+def draw_all() -> list[dict]:
+    """Every round's rows, each round drawn with the ids of the rounds before it known."""
+    rows: list[dict] = []
+    for number in sorted(ROUNDS):
+        rows += draw(number, rows)
     return rows
 
 
@@ -62,10 +106,12 @@ def main() -> int:
     if not CORPUS.is_dir():
         print(f"Shared corpus not found at {CORPUS}: nothing to draw from.", file=sys.stderr)
         return 2
-    rows = draw()
+    rows = draw_all()
     SAMPLE_FILE.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
-    sealed = sum(row["part"] == "sealed" for row in rows)
-    print(f"{len(rows)} articles: {len(rows) - sealed} to tune on, {sealed} sealed -> {SAMPLE_FILE}")
+    parts: dict[str, int] = {}
+    for row in rows:
+        parts[row["part"]] = parts.get(row["part"], 0) + 1
+    print(f"{len(rows)} articles -> {SAMPLE_FILE}: " + ", ".join(f"{part} {count}" for part, count in parts.items()))
     return 0
 
 
