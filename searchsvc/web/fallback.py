@@ -21,6 +21,7 @@ MESSAGES = {
     400: ("bad_request", "Yêu cầu không hợp lệ."),
     403: ("forbidden", "Đường dẫn này không được phép truy cập."),
     404: ("not_found", "Không tìm thấy đường dẫn này."),
+    405: ("method_not_allowed", "Phương thức HTTP này không được hỗ trợ ở đây."),
     408: ("request_timeout", "Yêu cầu được gửi quá chậm nên kết nối đã bị đóng."),
     413: ("request_entity_too_large", "Nội dung yêu cầu quá lớn."),
     414: ("request_uri_too_long", f"Chuỗi truy vấn dài quá {MAX_QUERY_STRING_BYTES} byte."),
@@ -31,6 +32,7 @@ MESSAGES = {
     502: ("bad_gateway", "Dịch vụ tìm kiếm tạm thời không trả lời; hãy thử lại sau."),
     503: ("service_unavailable", "Dịch vụ đang quá tải; hãy thử lại sau giây lát."),
     504: ("gateway_timeout", "Dịch vụ tìm kiếm trả lời quá chậm; hãy thử lại sau."),
+    505: ("http_version_not_supported", "Phiên bản HTTP này không được hỗ trợ."),
 }
 PAGE = """<!doctype html>
 <html lang="vi">

@@ -50,6 +50,11 @@ def render_config(run_dir: Path, listen: str, max_body: int) -> Path:
     return path
 
 
+def nginx_command(nginx: str, run_dir: Path, conf: Path) -> list[str]:
+    """nginx in the foreground on the rendered ``conf``, every path (even its first error log) in ``run_dir``."""
+    return [nginx, "-p", str(run_dir), "-c", str(conf), "-e", str(run_dir / "nginx-error.log")]
+
+
 def serve_behind_nginx(host: str, port: int, run_dir: Path | None = None) -> int:
     """Run nginx on ``host:port`` and gunicorn behind it until either exits or SIGTERM/SIGINT; nginx's status."""
     nginx = nginx_binary()
@@ -62,7 +67,7 @@ def serve_behind_nginx(host: str, port: int, run_dir: Path | None = None) -> int
     children = [
         subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG),
                           "--bind", f"unix:{socket_path}", "wsgi:app"]),
-        subprocess.Popen([nginx, "-p", str(run_dir), "-c", str(conf), "-e", str(run_dir / "nginx-error.log")]),
+        subprocess.Popen(nginx_command(nginx, run_dir, conf)),
     ]
     stopping = []
     for signum in (signal.SIGTERM, signal.SIGINT):

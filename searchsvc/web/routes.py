@@ -43,9 +43,7 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'; manifest-src 'self'"
 )
-HTTP_MESSAGES = {status: MESSAGES[status][1] for status in (404, 413, 414)} | {
-    405: "Phương thức HTTP này không được hỗ trợ ở đây.",
-}
+HTTP_MESSAGES = {status: MESSAGES[status][1] for status in (404, 405, 413, 414)}
 
 
 class InvalidEncoding(InvalidParameter):
