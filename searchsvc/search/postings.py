@@ -24,7 +24,7 @@ from whoosh import index as whoosh_index
 
 from searchsvc.index.generations import live_generation
 from searchsvc.index.w3 import deleted_docs
-from searchsvc.search.shared import UNKNOWN_DAY, open_shared, read_postings
+from searchsvc.search.shared import FACET_FIELDS, UNKNOWN_DAY, open_shared, read_postings
 from searchsvc.text.normalize import repair_value
 
 __all__ = ["UNKNOWN_DAY", "FacetTable", "IndexView", "Postings", "ViewCache"]
@@ -157,6 +157,15 @@ class IndexView:
     def close(self) -> None:
         self._closer()
 
+    def warm(self) -> IndexView:
+        """Build now what the first queries would otherwise build while others wait: every facet table and the
+        arrays derived from it. ``ViewCache`` does this before it makes the view live."""
+        for name in FACET_FIELDS:
+            table = self.facet_table(name)
+            for derived in ("value_starts", "totals", "live_count", "parent_positions", "label_ranks", "position"):
+                getattr(table, derived)
+        return self
+
     def _live_documents(self) -> np.ndarray:
         """True for documents that are not deleted."""
         live = np.ones(self.doc_count_all, dtype=bool)
@@ -252,26 +261,31 @@ class ViewCache:
     so views never go backwards (the generation name and the Whoosh TOC generation only grow). A request pins its
     view with ``acquire`` and unpins it with ``release``; a view that is no longer live is closed once its last
     request has released it, never while one still reads it.
+
+    Opening a new generation (its reader, its shared arrays, its facet tables) takes one request's time, or far more
+    when the arrays were not prepared: the request that first sees the new generation opens and warms it outside the
+    lock, while requests arriving meanwhile keep reading the old one (they overlap the swap, so either answer is
+    theirs to get). Without this every thread of the worker waited on the lock with its work slot held, and
+    admission control refused the others with 503.
     """
 
     def __init__(self, index_dir: Path):
         self.index_dir = index_dir
         self._view: IndexView | None = None
         self._key: tuple | None = None
+        self._opening: tuple | None = None  # the key one thread is opening now
+        self._opened = 0  # order of the keys seen, so an older view opened late never replaces a newer one
+        self._published = 0
         self._users: dict[IndexView, int] = {}
         self._lock = threading.Lock()
 
     def get(self) -> IndexView:
         """The live view, not pinned: for a single-threaded caller (the CLI, a script) that asks again after a swap."""
-        with self._lock:
-            return self._live()
+        return self._current(pin=False)
 
     def acquire(self) -> IndexView:
         """The live view, pinned until ``release``: it stays open even if a new generation is swapped in meanwhile."""
-        with self._lock:
-            view = self._live()
-            self._users[view] = self._users.get(view, 0) + 1
-            return view
+        return self._current(pin=True)
 
     def release(self, view: IndexView) -> None:
         with self._lock:
@@ -281,11 +295,40 @@ class ViewCache:
                 if view is not self._view:
                     view.close()
 
-    def _live(self) -> IndexView:
-        path = live_generation(self.index_dir)
-        key = (path, tuple(sorted(toc.name for toc in path.glob("_MAIN_*.toc"))))
-        if self._view is None or key != self._key:
-            retired, self._view, self._key = self._view, IndexView(path), key
-            if retired is not None and retired not in self._users:
-                retired.close()
-        return self._view
+    def _current(self, pin: bool) -> IndexView:
+        with self._lock:
+            path = live_generation(self.index_dir)
+            key = (path, tuple(sorted(toc.name for toc in path.glob("_MAIN_*.toc"))))
+            if self._view is not None and key in (self._key, self._opening):
+                return self._pin(self._view, pin)
+            self._opened += 1
+            order = self._opened
+            if self._view is None:  # nothing to serve meanwhile: open under the lock, once
+                return self._pin(self._publish(IndexView(path).warm(), key, order), pin)
+            self._opening = key
+        try:
+            view = IndexView(path).warm()
+        except BaseException:
+            with self._lock:
+                if self._opening == key:
+                    self._opening = None
+            raise
+        with self._lock:
+            return self._pin(self._publish(view, key, order), pin)
+
+    def _publish(self, view: IndexView, key: tuple, order: int) -> IndexView:
+        """Make ``view`` the live one unless a newer one was published meanwhile; the live view either way."""
+        if self._opening == key:
+            self._opening = None
+        if order < self._published:
+            view.close()
+            return self._view
+        retired, self._view, self._key, self._published = self._view, view, key, order
+        if retired is not None and retired not in self._users:
+            retired.close()
+        return view
+
+    def _pin(self, view: IndexView, pin: bool) -> IndexView:
+        if pin:
+            self._users[view] = self._users.get(view, 0) + 1
+        return view

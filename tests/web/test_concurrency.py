@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from bench.generate import write_corpus
 from searchsvc.index.indexer import index_paths
 from searchsvc.search import shared
+from searchsvc.search.postings import IndexView, ViewCache
 from searchsvc.web.admission import Admission
 from searchsvc.web.app import ADMISSION_EXTENSION, create_app
 
@@ -101,3 +103,32 @@ def test_threads_across_index_swaps_get_the_serial_answers(corpora, tmp_path, mo
             thread.join(30)
     assert counted[0] > len(ROUTES) * THREADS
     assert not wrong, wrong[:5]
+
+
+def test_requests_while_a_new_generation_opens_read_the_old_one_without_waiting(corpora, tmp_path, monkeypatch):
+    first, second = corpora
+    live = tmp_path / "live"
+    index_paths([first], live, prepare=shared.prepare)
+    views = ViewCache(live)
+    old = views.acquire()
+    index_paths([second], live, rebuild=True, allow_drop=True)
+    opening, proceed, warm = threading.Event(), threading.Event(), IndexView.warm
+
+    def slow_warm(view):
+        opening.set()
+        assert proceed.wait(60)
+        return warm(view)
+
+    monkeypatch.setattr(IndexView, "warm", slow_warm)
+    with ThreadPoolExecutor(1) as pool:
+        opener = pool.submit(views.acquire)
+        assert opening.wait(60)
+        meanwhile = views.acquire()  # returns while the opener is held: nobody waits on the opening
+        proceed.set()
+        new = opener.result(60)
+    assert meanwhile is old and new is not old and views.acquire() is new
+    for view in (meanwhile, new, new):
+        views.release(view)
+    assert old._closer.alive  # still pinned by the first request
+    views.release(old)
+    assert not old._closer.alive and new._closer.alive
