@@ -16,8 +16,12 @@ be shared, and the ratio says what the attack costs.
 
 * ``flood``: the most expensive query (the 32 most frequent syllables, 100 per page) sent by 16 concurrent clients for
   ``--seconds``, while one client runs a normal query: its p50/p99, and every status the flood got.
-* ``swaps``: 16 threads over every API route while the live index is rebuilt 20 times from one small corpus and
-  another; every answer is compared with the serial answer of one of the two.
+* ``swaps``: 16 threads over every API route, first ``--seconds`` without a swap, then while the live index is
+  rebuilt 20 times from one small corpus and another (as ``searchsvc index --rebuild`` does); every answer is compared
+  with the serial answer of one of the two, and admission control's 503s are counted in each phase.
+
+Beside each wall time: the server's CPU seconds, the CPUs every process on the machine kept busy, and the load
+average (``machine``): on a shared machine a wall time alone does not say what the service did.
 
 Attackers and the normal client use different loopback addresses (127.0.0.x), as different clients would, so
 nginx's per-address limits apply to each separately. Results are printed and written to
@@ -43,7 +47,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from bench.http_load import free_port, gunicorn, wait_ready, worker_memory
+from bench.http_load import free_port, gunicorn, machine_window, wait_ready, worker_memory
 from searchsvc.web.proxy import nginx_binary
 
 REPO = Path(__file__).resolve().parents[1]
@@ -247,12 +251,14 @@ class SlowClients:
         return {kind: sum(sock is not None for sock in sockets) for kind, sockets in self.sockets.items()}
 
 
-def scenario_slow(port: int, seconds: float) -> dict:
-    baseline = normal_queries(port, threading.Event(), seconds / 2)
-    with SlowClients(port) as slow:
+def scenario_slow(port: int, master_pid: int, seconds: float) -> dict:
+    with machine_window(master_pid) as before:
+        baseline = normal_queries(port, threading.Event(), seconds / 2)
+    with SlowClients(port) as slow, machine_window(master_pid) as during:
         opened = slow.open_now()
         normal = normal_queries(port, threading.Event(), seconds)
-        return {"slow_open": opened, "reopened": dict(slow.reopened), "normal": normal, "normal_before": baseline}
+    return {"slow_open": opened, "reopened": dict(slow.reopened), "normal": normal, "normal_before": baseline,
+            "machine": during, "machine_before": before}
 
 
 def expensive_path(index_dir: Path) -> str:
@@ -263,8 +269,9 @@ def expensive_path(index_dir: Path) -> str:
     return "/api/search?per_page=100&q=" + "+".join(words)
 
 
-def scenario_flood(port: int, path: str, seconds: float) -> dict:
-    baseline = normal_queries(port, threading.Event(), seconds / 2)
+def scenario_flood(port: int, master_pid: int, path: str, seconds: float) -> dict:
+    with machine_window(master_pid) as before:
+        baseline = normal_queries(port, threading.Event(), seconds / 2)
     stop, statuses, lock = threading.Event(), {}, threading.Lock()
 
     def flood(number: int) -> None:
@@ -285,19 +292,23 @@ def scenario_flood(port: int, path: str, seconds: float) -> dict:
     for thread in threads:
         thread.start()
     try:
-        normal = normal_queries(port, stop, seconds)
+        with machine_window(master_pid) as during:
+            normal = normal_queries(port, stop, seconds)
     finally:
         stop.set()
         for thread in threads:
             thread.join(60)
     return {"flood_statuses": statuses, "flood_5xx": sum(n for s, n in statuses.items() if s.startswith("5")),
-            "normal": normal, "normal_before": baseline}
+            "normal": normal, "normal_before": baseline, "machine": during, "machine_before": before}
 
 
-def scenario_swaps(work: Path, log_dir: Path) -> dict:
-    """16 threads over every route of a served index rebuilt 20 times; each answer checked against serial ones."""
+def scenario_swaps(work: Path, log_dir: Path, seconds: float) -> dict:
+    """16 threads over every route of a served index, first for ``seconds`` without a swap (what the same load costs
+    on its own), then while it is rebuilt 20 times as ``searchsvc index --rebuild`` does (shared arrays prepared
+    before the swap); each answer checked against the serial answers of the two corpora."""
     from bench.generate import write_corpus
     from searchsvc.index.indexer import index_paths
+    from searchsvc.search import shared
     from searchsvc.web.app import create_app
 
     corpora = [work / "first.jsonl", work / "second.jsonl"]
@@ -310,10 +321,11 @@ def scenario_swaps(work: Path, log_dir: Path) -> dict:
         responses = {route: client.get(route) for route in SWAP_ROUTES}
         expected.append({route: answer(r.status_code, r.get_data()) for route, r in responses.items()})
     live = work / "live"
-    index_paths([corpora[0]], live)
-    counts = {"requests": 0, "refused_503": 0, "5xx": 0, "wrong": 0}
-    examples, lock, stop = [], threading.Lock(), threading.Event()
-    with direct_server(live, log_dir) as (port, _):
+    index_paths([corpora[0]], live, prepare=shared.prepare)
+    phases = {name: {"requests": 0, "refused_503": 0, "cut_short": 0, "5xx": 0, "wrong": 0}
+              for name in ("steady", "swapping")}
+    counts, examples, lock, stop = phases["steady"], [], threading.Lock(), threading.Event()
+    with direct_server(live, log_dir) as (port, master_pid):
         def hammer(offset: int) -> None:
             conn, turn = connection(port, NORMAL_CLIENT), offset
             while not stop.is_set():
@@ -331,6 +343,9 @@ def scenario_swaps(work: Path, log_dir: Path) -> dict:
                     if status == 503:  # admission control's refusal, with Retry-After: counted apart from errors
                         counts["refused_503"] += 1
                         continue
+                    if status == 400 and b"query_too_expensive" in body:  # the 2-second budget ran out waiting
+                        counts["cut_short"] += 1
+                        continue
                     counts["5xx"] += status >= 500
                     if got not in (expected[0][route], expected[1][route]):
                         counts["wrong"] += 1
@@ -340,16 +355,20 @@ def scenario_swaps(work: Path, log_dir: Path) -> dict:
         threads = [threading.Thread(target=hammer, args=(n,), daemon=True) for n in range(SWAP_THREADS)]
         for thread in threads:
             thread.start()
-        started = time.monotonic()
         try:
-            for swap in range(SWAPS):
-                index_paths([corpora[(swap + 1) % 2]], live, rebuild=True)
+            with machine_window(master_pid) as phases["steady"]["machine"]:
+                time.sleep(seconds)
+            with lock:
+                counts = phases["swapping"]
+            with machine_window(master_pid) as counts["machine"]:
+                for swap in range(SWAPS):
+                    index_paths([corpora[(swap + 1) % 2]], live, rebuild=True, allow_drop=True,
+                                prepare=shared.prepare)
         finally:
             stop.set()
             for thread in threads:
                 thread.join(60)
-    return {**counts, "swaps": SWAPS, "threads": SWAP_THREADS, "routes": len(SWAP_ROUTES),
-            "seconds": round(time.monotonic() - started, 1), "examples": examples[:3]}
+    return {**phases, "swaps": SWAPS, "threads": SWAP_THREADS, "routes": len(SWAP_ROUTES), "examples": examples[:3]}
 
 
 def answer(status: int, body: bytes) -> tuple[int, str]:
@@ -388,14 +407,14 @@ def main(argv: list[str] | None = None) -> int:
                 here["values"] = scenario_values(port, master_pid, index_dir)
                 print(name, "values", json.dumps(here["values"]), flush=True)
             if "slow" in args.only:
-                here["slow"] = scenario_slow(port, args.seconds)
+                here["slow"] = scenario_slow(port, master_pid, args.seconds)
                 print(name, "slow", json.dumps(here["slow"]), flush=True)
             if "flood" in args.only:
-                here["flood"] = scenario_flood(port, flood_path, args.seconds)
+                here["flood"] = scenario_flood(port, master_pid, flood_path, args.seconds)
                 print(name, "flood", json.dumps(here["flood"]), flush=True)
     if "swaps" in args.only:
         with tempfile.TemporaryDirectory() as work:
-            results["swaps"] = scenario_swaps(Path(work), log_dir)
+            results["swaps"] = scenario_swaps(Path(work), log_dir, args.seconds)
         print("swaps", json.dumps(results["swaps"]), flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"attack-{stamp}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))

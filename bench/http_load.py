@@ -152,6 +152,43 @@ def worker_memory(master_pid: int) -> list[dict]:
     return workers
 
 
+def machine_cpu_seconds() -> float:
+    """CPU seconds spent by the whole machine (every process), from ``/proc/stat``."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    busy = sum(int(v) for v in fields[:3]) + sum(int(v) for v in fields[5:8])  # user nice system irq softirq steal
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds of the given processes (user + system), those that still exist."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(master_pid: int) -> float:
+    """CPU seconds of a gunicorn master and its workers (those alive now)."""
+    return process_cpu_seconds([master_pid, *(worker["pid"] for worker in worker_memory(master_pid))])
+
+
+@contextmanager
+def machine_window(master_pid: int):
+    """What the machine did while the block ran, for beside its wall times (the machine may be shared): the
+    server's CPU seconds, the CPUs every process kept busy on average, and the 1-minute load average at the end."""
+    window: dict = {}
+    started, machine, server = time.monotonic(), machine_cpu_seconds(), server_cpu_seconds(master_pid)
+    yield window
+    seconds = time.monotonic() - started
+    window.update(seconds=round(seconds, 1), server_cpu_s=round(server_cpu_seconds(master_pid) - server, 2),
+                  busy_cpus=round((machine_cpu_seconds() - machine) / seconds, 2),
+                  load_average=round(os.getloadavg()[0], 2))
+
+
 def _kilobytes(path: Path) -> dict[str, int]:
     """``Name: N kB`` lines of a ``/proc`` file as numbers."""
     try:

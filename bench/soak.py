@@ -291,33 +291,13 @@ def resolve_index(name: str | None) -> Path:
     return path.resolve()
 
 
-def machine_cpu_seconds() -> float:
-    """CPU seconds spent by the whole machine (every process), from ``/proc/stat``."""
-    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    busy = sum(int(v) for v in fields[:3]) + sum(int(v) for v in fields[5:8])  # user nice system irq softirq steal
-    return busy / os.sysconf("SC_CLK_TCK")
-
-
-def process_cpu_seconds(pids: list[int]) -> float:
-    """CPU seconds of the given processes (user + system), those that still exist."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def soak_cpu_seconds(master_pid: int) -> float:
     """CPU of this soak: the gunicorn master and workers, plus this process and its waited-for children (wrk)."""
     import resource
 
-    workers = [w["pid"] for w in http_load.worker_memory(master_pid)]
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (process_cpu_seconds([master_pid, *workers]) + own.ru_utime + own.ru_stime + children.ru_utime
+    return (http_load.server_cpu_seconds(master_pid) + own.ru_utime + own.ru_stime + children.ru_utime
             + children.ru_stime)
 
 
@@ -595,9 +575,9 @@ def main(argv: list[str] | None = None) -> int:
                 seconds = min(args.slice, total_seconds - elapsed)
                 if seconds < 1:
                     break
-                cpu_before = (machine_cpu_seconds(), soak_cpu_seconds(process.pid))
+                cpu_before = (http_load.machine_cpu_seconds(), soak_cpu_seconds(process.pid))
                 result = wrk_slice(port, cycle, seconds, connections)
-                cpu_after = (machine_cpu_seconds(), soak_cpu_seconds(process.pid))
+                cpu_after = (http_load.machine_cpu_seconds(), soak_cpu_seconds(process.pid))
                 result["other_cpus"] = other_load(cpu_before, cpu_after, result["seconds"])
                 result["rss"] = http_load.worker_memory(process.pid)
                 result["at_s"] = time.monotonic() - started
