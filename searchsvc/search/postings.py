@@ -33,6 +33,8 @@ __all__ = ["UNKNOWN_DAY", "FacetTable", "IndexView", "Postings", "ViewCache"]
 CACHE_BYTES = 32 * 1024 * 1024
 # Below one matching document per this many facet entries, count through the documents' own entries.
 SPARSE_SHARE = 32
+# Small values derived from one generation and a request (a query's cost), remembered for the latest ones asked.
+MEMO_ENTRIES = 1024
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,8 @@ class IndexView:
         self._cache: OrderedDict[tuple, Postings] = OrderedDict()
         self._cache_bytes = 0
         self._facets: dict[str, FacetTable] = {}
+        self._memo: OrderedDict[tuple, object] = OrderedDict()
+        self._memo_lock = threading.Lock()  # apart from ``_lock``: what it computes may take ``_lock``
         # Read before any other thread can see the view: every posting read filters by it.
         self.live = self._live_documents()
         self.doc_count = int(self.live.sum())
@@ -195,6 +199,20 @@ class IndexView:
         while self._cache_bytes > CACHE_BYTES and len(self._cache) > 1:
             _, evicted = self._cache.popitem(last=False)
             self._cache_bytes -= evicted.nbytes
+
+    def remembered(self, key: tuple, compute):
+        """``compute()``, computed once for ``key`` while it stays among the ``MEMO_ENTRIES`` latest asked: a value
+        that depends only on this generation and the key, asked again and again (the same query sent in a flood)."""
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = compute()
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_ENTRIES:
+                self._memo.popitem(last=False)
+        return value
 
     def field_lengths(self, field: str) -> np.ndarray:
         """Token count of ``field`` in every document (Whoosh stores it rounded to one byte)."""

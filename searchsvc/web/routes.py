@@ -308,11 +308,20 @@ def reject_undecodable_query_string():
 
 @bp.before_app_request
 def admit_request() -> None:
-    """A work slot for this request, and the heavy lane for a heavy search (``web.admission``); refused fast."""
-    terms = query_terms(parse_query(request.args.get("q", "")))
-    # Each term costs at most one index size: the term index is asked only when the terms could add up to heavy.
-    cost = query_cost(_view(), terms) if len(terms) > admission.HEAVY_COST else 0.0
+    """A work slot for this request, and the heavy lane for a heavy search (``web.admission``); refused fast.
+
+    A query's cost is remembered by the live generation: a flood repeats its query, and the refusal of each repeat
+    then costs no parsing and no term lookups (they were most of its CPU, and a flood is refused hundreds of times
+    a second)."""
+    text = request.args.get("q")
+    cost = _view().remembered(("cost", text), lambda: _query_cost(text)) if text else 0.0
     g.heavy = current_app.extensions[ADMISSION_EXTENSION].enter(cost)
+
+
+def _query_cost(text: str) -> float:
+    terms = query_terms(parse_query(text))
+    # Each term costs at most one index size: the term index is asked only when the terms could add up to heavy.
+    return query_cost(_view(), terms) if len(terms) > admission.HEAVY_COST else 0.0
 
 
 @bp.after_app_request

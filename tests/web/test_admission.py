@@ -57,6 +57,17 @@ def test_a_busy_heavy_lane_answers_429_with_retry_after_and_light_searches_go_on
     assert page.status_code == 429 and page.mimetype == "text/html"
 
 
+def test_a_flood_of_one_query_is_costed_once_and_each_repeat_refused_without_it(fresh_app, monkeypatch, tmp_path):
+    monkeypatch.setattr("searchsvc.web.admission.HEAVY_COST", 0.0)
+    costed = []
+    monkeypatch.setattr("searchsvc.web.routes.query_cost", lambda view, terms: costed.append(terms) or 100.0)
+    admission = fresh_app.extensions[ADMISSION_EXTENSION] = Admission(tmp_path / "lane", wait=0)
+    client = fresh_app.test_client()
+    assert admission.enter(1.0) is True  # a heavy search holds the lane
+    statuses = [client.get("/api/search", query_string={"q": HEAVY_Q}).status_code for _ in range(5)]
+    assert statuses == [429] * 5 and len(costed) == 1
+
+
 def test_no_free_slot_is_a_503_with_retry_after_in_the_error_shape(fresh_app, tmp_path):
     fresh_app.extensions[ADMISSION_EXTENSION] = Admission(tmp_path / "lane", slots=1, wait=0)
     fresh_app.extensions[ADMISSION_EXTENSION].enter(0.0)
