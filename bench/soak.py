@@ -62,6 +62,8 @@ HOSTILE_BOUND_S = QUERY_TIME_BUDGET + RENDER_ALLOWANCE_S
 # Verdict thresholds.
 MAX_RSS_GROWTH = 0.10
 MAX_P95_DRIFT = 0.25
+SLICE_SUMMARY = ("p50_ms", "p95_ms", "p99_ms", "max_ms", "requests_per_s", "server_cpu_ms", "other_cpus",
+                 "load_average")
 SEQUENTIAL_REPEAT = 3
 CUT_SHORT = "query_too_expensive"
 # Admission control's refusals under saturation (web.admission): a correct answer, counted apart.
@@ -468,6 +470,7 @@ def summarize(slices: list[dict], rss_start: list[dict], rss_samples: list[list[
     lasting = [e for pid, e in per_worker.items() if e["alive_at_end"] and not e.get("started_during_soak")]
     worst_growth = max((e["growth"] for e in lasting), default=None)
     p95_drift = last["p95_ms"] / first["p95_ms"] - 1 if first["p95_ms"] else None
+    cpu_drift = last["server_cpu_ms"] / first["server_cpu_ms"] - 1 if first["server_cpu_ms"] else None
     hostile_rows = [r for r in sequential if r["hostile"]]
     slowest = max(hostile_rows, key=lambda r: r["max_s"]) if hostile_rows else None
     sequential_mismatch = [r["kind"] for r in sequential if not r["as_expected"]]
@@ -478,6 +481,8 @@ def summarize(slices: list[dict], rss_start: list[dict], rss_samples: list[list[
         "sequential hostile answers as expected": not sequential_mismatch,
         f"worker RSS growth < {MAX_RSS_GROWTH:.0%}": worst_growth is not None and worst_growth < MAX_RSS_GROWTH,
         f"last-slice p95 within {MAX_P95_DRIFT:.0%} of first": p95_drift is not None and p95_drift <= MAX_P95_DRIFT,
+        f"last-slice server CPU per request within {MAX_P95_DRIFT:.0%} of first": cpu_drift is not None
+        and cpu_drift <= MAX_P95_DRIFT,
         f"slowest hostile response <= {HOSTILE_BOUND_S:.1f} s": slowest is not None
         and slowest["max_s"] <= HOSTILE_BOUND_S,
     }
@@ -487,9 +492,10 @@ def summarize(slices: list[dict], rss_start: list[dict], rss_samples: list[list[
         **total,
         "hostile_share": total["hostile_sent"] / total["requests"] if total["requests"] else 0.0,
         "requests_per_s": total["requests"] / sum(s["seconds"] for s in slices),
-        "first_slice": {k: first[k] for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms", "requests_per_s")},
-        "last_slice": {k: last[k] for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms", "requests_per_s")},
+        "first_slice": {k: first[k] for k in SLICE_SUMMARY},
+        "last_slice": {k: last[k] for k in SLICE_SUMMARY},
         "p95_drift": p95_drift,
+        "server_cpu_drift": cpu_drift,
         "worker_rss": {str(pid): entry for pid, entry in per_worker.items()},
         "worst_rss_growth": worst_growth,
         "workers_restarted": recycled,
@@ -567,7 +573,8 @@ def main(argv: list[str] | None = None) -> int:
             index_target = (index_dir / "current").resolve()
             print(f"worker RSS at start (pid:MB): {fmt_rss(rss_start)}\n", flush=True)
             header = (f"{'slice':>5} {'t_s':>6} {'req':>7} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} "
-                      f"{'4xx_ok':>6} {'cut':>4} {'5xx':>4} {'unexp':>5} {'sock':>4} {'other':>5}  worker RSS pid:MB")
+                      f"{'4xx_ok':>6} {'cut':>4} {'5xx':>4} {'unexp':>5} {'sock':>4} {'other':>5} {'load':>5} "
+                      f"{'cpu/rq':>6}  worker RSS pid:MB")
             print(header + "\n" + "-" * len(header), flush=True)
             total_seconds = args.minutes * 60
             started = time.monotonic()
@@ -575,10 +582,15 @@ def main(argv: list[str] | None = None) -> int:
                 seconds = min(args.slice, total_seconds - elapsed)
                 if seconds < 1:
                     break
+                server_before = http_load.server_cpu_seconds(process.pid)
                 cpu_before = (http_load.machine_cpu_seconds(), soak_cpu_seconds(process.pid))
                 result = wrk_slice(port, cycle, seconds, connections)
                 cpu_after = (http_load.machine_cpu_seconds(), soak_cpu_seconds(process.pid))
                 result["other_cpus"] = other_load(cpu_before, cpu_after, result["seconds"])
+                result["load_average"] = os.getloadavg()[0]
+                # What the service itself spent per request: unlike latency, blind to how busy the machine is.
+                result["server_cpu_ms"] = ((http_load.server_cpu_seconds(process.pid) - server_before) * 1000
+                                           / max(result["requests"], 1))
                 result["rss"] = http_load.worker_memory(process.pid)
                 result["at_s"] = time.monotonic() - started
                 slices.append(result)
@@ -588,7 +600,7 @@ def main(argv: list[str] | None = None) -> int:
                       f"{result['p50_ms']:>7.1f} {result['p95_ms']:>7.1f} {result['p99_ms']:>7.1f} "
                       f"{result['max_ms']:>7.0f} {result['expected_4xx']:>6} {result['cut_short']:>4} "
                       f"{result['server_errors']:>4} {result['unexpected']:>5} {result['socket_errors']:>4} "
-                      f"{result['other_cpus']:>5.2f}  "
+                      f"{result['other_cpus']:>5.2f} {result['load_average']:>5.1f} {result['server_cpu_ms']:>6.2f}  "
                       f"{fmt_rss(result['rss'])}", flush=True)
                 for sample in result["error_samples"][:5]:
                     print(f"      ! {sample}", flush=True)
@@ -654,9 +666,11 @@ def print_summary(summary: dict, sequential: list[dict], access: dict) -> None:
     for name in ("first_slice", "last_slice"):
         f = s[name]
         print(f"{name.replace('_', ' '):>11}: p50 {f['p50_ms']:.1f} ms  p95 {f['p95_ms']:.1f} ms  "
-              f"p99 {f['p99_ms']:.1f} ms  max {f['max_ms']:.0f} ms  {f['requests_per_s']:.1f} req/s")
+              f"p99 {f['p99_ms']:.1f} ms  max {f['max_ms']:.0f} ms  {f['requests_per_s']:.1f} req/s  "
+              f"server CPU {f['server_cpu_ms']:.2f} ms/request  other processes {f['other_cpus']:.2f} CPUs  "
+              f"load {f['load_average']:.1f}")
     if s["p95_drift"] is not None:
-        print(f"p95 drift last vs first: {s['p95_drift']:+.1%}")
+        print(f"p95 drift last vs first: {s['p95_drift']:+.1%}; server CPU per request: {s['server_cpu_drift']:+.1%}")
     print("worker RSS (MB):")
     for pid, e in s["worker_rss"].items():
         end = f"{e['end_mb']:.1f}" if e["end_mb"] is not None else "-"
