@@ -73,16 +73,16 @@ SWAP_ROUTES = (
 
 @contextmanager
 def direct_server(index_dir: Path, log_dir: Path):
-    """``searchsvc serve``'s gunicorn on a loopback port: (port, master pid)."""
+    """``searchsvc serve``'s gunicorn on a loopback port: (port, {"gunicorn": master pid})."""
     port = free_port()
     with gunicorn(REPO, index_dir, port, log_dir / "gunicorn.log") as process:
         wait_ready(port, process, "/healthz")
-        yield port, process.pid
+        yield port, {"gunicorn": process.pid}
 
 
 @contextmanager
 def nginx_server(index_dir: Path, log_dir: Path):
-    """``searchsvc serve --behind-nginx`` on a loopback port: (port, gunicorn master pid)."""
+    """``searchsvc serve --behind-nginx`` on a loopback port: (port, the master pids of gunicorn and nginx)."""
     port = free_port()
     run_dir = Path(tempfile.mkdtemp(prefix="searchsvc-attack-nginx-"))
     env = {**os.environ, "SEARCHSVC_INDEX_DIR": str(index_dir)}
@@ -91,14 +91,22 @@ def nginx_server(index_dir: Path, log_dir: Path):
                                     "--run-dir", str(run_dir)], cwd=REPO, env=env, stdout=log, stderr=log)
         try:
             wait_ready(port, process, "/healthz")
-            children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-            gunicorn_pid = next(int(pid) for pid in children if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes())
-            yield port, gunicorn_pid
+            yield port, {name: child_running(process.pid, name) for name in ("gunicorn", "nginx")}
         finally:
             process.terminate()
             process.wait(timeout=60)
             shutil.copy(run_dir / "nginx-error.log", log_dir / "nginx-error.log")
             shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def child_running(parent: int, program: str) -> int:
+    """The pid of ``parent``'s child that runs ``program``: its executable (nginx renames itself ``nginx: master
+    process ...``), or the module after ``python -m``."""
+    for pid in Path(f"/proc/{parent}/task/{parent}/children").read_text().split():
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+        if Path(argv[0].split()[0]).name.rstrip(":") == program or argv[1:3] == ["-m", program]:
+            return int(pid)
+    raise RuntimeError(f"{program} is not running under {parent}")
 
 
 def servers(index_dir: Path, log_dir: Path):
@@ -156,7 +164,7 @@ def rss(master_pid: int) -> list[float]:
 
 # --- scenarios --------------------------------------------------------------------------------------------------
 
-def scenario_values(port: int, master_pid: int, index_dir: Path) -> dict:
+def scenario_values(port: int, gunicorn_pid: int, index_dir: Path) -> dict:
     """Too many values, refused; and the most values allowed (ten of each facet, values the index holds), answered:
     the largest search page a request can ask for."""
     from searchsvc.search.postings import ViewCache
@@ -167,7 +175,7 @@ def scenario_values(port: int, master_pid: int, index_dir: Path) -> dict:
                for value in view.facet_table(name).values[:MAX_FILTER_VALUES_TOTAL // 4]]
     many = "/?" + "&".join(f"author=x{i}" for i in range(10_000))
     fitting = "/?" + "&".join(f"author=x{i}" for i in range(1_200))
-    before = rss(master_pid)
+    before = rss(gunicorn_pid)
     results = {}
     for name, path in (("10000_values", many), ("1200_values", fitting),
                        ("21_values", fitting[:fitting.index("&author=x21")]),
@@ -183,7 +191,7 @@ def scenario_values(port: int, master_pid: int, index_dir: Path) -> dict:
         results[name] = {"url_bytes": len(path), "statuses": sorted({s for s, _, _ in runs}),
                          "median_ms": round(statistics.median(ms for _, ms, _ in runs), 1),
                          "max_ms": round(max(ms for _, ms, _ in runs), 1), "body_bytes": runs[0][2]}
-    return {**results, "worker_rss_mb_before": before, "worker_rss_mb_after": rss(master_pid)}
+    return {**results, "worker_rss_mb_before": before, "worker_rss_mb_after": rss(gunicorn_pid)}
 
 
 class SlowClients:
@@ -251,10 +259,10 @@ class SlowClients:
         return {kind: sum(sock is not None for sock in sockets) for kind, sockets in self.sockets.items()}
 
 
-def scenario_slow(port: int, master_pid: int, seconds: float) -> dict:
-    with machine_window(master_pid) as before:
+def scenario_slow(port: int, masters: dict[str, int], seconds: float) -> dict:
+    with machine_window(masters) as before:
         baseline = normal_queries(port, threading.Event(), seconds / 2)
-    with SlowClients(port) as slow, machine_window(master_pid) as during:
+    with SlowClients(port) as slow, machine_window(masters) as during:
         opened = slow.open_now()
         normal = normal_queries(port, threading.Event(), seconds)
     return {"slow_open": opened, "reopened": dict(slow.reopened), "normal": normal, "normal_before": baseline,
@@ -269,8 +277,8 @@ def expensive_path(index_dir: Path) -> str:
     return "/api/search?per_page=100&q=" + "+".join(words)
 
 
-def scenario_flood(port: int, master_pid: int, path: str, seconds: float) -> dict:
-    with machine_window(master_pid) as before:
+def scenario_flood(port: int, masters: dict[str, int], path: str, seconds: float) -> dict:
+    with machine_window(masters) as before:
         baseline = normal_queries(port, threading.Event(), seconds / 2)
     stop, statuses, lock = threading.Event(), {}, threading.Lock()
 
@@ -292,7 +300,7 @@ def scenario_flood(port: int, master_pid: int, path: str, seconds: float) -> dic
     for thread in threads:
         thread.start()
     try:
-        with machine_window(master_pid) as during:
+        with machine_window(masters) as during:
             normal = normal_queries(port, stop, seconds)
     finally:
         stop.set()
@@ -325,7 +333,7 @@ def scenario_swaps(work: Path, log_dir: Path, seconds: float) -> dict:
     phases = {name: {"requests": 0, "refused_503": 0, "cut_short": 0, "5xx": 0, "wrong": 0}
               for name in ("steady", "swapping")}
     counts, examples, lock, stop = phases["steady"], [], threading.Lock(), threading.Event()
-    with direct_server(live, log_dir) as (port, master_pid):
+    with direct_server(live, log_dir) as (port, masters):
         def hammer(offset: int) -> None:
             conn, turn = connection(port, NORMAL_CLIENT), offset
             while not stop.is_set():
@@ -356,11 +364,11 @@ def scenario_swaps(work: Path, log_dir: Path, seconds: float) -> dict:
         for thread in threads:
             thread.start()
         try:
-            with machine_window(master_pid) as phases["steady"]["machine"]:
+            with machine_window(masters) as phases["steady"]["machine"]:
                 time.sleep(seconds)
             with lock:
                 counts = phases["swapping"]
-            with machine_window(master_pid) as counts["machine"]:
+            with machine_window(masters) as counts["machine"]:
                 for swap in range(SWAPS):
                     index_paths([corpora[(swap + 1) % 2]], live, rebuild=True, allow_drop=True,
                                 prepare=shared.prepare)
@@ -400,17 +408,17 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {"index": str(index_dir), "started": stamp}
     flood_path = expensive_path(index_dir)
     for name, server in servers(index_dir, log_dir):
-        with server as (port, master_pid):
+        with server as (port, masters):
             timed_get(connection(port, NORMAL_CLIENT), flood_path)  # warm: the posting lists are read once
             here = results[name] = {}
             if "values" in args.only:
-                here["values"] = scenario_values(port, master_pid, index_dir)
+                here["values"] = scenario_values(port, masters["gunicorn"], index_dir)
                 print(name, "values", json.dumps(here["values"]), flush=True)
             if "slow" in args.only:
-                here["slow"] = scenario_slow(port, master_pid, args.seconds)
+                here["slow"] = scenario_slow(port, masters, args.seconds)
                 print(name, "slow", json.dumps(here["slow"]), flush=True)
             if "flood" in args.only:
-                here["flood"] = scenario_flood(port, master_pid, flood_path, args.seconds)
+                here["flood"] = scenario_flood(port, masters, flood_path, args.seconds)
                 print(name, "flood", json.dumps(here["flood"]), flush=True)
     if "swaps" in args.only:
         with tempfile.TemporaryDirectory() as work:

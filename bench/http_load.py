@@ -172,19 +172,22 @@ def process_cpu_seconds(pids: list[int]) -> float:
 
 
 def server_cpu_seconds(master_pid: int) -> float:
-    """CPU seconds of a gunicorn master and its workers (those alive now)."""
+    """CPU seconds of a server's master process (gunicorn's, nginx's) and its workers (those alive now)."""
     return process_cpu_seconds([master_pid, *(worker["pid"] for worker in worker_memory(master_pid))])
 
 
 @contextmanager
-def machine_window(master_pid: int):
-    """What the machine did while the block ran, for beside its wall times (the machine may be shared): the
-    server's CPU seconds, the CPUs every process kept busy on average, and the 1-minute load average at the end."""
+def machine_window(masters: dict[str, int]):
+    """What the machine did while the block ran, for beside its wall times (the machine may be shared): the CPU
+    seconds of each server (``masters``: name -> master pid; its workers are counted with it), the CPUs every
+    process kept busy on average, and the 1-minute load average at the end."""
     window: dict = {}
-    started, machine, server = time.monotonic(), machine_cpu_seconds(), server_cpu_seconds(master_pid)
+    started, machine = time.monotonic(), machine_cpu_seconds()
+    servers = {name: server_cpu_seconds(pid) for name, pid in masters.items()}
     yield window
     seconds = time.monotonic() - started
-    window.update(seconds=round(seconds, 1), server_cpu_s=round(server_cpu_seconds(master_pid) - server, 2),
+    window.update(seconds=round(seconds, 1),
+                  cpu_s={name: round(server_cpu_seconds(pid) - servers[name], 2) for name, pid in masters.items()},
                   busy_cpus=round((machine_cpu_seconds() - machine) / seconds, 2),
                   load_average=round(os.getloadavg()[0], 2))
 
