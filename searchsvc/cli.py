@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,6 +47,15 @@ def index_command(index_dir: Path | None, rebuild: bool, allow_drop: bool, paths
     from searchsvc.search import shared
 
     target = config.index_dir(index_dir)
+    with _progress_bar() as progress, _index_errors(target):
+        report = index_paths(paths, target, rebuild=rebuild, allow_drop=allow_drop, progress=progress,
+                             prepare=shared.prepare)
+    _echo_report(report, target)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None]]:
+    """A progress bar of a long run on a terminal, nothing otherwise."""
     bar = tqdm(unit=" bài", disable=not sys.stderr.isatty(), file=sys.stderr)
 
     def progress(done: int, total: int) -> None:
@@ -54,11 +63,12 @@ def index_command(index_dir: Path | None, rebuild: bool, allow_drop: bool, paths
         bar.update(done - bar.n)
 
     try:
-        with _index_errors(target):
-            report = index_paths(paths, target, rebuild=rebuild, allow_drop=allow_drop, progress=progress,
-                                 prepare=shared.prepare)
+        yield progress
     finally:
         bar.close()
+
+
+def _echo_report(report, target: Path) -> None:
     for error in report.errors:
         click.echo(str(error), err=True)
     click.echo(
@@ -66,6 +76,20 @@ def index_command(index_dir: Path | None, rebuild: bool, allow_drop: bool, paths
         f"trong {report.seconds:.1f} giây ({target})."
     )
     _echo_compaction(report.compacted)
+
+
+@cli.command("reanalyze")
+@INDEX_DIR_OPTION
+@click.option("--allow-drop", is_flag=True, help="Cho phép bỏ các bài mà việc trích xuất lại gặp lỗi.")
+def reanalyze_command(index_dir: Path | None, allow_drop: bool) -> None:
+    """Dựng lại chỉ mục từ chính các bài đã lưu, không cần tệp nguồn: dùng khi quy tắc trích xuất hay phân tích đổi."""
+    from searchsvc.index.reanalysis import reanalyse
+    from searchsvc.search import shared
+
+    target = config.index_dir(index_dir)
+    with _progress_bar() as progress, _index_errors(target):
+        report = reanalyse(target, allow_drop=allow_drop, progress=progress, prepare=shared.prepare)
+    _echo_report(report, target)
 
 
 @cli.command("watch")

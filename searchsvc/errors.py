@@ -77,18 +77,33 @@ class RateLimited(SearchError):
     code = "rate_limited"
 
 
-class RebuildWouldDrop(SearchError):
-    """A rebuild from sources that lack articles the live index holds: refused unless the operator says so."""
+class RefusedRebuild(SearchError):
+    """A rebuild refused because of some of the articles the live index holds: says how many, and names a few."""
 
     status = 409
-    code = "rebuild_would_drop"
+    template = ""
 
     def __init__(self, count: int, examples: list[str]):
         self.count = count
-        super().__init__(
-            f"Dựng lại sẽ bỏ {count} bài đang có trong chỉ mục nhưng không có trong nguồn (ví dụ: {', '.join(examples)}). "
-            "Thêm --allow-drop nếu muốn bỏ chúng."
-        )
+        super().__init__(self.template.format(count=count, examples=", ".join(examples)))
+
+
+class RebuildWouldDrop(RefusedRebuild):
+    """A rebuild from sources that lack articles the live index holds: refused unless the operator says so."""
+
+    code = "rebuild_would_drop"
+    template = ("Dựng lại sẽ bỏ {count} bài đang có trong chỉ mục nhưng không có trong nguồn (ví dụ: {examples}). "
+                "Thêm --allow-drop nếu muốn bỏ chúng.")
+
+
+class NotReanalysable(RefusedRebuild):
+    """Articles stored before the index kept what they were read from: only their source files can rebuild them."""
+
+    code = "not_reanalysable"
+    template = ("{count} bài trong chỉ mục được lưu từ trước khi chỉ mục giữ dữ liệu gốc của bài (dòng ký tên, ngày "
+                "của nguồn), nên không phân tích lại được khi không có tệp nguồn (ví dụ: {examples}). Hãy dựng lại "
+                "một lần từ các tệp nguồn: «searchsvc index --rebuild THƯ_MỤC…» (hoặc gửi lại các bài qua API); từ "
+                "đó «searchsvc reanalyze» dùng được. Chỉ mục đang phục vụ không thay đổi.")
 
 
 class ParseError(SearchError):

@@ -243,7 +243,7 @@ def prepare_document(article: Article | Deletion) -> tuple[Article | Deletion, d
     if isinstance(article, Deletion):
         return article, None
     try:
-        return article, article_to_document(enrich(article))
+        return article, article_to_document(enrich(article), parsed=article)
     except Exception as error:  # noqa: BLE001 - any failure here is one article's, reported and skipped
         logger.exception("extraction failed for %s", article.id)
         return article, ParseError(article.source or article.id, article.line, f"lỗi khi trích xuất siêu dữ liệu: {error}")

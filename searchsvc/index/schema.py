@@ -11,15 +11,17 @@ Field design, for speed on Vietnamese (every syllable a token, the common ones i
   tokenized once, and the counting can happen in a worker process (``indexer``).
 * Facet fields hold one term per value, ``value<US>json(meta)``, so the facet values, their labels and their
   hierarchy come from the term list of the index itself, with no stored-field reads.
-* ``document`` stores the article as a dict for display.
+* ``document`` stores the article as a dict for display, and under ``INPUT`` what the extractors read beyond it
+  (the raw byline, the date the input gave), so the stored articles can be analysed again without their source
+  files (``reanalysis.py``).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-
 from collections import Counter
+from datetime import date
 
 from whoosh.fields import ID, STORED, FieldType, Schema
 from whoosh.formats import Existence
@@ -30,6 +32,7 @@ from searchsvc.ingest.gazetteer import load_gazetteer
 from searchsvc.text.normalize import fold_text
 
 FACET_SEPARATOR = "\x1f"
+INPUT = "input"
 MONTH_NAMES = "Tháng {month}/{year}"
 
 
@@ -105,8 +108,10 @@ def author_value(name: str) -> str:
     return fold_text(name).replace(" ", "-")
 
 
-def article_to_document(article: Article) -> dict:
-    """The Whoosh document of an article: searchable text, facet terms, and the stored article."""
+def article_to_document(article: Article, parsed: Article | None = None) -> dict:
+    """The Whoosh document of an ``article`` (extracted from ``parsed``, the article as read): searchable text,
+    facet terms, and the stored article with what the extractors need to read it again."""
+    parsed = parsed or article
     # The content is the title then the body: no syllable spans the line between them.
     title_exact, title_folded = syllable_forms(article.title)
     body_exact, body_folded = syllable_forms(article.body)
@@ -118,7 +123,10 @@ def article_to_document(article: Article) -> dict:
         "content": Counter(title_exact + body_exact),
         "content_folded": Counter(content_folded),
         "content_pairs": Counter(adjacent_pairs(content_folded)),
-        "document": article.to_dict(),
+        "document": {**article.to_dict(), INPUT: {
+            "byline": parsed.byline,
+            "published": parsed.published.isoformat() if parsed.published else None,
+        }},
     }
     facets = {
         "date": _date_terms(article),
@@ -133,6 +141,23 @@ def article_to_document(article: Article) -> dict:
     if article.published:
         document["day"] = article.published.isoformat()
     return document
+
+
+def shown_document(stored: dict) -> dict:
+    """The stored article as readers get it: without what only a re-analysis reads."""
+    return {key: value for key, value in stored.items() if key != INPUT}
+
+
+def parsed_article(stored: dict) -> Article | None:
+    """The article as it was read, from its stored document: what ``enrich`` takes; ``None`` for a document stored
+    before the index kept its input."""
+    given = stored.get(INPUT)
+    if given is None:
+        return None
+    published = date.fromisoformat(given["published"]) if given["published"] else None
+    return Article(id=stored["id"], title=stored["title"], body=stored["body"], url=stored.get("url"),
+                   published=published, published_source="metadata" if published else None,
+                   category=stored.get("category"), byline=given["byline"])
 
 
 def _date_terms(article: Article) -> list[str]:

@@ -23,6 +23,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from searchsvc.index.generations import live_generation
+from searchsvc.index.schema import shown_document
 from searchsvc.index.w3 import deleted_docs
 from searchsvc.search.shared import FACET_FIELDS, UNKNOWN_DAY, open_shared, read_postings
 from searchsvc.text.normalize import repair_value
@@ -257,7 +258,7 @@ class IndexView:
         """The stored article, its cited directives named as the facet names them (see ``catalogue_aliases``)."""
         with self._lock:
             document = self.reader.stored_fields(docnum)["document"]
-        document = repair_value(document)  # again at output: an index may hold records from before the repair
+        document = repair_value(shown_document(document))  # repaired again at output: records from before the repair
         table = self.facet_table("directive")
         if not any(d["id"] in table.aliases for d in document.get("directives", [])):
             return document
