@@ -230,7 +230,11 @@ class IndexView:
         return max(total / max(self.doc_count, 1), 1.0)
 
     def expand_prefix(self, field: str, prefix: str, limit: int) -> list[tuple[str, int]]:
-        """Up to ``limit`` terms of ``field`` beginning with ``prefix``, in term order, with their document counts."""
+        """Up to ``limit`` terms of ``field`` beginning with ``prefix``, in term order, with their live document counts.
+
+        Whoosh's term list and counts still hold deleted documents until compaction: where there are any, each count
+        is taken from the live postings, and a term only deleted documents held is left out.
+        """
         with self._lock:
             terms = []
             for term in self.reader.expand_prefix(field, prefix):
@@ -238,7 +242,10 @@ class IndexView:
                     break
                 term = term.decode("utf-8") if isinstance(term, bytes) else term
                 terms.append((term, self.reader.doc_frequency(field, term)))
+        if self.doc_count == self.doc_count_all:
             return terms
+        counted = ((term, len(self.postings(field, term).docs)) for term, _ in terms)
+        return [(term, count) for term, count in counted if count]
 
     def facet_table(self, field: str) -> FacetTable:
         """All values of a facet field with their documents, as the generation's shared arrays hold them."""

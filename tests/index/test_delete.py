@@ -161,3 +161,27 @@ def test_a_rebuild_that_would_drop_articles_says_how_many_and_needs_the_flag(ind
     result = CliRunner().invoke(cli, ["index", "--index-dir", str(index_dir), "--rebuild", "--allow-drop", str(SAMPLES)])
     assert result.exit_code == 0, result.output
     assert client.get("/api/articles/" + quote(RETRACTED, safe="")).status_code == 404
+
+
+def test_type_ahead_completes_no_word_that_only_deleted_articles_held(tmp_path, monkeypatch):
+    """«tru» completes to the most frequent title word it begins: «trung» while three articles hold it, «trường»
+    (two articles) once they are deleted, before any compaction reclaims them."""
+    from searchsvc.index import compaction
+    from searchsvc.search.postings import ViewCache
+    from searchsvc.search.typeahead import complete_last_word, suggest_as_you_type
+
+    monkeypatch.setattr(compaction, "DELETED_SHARE", 1.0)  # keep the deleted documents in their segment
+    records = [{"id": f"trung-{n}", "title": f"Hội nghị Trung tâm y tế số {n}", "body": "Nội dung."} for n in range(3)]
+    records += [{"id": f"truong-{n}", "title": f"Khai giảng Trường tiểu học số {n}", "body": "Nội dung."}
+                for n in range(2)]
+    index_dir = tmp_path / "index"
+    index_paths([write_feed(tmp_path / "tin.jsonl", records)], index_dir)
+    assert complete_last_word(ViewCache(index_dir).get(), "tru") == "trung"
+
+    delete_articles([f"trung-{n}" for n in range(3)], index_dir)
+
+    view = ViewCache(index_dir).get()
+    assert view.doc_count < view.doc_count_all  # the deleted documents are still in the segment
+    assert complete_last_word(view, "tru") == "truong"
+    assert [item["label"] for item in suggest_as_you_type(view, "tru") if item["kind"] == "title"] == [
+        "Khai giảng Trường tiểu học số 0", "Khai giảng Trường tiểu học số 1"]
