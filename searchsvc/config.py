@@ -26,6 +26,9 @@ SETTINGS = (
             "itself (a Prometheus on the same host). The shipped nginx config never passes /metrics on."),
     Setting("APPLY_TASKS", True, "Apply queued write tasks in a thread of each web worker (the one holding the "
             "indexer lock works, the others wait); off for a server that only reads."),
+    Setting("TASKS_KEEP", 10_000, "How many outcomes of finished write tasks ``GET /api/tasks/<uid>`` can report: "
+            "older ones are forgotten (their uid then answers 404 saying so)."),
+    Setting("TASKS_KEEP_DAYS", 7, "Days the outcome of a finished write task is kept, at most."),
     Setting("BASE_URL", "http://127.0.0.1:8000", "The public address of the service (scheme, host and port, no "
             "path), for the absolute links of feeds and the OpenSearch description: never taken from the Host header, "
             "which any client can set. «searchsvc serve» defaults it to its own --host and --port."),

@@ -3,7 +3,8 @@
 Layout, inside the index folder::
 
     tasks/queued/<uid>.task   one change as received: a JSON header line, then the JSON Lines body (fsync'd)
-    tasks/done/<uid>.json     what became of it: succeeded or failed, with the errors of its lines
+    tasks/done/<uid>.json     what became of it: succeeded or failed, with the errors of its lines (kept for the
+                              newest tasks and the last days only: ``prune``)
     tasks/sequence            the last task number handed out (under ``tasks/.lock``)
 
 Enqueueing writes the task aside, fsyncs it, renames it into ``queued/`` and fsyncs the folder, so an acknowledged
@@ -77,6 +78,29 @@ class TaskQueue:
             return None
         return {"uid": task.uid, "type": task.kind, "id": task.article_id, "enqueued_at": task.enqueued_at,
                 "status": "queued"}
+
+    def issued(self, uid: int) -> bool:
+        """Whether ``uid`` was handed out: a task with no status left is one whose outcome was pruned."""
+        try:
+            return 0 < uid <= int((self.root / "sequence").read_text() or 0)
+        except (FileNotFoundError, ValueError):
+            return False
+
+    def prune(self, keep_records: int, keep_days: float, now: float | None = None) -> int:
+        """Forget the outcomes of finished tasks beyond the newest ``keep_records`` or finished more than
+        ``keep_days`` ago, so ``done/`` does not grow without bound; returns how many were removed."""
+        now = time.time() if now is None else now
+        outcomes = sorted(self.done.glob("*.json")) if self.done.is_dir() else []  # uid order: names are padded
+        removed = 0
+        for position, path in enumerate(outcomes):
+            try:
+                old = path.stat().st_mtime < now - keep_days * 86400
+            except FileNotFoundError:
+                continue
+            if old or position < len(outcomes) - keep_records:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def pending(self) -> list[Path]:
         return sorted(self.queued.glob("*.task")) if self.queued.is_dir() else []

@@ -60,7 +60,9 @@ def create_app(test_config: dict | None = None):
     app.register_blueprint(writes.bp)
     app.register_blueprint(metrics.bp)
     if config.flag(app.config["APPLY_TASKS"]):
-        app.extensions[APPLIER_EXTENSION] = writes.TaskApplier(Path(app.config["INDEX_DIR"])).start()
+        app.extensions[APPLIER_EXTENSION] = writes.TaskApplier(
+            Path(app.config["INDEX_DIR"]), keep_records=int(app.config["TASKS_KEEP"]),
+            keep_days=float(app.config["TASKS_KEEP_DAYS"])).start()
     return app
 
 

@@ -3,14 +3,16 @@
 
 ``PUT /api/articles/<id>`` (one JSON object), ``DELETE /api/articles/<id>`` and ``POST /api/articles`` (JSON Lines)
 need an API key (``Authorization: Bearer <key>``, see ``keys.py``); every read route stays open. Each key has its own
-body size and rate limits. Tasks are applied by ``TaskApplier``: a thread in every web worker, of which the one that
+body size and rate limits, the rate counted over every worker of the server (``RateBuckets``). Tasks are applied by ``TaskApplier``: a thread in every web worker, of which the one that
 takes the indexer lock applies everything queued, so nothing is lost when a worker dies.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -27,6 +29,9 @@ from searchsvc.web.metrics import count_applied
 logger = logging.getLogger(__name__)
 bp = Blueprint("writes", __name__)
 APPLY_INTERVAL = 0.2
+RATES_DIR = "rates"
+PRUNE_INTERVAL = 60.0  # seconds between two prunings of finished tasks' outcomes, at most
+BUCKET_BYTES = 64
 
 
 @bp.put("/api/articles/<path:article_id>")
@@ -69,6 +74,10 @@ def post_articles():
 @bp.get("/api/tasks/<int:uid>")
 def task(uid: int):
     status = _queue().status(uid)
+    if status is None and _queue().issued(uid):
+        raise NotFound(f"Tác vụ {uid} đã xong từ lâu; kết quả của nó không còn được giữ (chỉ giữ "
+                       f"{current_app.config['TASKS_KEEP']} tác vụ gần nhất, trong {current_app.config['TASKS_KEEP_DAYS']} "
+                       "ngày).", param="uid")
     if status is None:
         raise NotFound(f"Không có tác vụ {uid}.", param="uid")
     response = jsonify(status)
@@ -113,7 +122,7 @@ def _authenticate() -> ApiKey:
         raise InvalidApiKey("Khoá API không hợp lệ.", param="Authorization")
     if key.revoked:
         raise ApiKeyRevoked(f"Khoá API «{key.name}» đã bị thu hồi.", param="Authorization")
-    wait = _RATES.take(key)
+    wait = RateBuckets(Path(current_app.config["INDEX_DIR"]) / RATES_DIR).take(key)
     if wait:
         g.retry_after = wait
         raise RateLimited(f"Khoá «{key.name}» đã gửi quá {key.rate_per_minute} yêu cầu mỗi phút; hãy thử lại sau.")
@@ -130,36 +139,50 @@ def _body(key: ApiKey) -> bytes:
 
 
 class RateBuckets:
-    """A token bucket per key in this process: ``rate_per_minute`` requests a minute, in bursts up to that many."""
+    """A token bucket per key (``rate_per_minute`` requests a minute, in bursts up to that many), shared by every
+    worker of the server: a small file per key in ``rates/`` of the index folder, read and written under an
+    ``flock``, so a key's limit holds whichever worker answers it (and across a restart)."""
 
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._buckets: dict[str, tuple[float, float]] = {}
+    def __init__(self, folder: Path):
+        self.folder = folder
 
-    def take(self, key: ApiKey) -> int:
+    def take(self, key: ApiKey, now: float | None = None) -> int:
         """0 when the request may go ahead, else the seconds to wait."""
-        now = time.monotonic()
-        per_second = key.rate_per_minute / 60
-        with self._lock:
-            tokens, last = self._buckets.get(key.hash, (float(key.rate_per_minute), now))
-            tokens = min(float(key.rate_per_minute), tokens + (now - last) * per_second)
-            if tokens < 1:
-                self._buckets[key.hash] = (tokens, now)
-                return max(1, int((1 - tokens) / per_second + 0.999))
-            self._buckets[key.hash] = (tokens - 1, now)
-            return 0
+        now = time.time() if now is None else now
+        capacity, per_second = float(key.rate_per_minute), key.rate_per_minute / 60
+        self.folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self.folder / key.hash[:32], os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            tokens, last = _bucket(os.pread(descriptor, BUCKET_BYTES, 0), capacity, now)
+            tokens = min(capacity, tokens + max(0.0, now - last) * per_second)
+            wait = 0 if tokens >= 1 else max(1, int((1 - tokens) / per_second + 0.999))
+            if not wait:
+                tokens -= 1
+            os.pwrite(descriptor, f"{tokens:.6f} {now:.6f}".ljust(BUCKET_BYTES).encode(), 0)
+            return wait
+        finally:
+            os.close(descriptor)  # and with it the lock
 
 
-_RATES = RateBuckets()
+def _bucket(data: bytes, capacity: float, now: float) -> tuple[float, float]:
+    """Tokens and time of a bucket file; a new or unreadable one is full."""
+    try:
+        tokens, last = map(float, data.split())
+        return tokens, last
+    except ValueError:
+        return capacity, now
 
 
 class TaskApplier:
     """The thread that applies queued write tasks; every worker runs one, the indexer lock lets one work at a time."""
 
-    def __init__(self, index_dir: Path, interval: float = APPLY_INTERVAL):
+    def __init__(self, index_dir: Path, keep_records: int, keep_days: float, interval: float = APPLY_INTERVAL):
         self.queue = TaskQueue(index_dir)
         self.index_dir = index_dir
+        self.keep_records, self.keep_days = keep_records, keep_days
         self.interval = interval
+        self.pruned_at = -PRUNE_INTERVAL
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="task-applier", daemon=True)
 
@@ -180,5 +203,14 @@ class TaskApplier:
                 applied = []
                 self.stopped.wait(1)
             count_applied(applied)
+            if applied and time.monotonic() - self.pruned_at >= PRUNE_INTERVAL:
+                self._prune()
             if not applied:
                 self.stopped.wait(self.interval)
+
+    def _prune(self) -> None:
+        self.pruned_at = time.monotonic()
+        try:
+            self.queue.prune(self.keep_records, self.keep_days)
+        except OSError:
+            logger.exception("forgetting old task outcomes failed; trying again later")

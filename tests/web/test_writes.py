@@ -4,6 +4,8 @@ API's one JSON shape."""
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +15,7 @@ from searchsvc.index.indexer import index_paths
 from searchsvc.index.tasks import TaskQueue
 from searchsvc.web.app import create_app
 from searchsvc.web.keys import KEYS_FILE, KeyStore
+from searchsvc.web.writes import TaskApplier
 
 from conftest import SAMPLES
 
@@ -123,6 +126,50 @@ def test_a_key_past_its_rate_is_429_with_retry_after(client, index_dir):
     assert statuses == [202, 202, 429]
     response = client.delete("/api/articles/a-1", headers=auth(slow))
     assert response.get_json()["error"]["code"] == "rate_limited" and int(response.headers["Retry-After"]) >= 1
+
+
+def _statuses_of_one_worker(index_dir, secret, start, results) -> None:
+    client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True, "APPLY_TASKS": False}).test_client()
+    start.wait()
+    results.extend([client.delete("/api/articles/a-1", headers=auth(secret)).status_code for _ in range(4)])
+
+
+def test_a_keys_rate_holds_across_the_workers_of_a_server(index_dir):
+    """Two processes, as two gunicorn workers, share one key's budget: 5 of its 8 requests pass, not 5 per worker."""
+    import multiprocessing
+
+    secret = KeyStore(index_dir).create("hai-tien-trinh", rate_per_minute=5)
+    context = multiprocessing.get_context("fork")
+    start, results = context.Barrier(2), context.Manager().list()
+    workers = [context.Process(target=_statuses_of_one_worker, args=(index_dir, secret, start, results))
+               for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert sorted(results) == [202] * 5 + [429] * 3
+
+
+def test_finished_task_outcomes_are_kept_for_the_newest_and_recent_tasks_only(client, index_dir, key):
+    uids = [client.delete(f"/api/articles/a-{n}", headers=auth(key)).get_json()["uid"] for n in range(5)]
+    applier = TaskApplier(index_dir, keep_records=3, keep_days=7).start()
+    try:
+        deadline = time.monotonic() + 60
+        while sorted(path.name for path in TaskQueue(index_dir).done.glob("*.json")) != \
+                [f"{uid:012d}.json" for uid in uids[2:]]:
+            assert time.monotonic() < deadline, "the applier did not keep only the 3 newest outcomes"
+            time.sleep(0.1)
+    finally:
+        applier.stop()
+    week_ago = time.time() - 8 * 86400
+    os.utime(TaskQueue(index_dir).done / f"{uids[2]:012d}.json", (week_ago, week_ago))
+    assert TaskQueue(index_dir).prune(keep_records=3, keep_days=7) == 1
+
+    assert client.get(f"/api/tasks/{uids[4]}").get_json()["status"] == "succeeded"
+    forgotten = client.get(f"/api/tasks/{uids[2]}")
+    assert forgotten.status_code == 404 and "không còn được giữ" in forgotten.get_json()["error"]["message"]
+    never = client.get("/api/tasks/999")
+    assert never.status_code == 404 and never.get_json()["error"]["message"] == "Không có tác vụ 999."
 
 
 def test_keys_are_printed_once_stored_as_hashes_listed_and_revoked(index_dir):
