@@ -5,8 +5,8 @@ per-posting field-length look-up and a per-posting ``add_posting`` call. Vietnam
 postings each (every syllable, in two forms, and the syllable pairs), so that is several milliseconds per article.
 ``FastSegmentWriter`` keeps Whoosh's per-document writer (stored fields, lengths, the segment and the table of
 contents) and replaces the postings path: a document's terms arrive already counted and go into flat arrays with
-one list comprehension per field; at commit they are sorted with numpy and written in blocks through Whoosh's own
-block writer, so the files are byte-for-byte in Whoosh's format and Whoosh reads them.
+one list comprehension per field; at commit they are sorted with numpy and written as Whoosh's blocks and term
+table by one loop per field (``w3.write_field_postings``), byte for byte what Whoosh's own writer writes.
 
 Merging segments (compaction) goes through the same arrays: a merged segment's postings are read a term at a time
 as numpy arrays (``add_postings_to_pool``), not handed over one posting at a time as Whoosh's merge does.
@@ -23,9 +23,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
-from searchsvc.index.w3 import load_block, read_blocks, read_field_lengths
-
-BLOCK_SIZE = 128
+from searchsvc.index.w3 import read_blocks, read_field_lengths, write_field_postings
 
 
 class ArrayPool:
@@ -178,7 +176,6 @@ class FastSegmentWriter(SegmentWriter):
         self.fieldwriter.close()
 
     def _write_field(self, fieldname: str, postings: _FieldPostings, lengths) -> None:
-        fieldwriter = self.fieldwriter
         fieldobj = self.schema[fieldname]
         if fieldobj.format.posting_size != 0:
             raise TypeError(f"field {fieldname!r} has posting values; FastSegmentWriter writes only weights")
@@ -195,17 +192,5 @@ class FastSegmentWriter(SegmentWriter):
         else:
             doc_lengths = np.zeros(len(docs), dtype=np.int64)
         starts = np.flatnonzero(np.diff(ranks, prepend=-1))
-        ends = np.append(starts[1:], len(ranks))
-
-        fieldwriter.start_field(fieldname, fieldobj)
-        postwriter = fieldwriter._postwriter
-        for rank, start, end in zip(ranks[starts].tolist(), starts.tolist(), ends.tolist()):
-            fieldwriter.start_term(terms[rank])
-            for block_start in range(start, end, BLOCK_SIZE):
-                block_end = min(block_start + BLOCK_SIZE, end)
-                load_block(postwriter, docs[block_start:block_end], weights[block_start:block_end],
-                            doc_lengths[block_start:block_end])
-                if block_end < end:
-                    postwriter._write_block()
-            fieldwriter.finish_term()
-        fieldwriter.finish_field()
+        write_field_postings(self.fieldwriter, fieldname, fieldobj, [terms[rank] for rank in ranks[starts].tolist()],
+                             np.append(starts, len(ranks)), docs, weights, doc_lengths)
