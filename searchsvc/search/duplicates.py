@@ -52,7 +52,13 @@ def title_key(title: str) -> tuple[str, bool]:
 
 
 def lead_shingles(body: str) -> frozenset[tuple[str, ...]]:
-    words = re.findall(r"\w+", fold_text(body or ""))[:LEAD_WORDS]
+    """Word triples of the lead. Only the first ``LEAD_WORDS`` whitespace-separated pieces are folded (each holds
+    at least one word or none): folding works within a piece, so the words are those of the whole body folded."""
+    body = body or ""
+    head = " ".join(body.split(None, LEAD_WORDS)[:LEAD_WORDS])
+    words = re.findall(r"\w+", fold_text(head))[:LEAD_WORDS]
+    if len(words) < LEAD_WORDS and len(head) < len(body.strip()):
+        words = re.findall(r"\w+", fold_text(body))[:LEAD_WORDS]
     return frozenset(zip(words, words[1:], words[2:]))
 
 

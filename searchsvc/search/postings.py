@@ -54,8 +54,8 @@ class Postings:
 class FacetTable:
     """Every value of one facet field, and which documents hold which value, as parallel arrays.
 
-    ``entry_docs[i]`` holds ``values[entry_values[i]]``; counting the values of a set of documents is one
-    ``bincount`` over the entries whose document is in the set. The same entries grouped by document
+    ``entry_docs[i]`` holds ``values[entry_values[i]]`` (entries grouped by value); counting the values of a set of
+    documents is one running count over the entries whose document is in the set. The same entries grouped by document
     (``doc_values[doc_starts[d]:doc_starts[d + 1]]`` are document ``d``'s values) count few documents, or the few
     live documents outside a set that holds most of the index, without a pass over every entry.
     """
@@ -90,14 +90,16 @@ class FacetTable:
         """How many ``base`` (live) documents hold each value, by the cheapest of three ways.
 
         Few documents are counted through their own entries; a set holding nearly every live document is counted
-        as the totals minus its few live outsiders; anything between is one ``bincount`` over every entry.
+        as the totals minus its few live outsiders; anything between is one running count over every entry.
         """
-        docs = np.flatnonzero(base)
-        if len(docs) * SPARSE_SHARE <= len(self.entry_docs):
-            return self._count_documents(docs)
-        if (self.live_count - len(docs)) * SPARSE_SHARE <= len(self.entry_docs):
+        matching = int(np.count_nonzero(base))
+        if matching * SPARSE_SHARE <= len(self.entry_docs):
+            return self._count_documents(np.flatnonzero(base))
+        if (self.live_count - matching) * SPARSE_SHARE <= len(self.entry_docs):
             return self.totals - self._count_documents(np.flatnonzero(self.live & ~base))
-        return np.bincount(self.entry_values[base[self.entry_docs]], minlength=len(self.values))
+        # The running count read at each value's bounds (cheaper than selecting the entries for a ``bincount``).
+        held = np.concatenate(([0], np.cumsum(base[self.entry_docs], dtype=np.int64)))
+        return held[self.value_starts[1:]] - held[self.value_starts[:-1]]
 
     def _count_documents(self, docs: np.ndarray) -> np.ndarray:
         starts = self.doc_starts
