@@ -63,24 +63,36 @@ def lead_shingles(body: str) -> frozenset[tuple[str, ...]]:
 
 
 def same_story(a: tuple, b: tuple) -> bool:
-    """Whether two ``(title key, cut, lead shingles)`` are one story."""
-    (key_a, cut_a, lead_a), (key_b, cut_b, lead_b) = a, b
+    """Whether two ``(title key, cut, lead bits, lead size)`` (``_signature``) are one story."""
+    (key_a, cut_a, lead_a, size_a), (key_b, cut_b, lead_b, size_b) = a, b
     if key_a and key_a == key_b:
         return True
     for short, cut, long in ((key_a, cut_a, key_b), (key_b, cut_b, key_a)):
         if cut and len(short) >= MIN_PREFIX and long.startswith(short):
             return True
-    if min(len(lead_a), len(lead_b)) >= MIN_LEAD_SHINGLES:
-        return len(lead_a & lead_b) / len(lead_a | lead_b) >= SAME_LEAD
+    if min(size_a, size_b) >= MIN_LEAD_SHINGLES:
+        shared = (lead_a & lead_b).bit_count()
+        return shared / (size_a + size_b - shared) >= SAME_LEAD
     return False
+
+
+def _signature(document: dict, numbering: dict[tuple, int]) -> tuple:
+    """A document's title key and its lead's word triples as bits of one integer, each triple numbered the first
+    time a collapse meets it: Jaccard similarity of two leads is then a ``&`` and a bit count, not set building."""
+    shingles = lead_shingles(document.get("body", ""))
+    bits = 0
+    for shingle in shingles:
+        bits |= 1 << numbering.setdefault(shingle, len(numbering))
+    return (*title_key(document.get("title", "")), bits, len(shingles))
 
 
 def collapse(ranked: list[tuple[int, float, dict]]) -> list[Story]:
     """Ranked ``(doc, score, stored document)`` grouped into stories, each at the rank of its best article."""
     stories: list[Story] = []
     signatures: list[list[tuple]] = []  # of every article of each story: a repeat can match any of them
+    numbering: dict[tuple, int] = {}
     for doc, score, document in ranked:
-        signature = (*title_key(document.get("title", "")), lead_shingles(document.get("body", "")))
+        signature = _signature(document, numbering)
         for story, others in zip(stories, signatures):
             if any(same_story(signature, other) for other in others):
                 story.repeats.append(document)
