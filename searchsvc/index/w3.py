@@ -24,7 +24,7 @@ LENGTH_BYTE_CACHE = np.array(_length_byte_cache, dtype=np.int64)
 LONGEST_LENGTH = 106374  # whoosh.util.numeric.length_to_byte: this length and longer are byte 255
 TERM_INFO = W3TermInfo._struct
 BLOCK_SIZE = 128  # W3Codec's blocklimit
-FLUSH_BYTES = 1 << 22
+CHUNK_POSTINGS = 1 << 16
 
 
 def deleted_docs(segment_reader) -> np.ndarray:
@@ -81,17 +81,28 @@ def write_field_postings(fieldwriter, fieldname: str, fieldobj, terms: list[byte
 
     Term ``i`` (``terms`` sorted) has the postings ``bounds[i]:bounds[i + 1]`` of ``docs`` (ascending within a
     term), ``weights`` and ``doc_lengths``. Whoosh spends ~30 Python calls per term (start, block, term info,
-    hash table); Vietnamese syllable pairs make ~50 new terms per article, most with one posting, so this loop
+    hash table); Vietnamese syllable pairs make ~50 new terms per article, most with one posting, so a loop
     builds the same blocks (pickled ids and weights after a pickled block header), term infos and hash-table
-    records directly into two buffers. ``tests/test_w3.py`` compares the files byte for byte with Whoosh's.
+    records directly into buffers, ``CHUNK_POSTINGS`` postings at a time as Python lists (memory stays bounded).
+    ``tests/test_w3.py`` compares the files byte for byte with Whoosh's.
     """
     fieldwriter.start_field(fieldname, fieldobj)
-    postfile, tindex = fieldwriter._postwriter._postfile, fieldwriter._tindex
-    prefix, buckets, positions = pack_ushort(fieldwriter._fieldid), tindex.buckets, []
     length_bytes = np.searchsorted(LENGTH_BYTE_CACHE, np.minimum(doc_lengths, LONGEST_LENGTH), side="left")
     length_bytes[doc_lengths >= LONGEST_LENGTH] = 255
-    docs, weights, length_bytes = docs.tolist(), weights.tolist(), length_bytes.tolist()
-    bounds = bounds.tolist()
+    first = 0
+    while first < len(terms):
+        last = min(len(terms), max(first + 1, int(np.searchsorted(bounds, bounds[first] + CHUNK_POSTINGS, "right")) - 1))
+        low, high = bounds[first], bounds[last]
+        _write_terms(fieldwriter, terms[first:last], (bounds[first:last + 1] - low).tolist(), docs[low:high].tolist(),
+                     weights[low:high].tolist(), length_bytes[low:high].tolist())
+        first = last
+    fieldwriter.finish_field()
+
+
+def _write_terms(fieldwriter, terms: list[bytes], bounds: list[int], docs: list[int], weights: list[float],
+                 length_bytes: list[int]) -> None:
+    postfile, tindex = fieldwriter._postwriter._postfile, fieldwriter._tindex
+    prefix, buckets, positions = pack_ushort(fieldwriter._fieldid), tindex.buckets, []
     posts, post_base = bytearray(), postfile.tell()
     records, record_base = bytearray(), tindex.dbfile.tell()
     for term, start, end in zip(terms, bounds, bounds[1:]):
@@ -122,15 +133,10 @@ def write_field_postings(fieldwriter, fieldname: str, fieldobj, terms: list[byte
         records += value
         digest = md5_hash(key)
         buckets[digest & 255].append((digest, position))
-        if len(posts) > FLUSH_BYTES:
-            postfile.write(bytes(posts))
-            post_base, posts = post_base + len(posts), bytearray()
     postfile.write(bytes(posts))
     tindex.dbfile.write(bytes(records))
     tindex.index.extend(positions)
-    if terms:
-        tindex.lastkey = prefix + terms[-1]
-    fieldwriter.finish_field()
+    tindex.lastkey = prefix + terms[-1]
 
 
 def _deltas(ids: list[int]) -> list[int]:

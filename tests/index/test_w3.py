@@ -12,6 +12,7 @@ from searchsvc.index.fastwriter import FastSegmentWriter
 from searchsvc.ingest.parse import iter_input_files, read_articles
 from searchsvc.search.postings import IndexView
 from searchsvc.index.schema import SCHEMA, article_to_document
+from searchsvc.index import w3
 from searchsvc.index.w3 import WHOOSH_VERSION, read_blocks
 
 from conftest import SAMPLES
@@ -89,8 +90,11 @@ def test_view_reads_postings_across_segments_and_skips_deleted(tmp_path, documen
     assert 0 not in found and any(doc >= 10 for doc in found)
 
 
-def test_fast_writer_writes_the_bytes_whoosh_own_writer_writes(tmp_path, documents):
-    """Terms and posting files byte for byte: the bulk writer reproduces Whoosh's blocks and term table exactly."""
+@pytest.mark.parametrize("chunk", [w3.CHUNK_POSTINGS, 300])
+def test_fast_writer_writes_the_bytes_whoosh_own_writer_writes(tmp_path, documents, monkeypatch, chunk):
+    """Terms and posting files byte for byte: the bulk writer reproduces Whoosh's blocks and term table exactly,
+    however many chunks it writes a field in."""
+    monkeypatch.setattr(w3, "CHUNK_POSTINGS", chunk)
     fast = _build(tmp_path / "fast", documents, fast=True)
     own = _build(tmp_path / "whoosh", documents, fast=False, codec=W3Codec(compression=0), compound=False)
     for extension in (".trm", ".pst"):
