@@ -23,7 +23,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
-from searchsvc.index.w3 import read_blocks, read_field_lengths, write_field_postings
+from searchsvc.index.w3 import close_field_writer, read_blocks, read_field_lengths, write_field_postings
 
 
 class ArrayPool:
@@ -173,7 +173,7 @@ class FastSegmentWriter(SegmentWriter):
                 self._write_field(fieldname, self.pool.fields[fieldname], lengths)
         finally:
             lengths.close()
-        self.fieldwriter.close()
+        close_field_writer(self.fieldwriter)
 
     def _write_field(self, fieldname: str, postings: _FieldPostings, lengths) -> None:
         fieldobj = self.schema[fieldname]

@@ -13,7 +13,7 @@ from array import array
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo, _lenfield
 from whoosh.compat import dumps
-from whoosh.filedb.filetables import _lengths as HASH_LENGTHS, md5_hash
+from whoosh.filedb.filetables import _lengths as HASH_LENGTHS, _pointer as HASH_POINTER, md5_hash
 from whoosh.matching import FilterMatcher, ListMatcher
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import _length_byte_cache, byte_to_length
@@ -25,6 +25,7 @@ LONGEST_LENGTH = 106374  # whoosh.util.numeric.length_to_byte: this length and l
 TERM_INFO = W3TermInfo._struct
 BLOCK_SIZE = 128  # W3Codec's blocklimit
 CHUNK_POSTINGS = 1 << 16
+EMPTY_SLOT = HASH_POINTER.pack(0, 0)
 
 
 def deleted_docs(segment_reader) -> np.ndarray:
@@ -108,21 +109,31 @@ def _write_terms(fieldwriter, terms: list[bytes], bounds: list[int], docs: list[
     for term, start, end in zip(terms, bounds, bounds[1:]):
         offset = post_base + len(posts)
         posts += WHOOSH3_HEADER_MAGIC
-        total, max_weight, min_byte, max_byte = 0, 0, 255, 0
-        for block_start in range(start, end, BLOCK_SIZE):
-            block_end = min(block_start + BLOCK_SIZE, end)
-            ids, block_weights = docs[block_start:block_end], weights[block_start:block_end]
-            block_bytes = length_bytes[block_start:block_end]
-            block_max = max(block_weights)
-            low, high = min(block_bytes), max(block_bytes)
-            total += sum(block_weights)
-            max_weight, min_byte, max_byte = max(max_weight, block_max), min(min_byte, low), max(max_byte, high)
-            info = dumps((len(ids), ids[-1], block_max, 0, low, high), 2)
-            data = dumps((tuple(_deltas(ids)), _mini_weights(block_weights), None), 2)
-            size = len(info) + len(data)
-            posts += pack_int(-size if block_end == end else size)
+        if end - start == 1:  # most terms (syllable pairs): the general case below, worked out for one posting
+            doc, weight, length_byte = docs[start], weights[start], length_bytes[start]
+            total = max_weight = weight
+            min_byte = max_byte = length_byte
+            info = dumps((1, doc, weight, 0, length_byte, length_byte), 2)
+            data = dumps(((doc,), None if weight == 1.0 else weight, None), 2)
+            posts += pack_int(-len(info) - len(data))
             posts += info
             posts += data
+        else:
+            total, max_weight, min_byte, max_byte = 0, 0, 255, 0
+            for block_start in range(start, end, BLOCK_SIZE):
+                block_end = min(block_start + BLOCK_SIZE, end)
+                ids, block_weights = docs[block_start:block_end], weights[block_start:block_end]
+                block_bytes = length_bytes[block_start:block_end]
+                block_max = max(block_weights)
+                low, high = min(block_bytes), max(block_bytes)
+                total += sum(block_weights)
+                max_weight, min_byte, max_byte = max(max_weight, block_max), min(min_byte, low), max(max_byte, high)
+                info = dumps((len(ids), ids[-1], block_max, 0, low, high), 2)
+                data = dumps((tuple(_deltas(ids)), _mini_weights(block_weights), None), 2)
+                size = len(info) + len(data)
+                posts += pack_int(-size if block_end == end else size)
+                posts += info
+                posts += data
         key = prefix + term
         value = TERM_INFO.pack(0, total, end - start, min_byte, max_byte, max_weight, docs[start], docs[end - 1]) \
             + pack_long(offset) + pack_int(post_base + len(posts) - offset)
@@ -137,6 +148,30 @@ def _write_terms(fieldwriter, terms: list[bytes], bounds: list[int], docs: list[
     tindex.dbfile.write(bytes(records))
     tindex.index.extend(positions)
     tindex.lastkey = prefix + terms[-1]
+
+
+def close_field_writer(fieldwriter) -> None:
+    """``W3FieldWriter.close`` with the term table's hash tables written one bucket at a time: Whoosh writes each
+    of their slots (two per term) through its own file wrapper, a second Python loop over every term."""
+    tindex = fieldwriter._tindex
+    dbfile = tindex.dbfile
+    for entries in tindex.buckets:
+        slots = 2 * len(entries)
+        tindex.directory.append((dbfile.tell(), slots))
+        table = [None] * slots
+        for digest, position in entries:
+            slot = (digest >> 8) % slots
+            while table[slot] is not None:
+                slot = (slot + 1) % slots
+            table[slot] = (digest, position)
+        dbfile.write(b"".join(EMPTY_SLOT if entry is None else HASH_POINTER.pack(*entry) for entry in table))
+    tindex._write_directory()
+    extras_start = dbfile.tell()
+    tindex._write_extras()
+    dbfile.write_int(dbfile.tell() - extras_start)
+    dbfile.close()
+    fieldwriter._postfile.close()
+    fieldwriter.is_closed = True
 
 
 def _deltas(ids: list[int]) -> list[int]:
