@@ -1,8 +1,8 @@
 """The few internals of Whoosh's W3 codec that searchsvc depends on, in one place.
 
-Reading posting blocks straight into numpy arrays (``read_blocks``) and writing them block by block
-(``write_field_postings``) is what makes Whoosh fast enough for Vietnamese, where a common syllable has a posting in most
-articles. These touch private attributes of ``whoosh-reloaded`` 2.7.5, which is why pyproject.toml pins that exact
+Reading posting blocks straight into numpy arrays (``read_blocks``) and writing a field's blocks and terms in one
+loop (``write_field_postings``) is what makes Whoosh fast enough for Vietnamese, where a common syllable has a
+posting in most articles. These touch private attributes of ``whoosh-reloaded`` 2.7.5, which is why pyproject.toml pins that exact
 version; ``tests/test_w3.py`` checks both directions against Whoosh's own reader and writer.
 """
 
@@ -92,7 +92,8 @@ def write_field_postings(fieldwriter, fieldname: str, fieldobj, terms: list[byte
     length_bytes[doc_lengths >= LONGEST_LENGTH] = 255
     first = 0
     while first < len(terms):
-        last = min(len(terms), max(first + 1, int(np.searchsorted(bounds, bounds[first] + CHUNK_POSTINGS, "right")) - 1))
+        fitting = int(np.searchsorted(bounds, bounds[first] + CHUNK_POSTINGS, "right")) - 1
+        last = min(len(terms), max(first + 1, fitting))
         low, high = bounds[first], bounds[last]
         _write_terms(fieldwriter, terms[first:last], (bounds[first:last + 1] - low).tolist(), docs[low:high].tolist(),
                      weights[low:high].tolist(), length_bytes[low:high].tolist())
