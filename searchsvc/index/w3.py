@@ -8,8 +8,6 @@ version; ``tests/test_w3.py`` checks both directions against Whoosh's own reader
 
 from __future__ import annotations
 
-from array import array
-
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo, _lenfield
 from whoosh.compat import dumps
