@@ -88,7 +88,8 @@ class Article:
     """One news article as the indexer stores it.
 
     ``body`` keeps the paragraphs, one per line. ``byline`` is the raw last line of a scraped file, kept so the
-    author extractor can read it; ``source`` and ``line`` say where the article was read, for error messages;
+    author extractor can read it; ``publisher`` is the site or paper the input says the text comes from (a portal
+    such as ``Trang TTĐT huyện Đắk Song``), kept so the place extractor knows whose locality the site is; ``source`` and ``line`` say where the article was read, for error messages;
     """
 
     id: str
@@ -103,6 +104,7 @@ class Article:
     directives: tuple[Directive, ...] = ()
     category: str | None = None
     byline: str | None = None
+    publisher: str | None = None
     source: str | None = field(default=None, compare=False)
     line: int | None = field(default=None, compare=False)
 

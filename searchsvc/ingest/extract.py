@@ -35,6 +35,7 @@ def enrich(article: Article, today: date | None = None) -> Article:
         published_source=source,
         authors=authors,
         source_credit=source_credit,
-        localities=extract_localities(article.title, article.body, article.byline),
+        localities=extract_localities(article.title, article.body, article.byline,
+                                      outlets=(article.publisher, source_credit)),
         directives=extract_directives(text, published),
     )

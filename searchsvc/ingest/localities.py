@@ -200,6 +200,17 @@ ROUTE_JOIN = re.compile(r"[^\S\n]*[-–][^\S\n]*")
 LIST_NEXT = re.compile(r"[^\S\n]*,[^\S\n]*|[^\S\n]+(?i:và|va)[^\S\n]+")
 
 
+# The head of an outlet's name that says whose site or paper it is: "Báo Bình Định", "Trang TTĐT huyện Đắk Song".
+OUTLET_HEAD = re.compile(
+    r"^\s*(?:[Bb]áo(?:[^\S\n]+điện[^\S\n]+tử)?|Cổng[^\S\n]+(?:thông tin điện tử|TTĐT)|Trang[^\S\n]+(?:thông tin điện tử|TTĐT)|"
+    r"Đài[^\S\n]+(?:PT-TH|PTTH|Phát thanh[^\S\n]*(?:-|và)?[^\S\n]*Truyền hình))[^\S\n]+([^()|,;/\n]{2,60})"
+)
+# A site's host name spells its locality without spaces: baobinhdinh.vn, daksong.daknong.gov.vn (a district's portal
+# under its province's domain).
+HOST = re.compile(r"(?<![\w.])((?:[a-z0-9-]+\.)+)(?:gov\.vn|org\.vn|com\.vn|vn)(?![\w.])")
+NEWSPAPER_HOST_HEAD = "bao"
+
+
 class Hit(NamedTuple):
     """One place name found in the text, before ambiguity is resolved."""
 
@@ -212,8 +223,13 @@ class Hit(NamedTuple):
     kind: str = ""
 
 
-def extract_localities(title: str, body: str, byline: str | None = None) -> tuple[Locality, ...]:
+def extract_localities(title: str, body: str, byline: str | None = None,
+                       outlets: tuple[str | None, ...] = ()) -> tuple[Locality, ...]:
     """Return the distinct places of an article, ``role="main"`` first, each with its province where it is known.
+
+    ``outlets`` name where the article comes from (the site, the paper credited): a province's paper or a district's
+    portal writes about its own locality, often without naming it ("UBND huyện", "CA tỉnh"), so that locality is the
+    article's place when the text names none, and decides between namesakes the text leaves open.
 
     >>> [(p.name, p.province, p.role) for p in extract_localities("Tịnh Biên: Hội nghị giao ban", "Chiều 30/9, ...")]
     [('Tịnh Biên', 'An Giang', 'main')]
@@ -242,7 +258,7 @@ def extract_localities(title: str, body: str, byline: str | None = None) -> tupl
     place = BYLINE_PLACE.search(byline)
     if place:
         hits.extend(_bare_hits(place.group(1), byline_start + place.start(1), gazetteer))
-    return _resolve(hits, gazetteer, text, body_start=len(title) + 1)
+    return _resolve(hits, gazetteer, text, body_start=len(title) + 1, home=_home(outlets))
 
 
 def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
@@ -493,8 +509,10 @@ def _bare_hits(phrase: str, offset: int, gazetteer: Gazetteer) -> list[Hit]:
     return []
 
 
-def _resolve(hits: list[Hit], gazetteer: Gazetteer, text: str = "", body_start: int = 0) -> tuple[Locality, ...]:
-    """Pick one unit per hit from the provinces and districts named nearby, or leave the name unresolved."""
+def _resolve(hits: list[Hit], gazetteer: Gazetteer, text: str = "", body_start: int = 0,
+             home: tuple[str, ...] = ()) -> tuple[Locality, ...]:
+    """Pick one unit per hit from the provinces and districts named nearby, else in the outlet's ``home``, or leave
+    the name unresolved."""
     units = gazetteer.units
     hits = _bare_districts_placed(hits, gazetteer)
     anchors = [(hit.start, hit.codes[0]) for hit in hits if len(hit.codes) == 1]
@@ -517,6 +535,9 @@ def _resolve(hits: list[Hit], gazetteer: Gazetteer, text: str = "", body_start: 
             if code is None and level == 2 and hit.kind in KIND_TYPES:
                 typed = [code for code in hit.codes if units[code].type == KIND_TYPES[hit.kind]]
                 code = typed[0] if len(typed) == 1 else None
+            if code is None and home:
+                local = [code for code in hit.codes if units[code].province_code in home]
+                code = local[0] if len(local) == 1 else None
             resolved[number] = code
             if code:
                 by_name[level, name] = code
@@ -538,8 +559,63 @@ def _resolve(hits: list[Hit], gazetteer: Gazetteer, text: str = "", body_start: 
         keys.append(key)
         order[key] = min(order.get(key, hit.start), hit.start)
     main = _main_places(hits, keys, places, gazetteer, text, body_start)
+    if not main and home:
+        # Nothing in the text says where: the outlet's own locality ("UBND huyện" on a district's portal).
+        main = set(home)
+    # A commune the story is about is in its district, named or not.
+    main |= {gazetteer.district_of[key] for key in main if key in gazetteer.district_of}
+    for code in main - places.keys():
+        places[code] = units[code]
+        order[code] = len(text)
     ranked = sorted(places, key=lambda key: (key not in main, order[key]))
     return tuple(_as_main(places[key]) if key in main else places[key] for key in ranked)
+
+
+def _home(outlets: tuple[str | None, ...]) -> tuple[str, ...]:
+    """The locality of the first outlet that has one: its district, if any, and its province."""
+    for outlet in outlets:
+        home = _home_of(outlet) if outlet else ()
+        if home:
+            return home
+    return ()
+
+
+@lru_cache(maxsize=1024)
+def _home_of(outlet: str) -> tuple[str, ...]:
+    """Whose locality an outlet is: ``Báo Bình Định`` -> Bình Định, ``Trang TTĐT huyện Đắk Song`` -> Đắk Song and Đắk
+    Nông, ``baohatinh.vn`` -> Hà Tĩnh; a national outlet (``VnExpress``, ``Báo Thanh Niên``) has none.
+
+    >>> _home_of("Trang TTĐT huyện Đắk Song (daksong.daknong.gov.vn)"), _home_of("baohatinh.vn"), _home_of("Dân trí")
+    (('665', '67'), ('42',), ())
+    """
+    gazetteer = load_gazetteer()
+    units = gazetteer.units
+    head = OUTLET_HEAD.match(nfc(outlet))
+    if head:
+        found = [hit for hit in _bare_hits(head.group(1).strip(), 0, gazetteer) if len(hit.codes) == 1]
+        if found:
+            unit = units[found[0].codes[0]]
+            return (unit.code, unit.province_code) if unit.level == 2 else (unit.code,) if unit.level == 1 else ()
+    for host in HOST.finditer(outlet.lower()):
+        labels = [label.removeprefix(NEWSPAPER_HOST_HEAD) for label in host.group(1).rstrip(".").split(".")]
+        provinces = [_spaceless_names()[1].get(label, ()) for label in labels]
+        if provinces[-1:] and len(provinces[-1]) == 1:
+            province = provinces[-1][0]
+            districts = [code for code in _spaceless_names()[2].get(labels[-2], ()) if units[code].province_code
+                         == province] if len(labels) > 1 else []
+            return (districts[0], province) if len(districts) == 1 else (province,)
+    return ()
+
+
+@cache
+def _spaceless_names() -> dict[int, dict[str, tuple[str, ...]]]:
+    """Province and district names without spaces (``binhdinh``, ``daksong``), the way host names spell them."""
+    gazetteer = load_gazetteer()
+    spaceless: dict[int, dict[str, tuple[str, ...]]] = {1: {}, 2: {}}
+    for level, index in spaceless.items():
+        for key, codes in gazetteer.names[level].items():
+            index[key.replace(" ", "")] = index.get(key.replace(" ", ""), ()) + codes
+    return spaceless
 
 
 def _bare_districts_placed(hits: list[Hit], gazetteer: Gazetteer) -> list[Hit]:

@@ -44,7 +44,8 @@ SENTENCE_END = tuple(".!?…:;\"”'")
 MAX_BODY_CHARACTERS = 1_000_000
 # Longer than any real value of the field; past it the value is cut (and the cut logged), so one record cannot make
 # every page or suggestion that shows it large, nor hold the indexer's memory.
-MAX_FIELD_CHARACTERS = {"title": 500, "body": MAX_BODY_CHARACTERS, "url": 2000, "category": 200, "author": 300}
+MAX_FIELD_CHARACTERS = {"title": 500, "body": MAX_BODY_CHARACTERS, "url": 2000, "category": 200, "author": 300,
+                        "source": 300}
 # A few replaced bytes in an otherwise UTF-8 file are a stray error; more mean another encoding.
 STRAY_BYTE_SHARE = 0.001
 
@@ -208,7 +209,7 @@ def _clean(text: str) -> str:
 def parse_scraped_text(text: str, path: Path) -> Article | ParseError:
     """Read one article in the scraper's layout (see ``shared/samples/README.md``): the first line is the site's
     title, picked up by the scraper whatever the site calls itself, and never part of the article."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()][1:]
+    site, *lines = [line.strip() for line in text.split("\n") if line.strip()] or [""]
     lines = [line for line in lines if not NOISE_LINE.match(line)]
     if len(lines) < 2:
         return ParseError(path, None, "thiếu tiêu đề hoặc nội dung bài viết")
@@ -225,6 +226,7 @@ def parse_scraped_text(text: str, path: Path) -> Article | ParseError:
         title=_bounded_field("title", title, path, None),
         body=_bounded_field("body", "\n".join(paragraphs), path, None),
         byline=byline,
+        publisher=None if NOISE_LINE.match(site) else _bounded_field("source", site, path, None),
         source=display_path(path),
         line=None,
     )
@@ -272,6 +274,8 @@ def article_from_record(record: object, path: Path, line: int) -> Article:
         published_source="metadata" if published else None,
         category=_optional_text(record, "category", path, line),
         byline=_optional_text(record, "author", path, line),
+        # Where the text comes from only helps the place extractor: a value of another kind is ignored, not an error.
+        publisher=_optional_text(record, "source", path, line) if isinstance(record.get("source"), str) else None,
         source=display_path(path),
         line=line,
     )

@@ -240,3 +240,28 @@ def test_a_firm_s_seat_a_distance_and_the_ends_of_a_route_are_only_mentioned():
     found = main_places("Tai nạn liên hoàn, cao tốc Dầu Giây - Phan Thiết đóng lối vào",
                         "Đồng NaiMột xe bẹp rúm tối 16/2. Xe khách va chạm gần nút giao thuộc huyện Cẩm Mỹ, Đồng Nai.")
     assert found == {("Đồng Nai", "Đồng Nai"), ("Cẩm Mỹ", "Đồng Nai")}
+
+
+def test_a_portal_s_or_a_provincial_paper_s_own_locality_when_the_text_names_none():
+    portal = ("Trang TTĐT huyện Đắk Song (daksong.daknong.gov.vn)",)
+    assert {(p.name, p.province, p.role) for p in extract_localities(
+        "Thông báo về lịch tiếp công dân của Lãnh đạo UBND huyện", "", outlets=portal)} == {
+        ("Đắk Song", "Đắk Nông", "main"), ("Đắk Nông", "Đắk Nông", "main")}
+    # The paper credited in the text, or its site's host name.
+    body = "(BĐ) - Sáng 22.4, Ban Tuyên giáo và Dân vận Tỉnh ủy tổ chức gặp mặt nguyên cán bộ."
+    for outlet in ("Báo Bình Định", "baobinhdinh.vn"):
+        assert main_places_of("Gặp mặt nguyên cán bộ", body, outlet) == {("Bình Định", "Bình Định")}
+    # A place the text names wins over the outlet's, and a national outlet has no locality.
+    assert main_places_of("Cháy ở Hà Tĩnh", "Nội dung.", "Báo Bình Định") == {("Hà Tĩnh", "Hà Tĩnh")}
+    assert main_places_of("Gặp mặt", body, "Báo Thanh Niên") == set()
+
+
+def test_a_commune_on_the_portal_s_province_is_resolved_and_brings_its_district():
+    found = extract_localities("Giấy mời họp bàn tiêu chí nông thôn mới xã Cư Knia năm 2016", "",
+                               outlets=("Trang TTĐT huyện Đắk Song (daksong.daknong.gov.vn)",))
+    assert {(p.name, p.province, p.role) for p in found if p.role == "main"} == {
+        ("Cư Knia", "Đắk Nông", "main"), ("Cư Jút", "Đắk Nông", "main")}
+
+
+def main_places_of(title, body, outlet):
+    return {(p.name, p.province) for p in extract_localities(title, body, outlets=(outlet,)) if p.role == "main"}

@@ -159,6 +159,16 @@ def test_the_first_line_is_the_site_title_whatever_it_says(tmp_path):
     text = SCRAPED.replace("Your Website Title", "Cổng thông tin điện tử huyện Tịnh Biên")
     article = only(read_articles(write(tmp_path, "a.txt", text)))
     assert article.title == "Tịnh Biên: Hội nghị giao ban công tác khoa giáo"
+    # It names the site, which the place extractor reads; the placeholder names nothing.
+    assert article.publisher == "Cổng thông tin điện tử huyện Tịnh Biên"
+    assert only(read_articles(write(tmp_path, "b.txt", SCRAPED))).publisher is None
+
+
+def test_a_record_s_source_names_its_publisher_and_a_source_of_another_kind_is_ignored(tmp_path):
+    lines = [{"id": "a", "title": "Tin", "body": "Nội dung", "source": "Báo Bình Định (baobinhdinh.vn)"},
+             {"id": "b", "title": "Tin", "body": "Nội dung", "source": {"name": "Báo Bình Định"}}]
+    text = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines)
+    assert [a.publisher for a in read_articles(write(tmp_path, "p.jsonl", text))] == ["Báo Bình Định (baobinhdinh.vn)", None]
 
 
 def test_jsonl_in_utf16_and_with_a_bom_is_read(tmp_path):
