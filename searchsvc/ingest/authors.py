@@ -16,13 +16,17 @@ from searchsvc.text.normalize import fold, nfc, normalize_text
 # Labels before the names that say what the person did; they are not part of a name.
 LABEL = re.compile(
     r"^(?:(?:tin|bài|video|clip|thực hiện|nhóm thực hiện|(?:bài|tin)\s*(?:,|-|và)\s*ảnh(?:, video)?)\s*:\s*"
-    r"|ctv\s+|pv\s+|tổng hợp\s+(?=[A-ZÀ-ỸĐ]))",
+    r"|ctv\s+|pv\s+|tổng hợp\s+(?=[A-ZÀ-ỸĐ])|(?:cùng\s+)?chủ đề\s*:\s*)",
     re.IGNORECASE,
 )
 # What a job adds after the name ("Huỳnh Phan thực hiện", "Thùy Dương (ghi)") and what a site's page adds after the
 # byline ("PHẢN HỒI", "Source link"): neither is part of a name.
 TRAILING = re.compile(r"\s*(?:\(?(?:thực hiện|ghi)\)?|PHẢN HỒI|Phản hồi|Source link|Chủ đề:?)\s*$")
 GLUED_TRAILING = re.compile(r"(?<=[a-zà-ỹđ])(?=thực hiện\s*$)")
+# What a site prints after the byline: its own promotion, which names the paper ("Tâm Trí Báo Gia đình và Xã hội cập
+# nhật tin tức trong ngày liên tục, mới nhất"), or a partner's advertisement.
+SITE_PROMOTION = re.compile(r"\s*(?:(?P<paper>\b[Bb]áo\s[^.]{2,40}?)\s+cập nhật tin tức\b[^.]*|"
+                            r"Bạn đã được chuyển sang trang\b[^.]*)\.?\s*$")
 # A photo credit in parentheses inside the text of the tail: "(Ảnh: Reuters) Hùng Cường/VOV.VN".
 PHOTO_PARENTHESES = re.compile(r"\(\s*(?:ảnh|đồ họa|đồ hoạ|infographic)\s*:[^()]*\)", re.IGNORECASE)
 PHOTO_CREDIT = re.compile(r"\s*[-–|,]?\s*\(?\s*(?:ảnh|đồ họa|đồ hoạ|infographic)\s*:.*$", re.IGNORECASE | re.DOTALL)
@@ -117,6 +121,10 @@ def _body_tail(body: str) -> str:
     if len(lines) > 1 and SOURCE_LINE.match(lines[-1]) and len(lines[-2].split()) <= MAX_NAME_WORDS \
             and not lines[-2].endswith(tuple(".!?…:;\"”")):
         return f"{lines[-2]} {lines[-1]}"  # the name on its own line, then "Theo Source"
+    promotion = SITE_PROMOTION.search(lines[-1])
+    if promotion:
+        paper = promotion["paper"]
+        lines[-1] = lines[-1][: promotion.start()] + (f" Theo {paper}" if paper else "")
     last = PHOTO_PARENTHESES.sub(" ", lines[-1][-TAIL_CHARS:])
     capitals = CAPITALS_AFTER_COLON.search(last)
     if capitals:
@@ -126,7 +134,7 @@ def _body_tail(body: str) -> str:
         return last
     tail = last[ends[-1].end():].strip() if ends else last
     words = tail.split()
-    if len(words) % 2 == 0 and words[: len(words) // 2] == words[len(words) // 2:]:
+    if len(words) >= 4 and len(words) % 2 == 0 and words[: len(words) // 2] == words[len(words) // 2:]:
         tail = " ".join(words[: len(words) // 2])  # the byline printed twice: "Việt Cường/VOV Việt Cường/VOV"
     if len(tail.split()) <= MAX_BYLINE_WORDS:
         return tail
@@ -142,8 +150,9 @@ def _parse(text: str) -> tuple[tuple[str, ...], str | None]:
     theo = THEO.search(text)
     if theo:
         credited = theo.group(1).strip(" .)")
-        # "Theo Hà Trang/ dantri.com.vn", "Theo DUY CƯỜNG/SGGP", "Theo Minh Anh | Dân Việt": the writer, the paper.
-        writer, *paper = re.split(r"\s*[/|]\s*", credited, maxsplit=1)
+        # "Theo Hà Trang/ dantri.com.vn", "Theo DUY CƯỜNG/SGGP", "Theo Minh Anh | Dân Việt", "Theo Mạnh Tùng (VNE)":
+        # the writer, the paper.
+        writer, *paper = re.split(r"\s*[/|(]\s*", credited, maxsplit=1)
         if paper and paper[0] and _looks_like_name(writer):
             credited, text = paper[0], writer
         else:

@@ -66,6 +66,14 @@ def test_all_caps_names_get_vietnamese_title_case_and_initialisms_stay():
     ("Vụ việc đang được điều tra.\nGia Minh\nTheo Báo Giao thông", (("Gia Minh",), "Báo Giao thông")),
     ("Thông tin trong hộp này được trích từ nguồn trên mạng Internet, nên chỉ mang tính tham khảo Tổng hợp Cự Giải",
      (("Cự Giải",), None)),
+    # The site's promotion after the byline names the paper; a partner's advertisement names nobody.
+    ("Hiện vụ việc đang được tiếp tục làm rõ. Tâm Trí Báo Gia đình và Xã hội cập nhật tin tức trong ngày liên tục, "
+     "mới nhất", (("Tâm Trí",), "Báo Gia đình và Xã hội")),
+    ("Mũi tiêm giúp cắt giảm 34,5% lượng kháng sinh. Chi Lê (Theo Cidrap) Bạn đã được chuyển sang trang đăng ký của "
+     "VNVC, đối tác VnExpress", (("Chi Lê",), "Cidrap")),
+    ("Tôi giúp đỡ những người có hoàn cảnh khó khăn”. Cùng chủ đề: Mai Thu", (("Mai Thu",), None)),
+    ("Phó Chủ tịch Hội gồm các ông Bùi Sĩ Hoa, Lê Đức Sảo. An An", (("An An",), None)),
+    ("Các trường tổ chức lễ trưởng thành tiết kiệm. Theo Mạnh Tùng (VNE)", (("Mạnh Tùng",), "VNE")),
 ])
 def test_byline_layouts_at_the_end_of_a_body(body, expected):
     assert extract_byline(None, body) == expected
