@@ -68,15 +68,17 @@ ATTACHED_DATE = re.compile(
     r"(?:(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})(?:\s*[/.-]\s*(?P<year>(?:19|20)\d\d))?(?!\d)"
     r"|(?P<day2>\d{1,2})\s+tháng\s+(?P<month2>\d{1,2})(?:\s+năm\s+(?P<year2>(?:19|20)\d\d))?)"
 )
-# "năm 2016", "ban hành tháng 7/2014" right after a mention.
+# "năm 2016", "ban hành tháng 7/2014", "(năm 2014)" right after a mention.
 ATTACHED_YEAR = re.compile(
-    r"\s*,?\s*(?:(?i:ban hành|ký|kí)\s+)?(?:(?i:vào)\s+)?(?:(?i:năm)\s+|(?i:tháng)\s+\d{1,2}\s*[/.-]\s*)"
+    r"\s*[,(]?\s*(?:(?i:ban hành|ký|kí)\s+)?(?:(?i:vào)\s+)?(?:(?i:năm)\s+|(?i:tháng)\s+\d{1,2}\s*[/.-]\s*)"
     r"(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*[-–]\s*\d)"
 )
-# A date that opens the clause of the citation: "Ngày 6/6/2017, Bộ trưởng Bộ TT&TT đã ký Quyết định số 866".
+# A date that opens the clause of the citation: "Ngày 6/6/2017, Bộ trưởng Bộ TT&TT đã ký Quyết định số 866",
+# "ngày 24-10-2014, UBND TP Hà Nội đã ra Quyết định 5383".
 CLAUSE_DATE = re.compile(
-    r"(?:^|[.;!?\n]\s*)(?:[^.;!?\n\d,]{1,20},\s*)?(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)\s+)?(?:[Nn]gày\s+)?\d{1,2}\s*(?P<sep>[/.-])\s*\d{1,2}\s*"
-    r"(?:(?P=sep)\s*(?P<year>(?:19|20)\d\d))?,(?=[^.;!?\n\d]*\b(?:ban hành|ký|kí|có)\s)[^.;!?\n\d]{0,120}$"
+    r"(?:^|[.;!?\n]\s*|(?<=[,\s])(?=[Nn]gày\s))(?:[^.;!?\n\d,]{1,20},\s*)?(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)\s+)?"
+    r"(?:[Nn]gày\s+)?\d{1,2}\s*(?P<sep>[/.-])\s*\d{1,2}\s*(?:(?P=sep)\s*(?P<year>(?:19|20)\d\d))?,"
+    r"(?=[^.;!?\n\d]*(?:\b(?:ban hành|ký|kí|có)\s|\bra\s+$))[^.;!?\n\d]{0,120}$"
 )
 ISSUER_START = re.compile(r"\s*,?\s*(?:(?i:do|của)\s+)")
 # "Quyết định số 3897/QĐ-UBND do chủ tịch UBND tỉnh Thái Bình, Nguyễn Hồng Diên ký ngày 23/12/2016": a signer in

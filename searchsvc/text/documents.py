@@ -38,6 +38,7 @@ TYPES = (
     ("Kết luận", "KL", "weak"),
     ("Chương trình", "CTr", "symbol"),
     ("Phương án", "PA", "symbol"),
+    ("Giấy mời", "GM", "symbol"),
     ("Dự án", "DA", "symbol"),
     ("Luật", None, "symbol"),
     ("Pháp lệnh", None, "symbol"),

@@ -62,6 +62,7 @@ def test_number_forms_seen_in_real_text(text, label):
         ("Chương trình số 12-CTr/TU", "Chương trình"),
         ("Kế hoạch số 12/KH-UBND", "Kế hoạch"),
         ("Phương án số 02/PA-UBND", "Phương án"),
+        ("Giấy mời số 88/GM-UBND ngày 29/6/2016 của UBND huyện", "Giấy mời"),
         ("Đề án số 12-ĐA/TU", "Đề án"),
         ("Dự án số 12/DA-UBND", "Dự án"),
         ("Báo cáo số 12/BC-UBND", "Báo cáo"),
@@ -291,6 +292,11 @@ def test_issuers_are_clean_names_of_bodies(text, issuer):
      2017),
     ("Ngày 1.11.2023, UBND tỉnh Bình Định ban hành Quyết định số 4025 về việc", "Quyết định 4025", 2023),
     ("Nghị định 67 ban hành tháng 7/2014, quy định một số chính sách", "Nghị định 67", 2014),
+    ("Sau khi đo đạc lại, ngày 24-10-2014, UBND TP Hà Nội đã ra Quyết định 5383 bàn giao cho Bộ Quốc phòng 236,9 ha",
+     "Quyết định 5383", 2014),
+    ("Đất giao cho Bộ Quốc phòng theo Quyết định 5383 (năm 2014) vượt 28,9 ha", "Quyết định 5383", 2014),
+    # A date that opens the clause is the document's only when the clause issues it.
+    ("Ngày 24-10-2014, hàng trăm người ra đường phản đối Quyết định 5383 của UBND", "Quyết định 5383", None),
     ("UNISFA được thành lập năm 2011 theo Nghị quyết 1990 của Hội đồng Bảo an với nhiệm vụ", "Nghị quyết 1990", None),
 ])
 def test_year_from_the_clause_around_the_citation(text, label, year):
