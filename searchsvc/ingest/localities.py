@@ -138,12 +138,13 @@ CAPITALISED_RUN = re.compile(rf"{UPPER}(?<![^\W_].)[^\W_]*(?:{_GAP}{_CAPITALISED
 # The longest province name (``Bà Rịa Vũng Tàu``) after a word that only starts the sentence (``Tại``).
 MAX_BARE_WORDS = 5
 NOT_NEWSPAPER_BEFORE = ("thông", "cảnh", "dự", "tình", "khai", "trình", "điện", "họp", "tố")
-# What comes before a newspaper's place name: ``báo``/``tờ`` and capitalised title words, or ``Pháp luật``.
+# What comes before a newspaper's place name: ``báo``/``tờ`` and capitalised title words, ``Pháp luật`` or ``báo
+# Công an``.
 # ``thông báo``, ``cảnh báo``, ``dự báo`` … are words of their own, not newspapers.
 NEWSPAPER_BEFORE = re.compile(
     r"(?:(?<![^\W_])"
     + "".join(f"(?<!{word} )(?<!{word.capitalize()} )" for word in NOT_NEWSPAPER_BEFORE)
-    + rf"(?:[Bb]áo|[Tt]ờ)|(?<![^\W_])(?:{UPPER}[^\W_]*[^\S\n]+)*Pháp[^\S\n]+[Ll]uật)"
+    + rf"(?:[Bb]áo|[Tt]ờ)|(?<![^\W_])(?:{UPPER}[^\W_]*[^\S\n]+)*Pháp[^\S\n]+[Ll]uật|(?<![^\W_])[Bb]áo[^\S\n]+Công[^\S\n]+an)"
     rf"(?:[^\S\n]+{UPPER}[^\W_]*)*[^\S\n]+$"
 )
 # Words that say where someone lives or comes from, with no parenthesis or sentence end before the name.
@@ -173,8 +174,8 @@ BARE = "bare"
 WELL_KNOWN_TYPES = frozenset({"thành phố", "thị xã"})
 ACRONYM = re.compile(r"[A-ZĐ]{2,}")
 # Words before a name that make it a structure's, a village's or a person's name (folded): "cầu Bình Phước",
-# "bãi biển Thuận An", "thôn Đông Hòa", "anh Thanh Xuân".
-STRUCTURE_WORDS = frozenset("cầu đường phố sông chợ cảng bến sân hầm đèo biển thôn ấp xóm".split())
+# "bãi biển Thuận An", "cầu vượt Bình Phước", "thôn Đông Hòa", "anh Thanh Xuân".
+STRUCTURE_WORDS = frozenset("cầu vượt đường phố sông chợ cảng bến sân hầm đèo biển thôn ấp xóm".split())
 # Words before a route's ends: "cao tốc Hà Nội - Hải Phòng", "đường sắt …", "hướng Đà Nẵng - Tam Kỳ". The places are
 # named, but the story is not about them.
 ROUTE_WORDS = frozenset("tuyến tốc lộ sắt hướng".split())
@@ -207,7 +208,7 @@ OUTLET_HEAD = re.compile(
 )
 # A site's host name spells its locality without spaces: baobinhdinh.vn, daksong.daknong.gov.vn (a district's portal
 # under its province's domain).
-HOST = re.compile(r"(?<![\w.])((?:[a-z0-9-]+\.)+)(?:gov\.vn|org\.vn|com\.vn|vn)(?![\w.])")
+HOST = re.compile(r"(?<![\w.])((?:[a-z0-9-]+\.)+?)(?:gov\.vn|org\.vn|com\.vn|vn)(?![\w.])")
 NEWSPAPER_HOST_HEAD = "bao"
 
 
@@ -431,10 +432,12 @@ def _name_at(words_text: str, levels: tuple[int, ...]) -> tuple[int, int, tuple[
 
 @cache
 def _name_patterns(max_words: int) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    """Up to ``max_words`` words joined by spaces: capitalised, capitalised or numbers (``Quận 1``), any."""
+    """Up to ``max_words`` words joined by spaces or a dash (``tỉnh Bà Rịa - Vũng Tàu``): capitalised, capitalised or
+    numbers (``Quận 1``), any."""
     number = r"\d+(?![^\W_])"
+    gap = rf"(?:{_GAP}|[^\S\n]*[-–][^\S\n]*)"
     return tuple(
-        re.compile(rf"{word}(?:{_GAP}{word}){{0,{max_words - 1}}}")
+        re.compile(rf"{word}(?:{gap}{word}){{0,{max_words - 1}}}")
         for word in (_CAPITALISED, f"(?:{_CAPITALISED}|{number})", r"[^\W_]+")
     )
 

@@ -265,3 +265,15 @@ def test_a_commune_on_the_portal_s_province_is_resolved_and_brings_its_district(
 
 def main_places_of(title, body, outlet):
     return {(p.name, p.province) for p in extract_localities(title, body, outlets=(outlet,)) if p.role == "main"}
+
+
+def test_a_province_written_with_a_dash_after_its_type_word_is_one_province():
+    body = "Ngày 20-5, Công an tỉnh Bà Rịa - Vũng Tàu (BR-VT) khởi tố vụ án tàu Hải Thành bị đâm chìm."
+    assert main_places("Khởi tố vụ tàu Hải Thành bị đâm chìm", body) == {("Bà Rịa - Vũng Tàu", "Bà Rịa - Vũng Tàu")}
+
+
+def test_a_police_newspaper_and_an_overpass_are_not_places():
+    body = ("Theo thông tin ban đầu trên báo Công an TP HCM, vụ va chạm xảy ra trên đường số 3A, KCN Biên Hòa 2, "
+            "TP.Biên Hòa, tỉnh Đồng Nai.")
+    assert main_places("Va chạm xe máy trong khu công nghiệp", body) == {("Biên Hòa", "Đồng Nai"), ("Đồng Nai", "Đồng Nai")}
+    assert main_places("Nam thanh niên bị xe tải cán", "Khi qua cầu vượt Bình Phước khoảng 200 mét, xe đâm anh T.") == set()
