@@ -188,6 +188,9 @@ INSTITUTION_BEFORE = re.compile(
     r"NXB|Quỹ)(?:[^\S\n]+(?!(?:tại|ở|trên|của|thuộc|về|đến|từ)[^\S\n])[^\W\d_]+){0,8}[^\S\n]+$"
     # A firm's seat, in parentheses after its name: "Công ty TNHH Trang Việt (tỉnh Đồng Nai)".
     r"|(?<![^\W_])(?:Công ty|Cty|Tập đoàn|Doanh nghiệp)(?:[^\S\n]+[^\W_]+){0,8}[^\S\n]*\([^\S\n]*$"
+    # A deputy's constituency: "đại biểu Trịnh Ngọc Thúy (TP.Hồ Chí Minh)", "Vị đại biểu Quốc hội tỉnh Cà Mau".
+    rf"|(?<![^\W_])(?<!Đoàn )(?:[Đđ]ại biểu|ĐB|ĐBQH)(?:[^\S\n]*\(ĐB\))?(?:[^\S\n]+(?:Quốc hội|QH|HĐND))?"
+    rf"(?:[^\S\n]+{_CAPITALISED}){{0,4}}[^\S\n]*\(?[^\S\n]*$"
     # A number plate names where the vehicle was registered: "ôtô biển số Đăk Lăk".
     r"|(?<![^\W_])(?:[Bb]iển số|[Bb]iển kiểm soát|BKS)[^\S\n]+$"
     # A distance is measured from a place the story is not about: "cách thành phố Bến Tre khoảng 80km".

@@ -277,3 +277,13 @@ def test_a_police_newspaper_and_an_overpass_are_not_places():
             "TP.Biên Hòa, tỉnh Đồng Nai.")
     assert main_places("Va chạm xe máy trong khu công nghiệp", body) == {("Biên Hòa", "Đồng Nai"), ("Đồng Nai", "Đồng Nai")}
     assert main_places("Nam thanh niên bị xe tải cán", "Khi qua cầu vượt Bình Phước khoảng 200 mét, xe đâm anh T.") == set()
+
+
+def test_a_deputy_s_constituency_is_not_what_a_national_assembly_story_is_about():
+    body = ("Sáng 23-5, Quốc hội thảo luận tại tổ về Chương trình xây dựng luật. Đại biểu (ĐB) Trương Trọng Nghĩa "
+            "(TP HCM) cho rằng dự thảo Nghị quyết xử lý nợ xấu là quá gấp.")
+    assert main_places("Lo Nghị quyết xử lý nợ xấu", body) == set()
+    assert ("Cà Mau", "Cà Mau", "mentioned") in places(
+        "Đại biểu bức xúc vì tàu vỏ thép nhanh hỏng", "Vị đại biểu Quốc hội tỉnh Cà Mau đề nghị Bộ sớm kết luận.")
+    # A province's delegation at work is that province's news.
+    assert main_places("Tiếp xúc cử tri", "Đoàn ĐBQH tỉnh Quảng Nam tiếp xúc cử tri.") == {("Quảng Nam", "Quảng Nam")}
