@@ -25,7 +25,7 @@ TRAILING = re.compile(r"\s*(?:\(?(?:thực hiện|ghi)\)?|PHẢN HỒI|Phản h�
 GLUED_TRAILING = re.compile(r"(?<=[a-zà-ỹđ])(?=thực hiện\s*$)")
 # What a site prints after the byline: its own promotion, which names the paper ("Tâm Trí Báo Gia đình và Xã hội cập
 # nhật tin tức trong ngày liên tục, mới nhất"), or a partner's advertisement.
-SITE_PROMOTION = re.compile(r"\s*(?:(?P<paper>\b[Bb]áo\s[^.]{2,40}?)\s+cập nhật tin tức\b[^.]*|"
+SITE_PROMOTION = re.compile(r"(?:(?P<paper>\b[Bb]áo\s[^.]{2,40}?)\s+cập nhật tin tức\b[^.]*|"
                             r"Bạn đã được chuyển sang trang\b[^.]*)\.?\s*$")
 # A photo credit in parentheses inside the text of the tail: "(Ảnh: Reuters) Hùng Cường/VOV.VN".
 PHOTO_PARENTHESES = re.compile(r"\(\s*(?:ảnh|đồ họa|đồ hoạ|infographic)\s*:[^()]*\)", re.IGNORECASE)
@@ -121,7 +121,7 @@ def _body_tail(body: str) -> str:
     if len(lines) > 1 and SOURCE_LINE.match(lines[-1]) and len(lines[-2].split()) <= MAX_NAME_WORDS \
             and not lines[-2].endswith(tuple(".!?…:;\"”")):
         return f"{lines[-2]} {lines[-1]}"  # the name on its own line, then "Theo Source"
-    promotion = SITE_PROMOTION.search(lines[-1])
+    promotion = SITE_PROMOTION.search(lines[-1], max(0, len(lines[-1]) - TAIL_CHARS))
     if promotion:
         paper = promotion["paper"]
         lines[-1] = lines[-1][: promotion.start()] + (f" Theo {paper}" if paper else "")

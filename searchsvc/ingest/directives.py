@@ -254,8 +254,8 @@ def _read_issuer(text: str, position: int) -> tuple[str | None, int]:
         token = word.group()
         if words and text[words[-1].end() : word.start()].strip():
             break
-        if not token[0].isupper() and (not words or token.lower() not in ISSUER_INNER):
-            break
+        if not token[0].isupper() and (not words or token.lower() not in ISSUER_INNER) or token.lower() == "v/v":
+            break  # "V/v" (về việc) starts the document's subject
         if words and (ISSUER_END.match(text, word.start())
                       or words[-1].group() == "và" and TYPE_WORD_AHEAD.match(text, word.start())):
             break

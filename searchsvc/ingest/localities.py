@@ -186,17 +186,23 @@ INSTITUTION_BEFORE = re.compile(
     r"(?<![^\W_])(?:Trường|Đại học|ĐH|Học viện|Viện|Bệnh viện|BV|Công ty|Cty|Tập đoàn|Ngân hàng|Đoàn Luật sư|"
     r"Hội(?![^\S\n]+(?:nghị|thảo|thi|chợ|diễn|đàm))|Liên đoàn|Câu lạc bộ|CLB|Nhà hát|Bảo tàng|Thư viện|Nhà xuất bản|"
     r"NXB|Quỹ)(?:[^\S\n]+(?!(?:tại|ở|trên|của|thuộc|về|đến|từ)[^\S\n])[^\W\d_]+){0,8}[^\S\n]+$"
+)
+# Other words before a name that make it a mention, each with a word the text must hold for the pattern to be tried
+# (one search per name, most of them skipped by a substring test).
+ASIDE_BEFORE = (
     # A firm's seat, in parentheses after its name: "Công ty TNHH Trang Việt (tỉnh Đồng Nai)".
-    r"|(?<![^\W_])(?:Công ty|Cty|Tập đoàn|Doanh nghiệp)(?:[^\S\n]+[^\W_]+){0,8}[^\S\n]*\([^\S\n]*$"
-    # A deputy's constituency: "đại biểu Trịnh Ngọc Thúy (TP.Hồ Chí Minh)", "Vị đại biểu Quốc hội tỉnh Cà Mau".
-    rf"|(?<![^\W_])(?<!Đoàn )(?:[Đđ]ại biểu|ĐB|ĐBQH)(?:[^\S\n]*\(ĐB\))?(?:[^\S\n]+(?:Quốc hội|QH|HĐND))?"
-    rf"(?:[^\S\n]+{_CAPITALISED}){{0,4}}[^\S\n]*\(?[^\S\n]*$"
+    (("(",), re.compile(r"(?<![^\W_])(?:Công ty|Cty|Tập đoàn|Doanh nghiệp)(?:[^\S\n]+[^\W_]+){0,8}[^\S\n]*\([^\S\n]*$")),
+    # A deputy's constituency: "đại biểu Trịnh Ngọc Thúy (TP.Hồ Chí Minh)", "Vị đại biểu Quốc hội tỉnh Cà Mau"; not a
+    # province's delegation at work ("Đoàn ĐBQH tỉnh Quảng Nam tiếp xúc cử tri").
+    (("biểu", "ĐB"), re.compile(
+        rf"(?<![^\W_])(?<!Đoàn )(?:[Đđ]ại biểu|ĐB|ĐBQH)(?:[^\S\n]*\(ĐB\))?(?:[^\S\n]+(?:Quốc hội|QH|HĐND))?"
+        rf"(?:[^\S\n]+{_CAPITALISED}){{0,4}}[^\S\n]*\(?[^\S\n]*$")),
     # A number plate names where the vehicle was registered: "ôtô biển số Đăk Lăk".
-    r"|(?<![^\W_])(?:[Bb]iển số|[Bb]iển kiểm soát|BKS)[^\S\n]+$"
+    (("iển", "BKS"), re.compile(r"(?<![^\W_])(?:[Bb]iển số|[Bb]iển kiểm soát|BKS)[^\S\n]+$")),
     # A distance is measured from a place the story is not about: "cách thành phố Bến Tre khoảng 80km".
-    r"|(?<![^\W_])cách(?:[^\S\n]+(?:trung tâm|khoảng|chừng))?[^\S\n]+$"
+    (("cách",), re.compile(r"(?<![^\W_])cách(?:[^\S\n]+(?:trung tâm|khoảng|chừng))?[^\S\n]+$")),
     # The far ends of a route: "cao tốc TP HCM - Long Thành - Dầu Giây", "tuyến Dầu Giây - Phan Thiết".
-    rf"|(?<![^\W_])(?:tuyến|tốc|lộ|sắt|hướng)(?:[^\S\n]+{_CAPITALISED})+[^\S\n]*[-–][^\S\n]*$"
+    (("-", "–"), re.compile(rf"(?<![^\W_])(?:tuyến|tốc|lộ|sắt|hướng)(?:[^\S\n]+{_CAPITALISED})+[^\S\n]*[-–][^\S\n]*$")),
 )
 PERSON_WORDS = frozenset("ông bà anh chị em cô chú bác cháu cụ thầy tên vợ chồng con".split())
 WORD_BEFORE = re.compile(r"([^\W\d_]+)[^\S\n]+$")
@@ -489,9 +495,19 @@ def _marks_agree(written: tuple[str, ...], name: tuple[str, ...]) -> bool:
 
 
 def _institution(text: str, start: int) -> bool:
-    """Tell whether the name at ``start`` ends an institution's name (``Trường Đại học Luật TP HCM``), measures a
-    distance (``cách thành phố Bến Tre``), a number plate (``biển số Đăk Lăk``) or ends a route (``cao tốc Dầu Giây - Phan Thiết``)."""
-    return INSTITUTION_BEFORE.search(text, max(0, start - 70), start) is not None
+    """Tell whether the name at ``start`` ends an institution's name (``Trường Đại học Luật TP HCM``) or is otherwise
+    only named in passing (``ASIDE_BEFORE``: a firm's seat, a deputy's constituency, a number plate, a distance, the
+    end of a route)."""
+    window = text[max(0, start - 70):start]
+    if INSTITUTION_BEFORE.search(window):
+        return True
+    for words, pattern in ASIDE_BEFORE:
+        for word in words:
+            if word in window:
+                if pattern.search(window):
+                    return True
+                break
+    return False
 
 
 def _newspaper(text: str, start: int) -> bool:

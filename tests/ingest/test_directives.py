@@ -281,6 +281,7 @@ def test_less_specific_mentions_join_the_only_document_they_can_be():
     ("Nghị quyết 35/NQ-CP của Chính phủ ban hành năm 2016", "Chính phủ"),
     ("Quyết định số 123/QĐ-UBND của Chủ tịch UBND huyện", "UBND huyện"),
     ("Quyết định số 123/QĐ-UBND của Phó. Sau đó", None),
+    ("Giấy mời số 88/GM-UBND ngày 29/6/2016 của UBND huyện V/v Họp bàn biện pháp", "UBND huyện"),
 ])
 def test_issuers_are_clean_names_of_bodies(text, issuer):
     [directive] = extract_directives(text)
