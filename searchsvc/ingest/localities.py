@@ -32,7 +32,7 @@ from itertools import islice
 from typing import NamedTuple
 
 from searchsvc.article import Locality
-from searchsvc.ingest.gazetteer import PREFIX_LABELS, Gazetteer, fold_key, load_gazetteer
+from searchsvc.ingest.gazetteer import PREFIX_LABELS, PROVINCE_ALIASES, Gazetteer, fold_key, load_gazetteer
 from searchsvc.text.normalize import fold, nfc, normalize_text, normalize_word
 
 # How far (in characters) a province or district name may sit from an ambiguous name and still decide it.
@@ -430,9 +430,9 @@ def _name_at(words_text: str, levels: tuple[int, ...]) -> tuple[int, int, tuple[
             if not codes:
                 continue
             marked = tuple(map(normalize_word, words[:size]))
-            if " ".join(marked) != key:
+            if " ".join(marked) != key and key not in PROVINCE_ALIASES:
                 # Folding merges Chư/Chũ and Hòa/Hoa: a word written with marks must match them, a word written
-                # without (``Chư Pah`` for Chư Păh) matches any.
+                # without (``Chư Pah`` for Chư Păh) matches any. An alias (``Thừa Thiên - Huế``) is its own spelling.
                 codes = tuple(code for code in codes if _marks_agree(marked, _marked(gazetteer.units[code].name)))
             if codes:
                 return spans[size - 1][1], level, codes

@@ -287,3 +287,8 @@ def test_a_deputy_s_constituency_is_not_what_a_national_assembly_story_is_about(
         "Đại biểu bức xúc vì tàu vỏ thép nhanh hỏng", "Vị đại biểu Quốc hội tỉnh Cà Mau đề nghị Bộ sớm kết luận.")
     # A province's delegation at work is that province's news.
     assert main_places("Tiếp xúc cử tri", "Đoàn ĐBQH tỉnh Quảng Nam tiếp xúc cử tri.") == {("Quảng Nam", "Quảng Nam")}
+
+
+def test_thua_thien_hue_with_a_dash_ends_a_list_of_provinces():
+    body = "Tập đoàn trao quà.\nGiúp người dân tại các tỉnh Nghệ An, Hà Tĩnh, Quảng Bình, Quảng Trị và Thừa Thiên-Huế."
+    assert ("Huế", "Huế") in main_places("Các doanh nghiệp hỗ trợ đồng bào miền Trung", body)
