@@ -127,6 +127,7 @@ LOWER = _char_class(str.islower)
 LOWER_CHAR = re.compile(LOWER)
 # The place a web page sets above its lead, glued to it once the page is flattened: "Kon TumXe giường nằm …",
 # "TP HCMĐông người …": the body's first words, up to a capital that starts a word right after a letter.
+GLUED_WORD = re.compile(rf"[^\W\d_](?={UPPER}{LOWER})")
 DATELINE = re.compile(rf"[^\n]{{2,30}}?(?<=[^\W\d_])(?={UPPER}{LOWER})")
 UPPER_CHAR = re.compile(UPPER)
 _CAPITALISED = UPPER + r"[^\W_]*"
@@ -263,12 +264,13 @@ def extract_localities(title: str, body: str, byline: str | None = None,
     if prefix:
         hits.extend(_bare_hits(prefix.group(1), prefix.start(1), gazetteer))
     dateline = DATELINE.match(body)
-    if dateline:
+    teasers = dateline is not None and _teasers(body, dateline, gazetteer)
+    if dateline and not teasers:
         hits.extend(_bare_hits(dateline.group(), len(title) + 1, gazetteer))
     place = BYLINE_PLACE.search(byline)
     if place:
         hits.extend(_bare_hits(place.group(1), byline_start + place.start(1), gazetteer))
-    return _resolve(hits, gazetteer, text, body_start=len(title) + 1, home=_home(outlets))
+    return _resolve(hits, gazetteer, text, body_start=len(title) + 1, home=_home(outlets), title_only=teasers)
 
 
 def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
@@ -532,7 +534,7 @@ def _bare_hits(phrase: str, offset: int, gazetteer: Gazetteer) -> list[Hit]:
 
 
 def _resolve(hits: list[Hit], gazetteer: Gazetteer, text: str = "", body_start: int = 0,
-             home: tuple[str, ...] = ()) -> tuple[Locality, ...]:
+             home: tuple[str, ...] = (), title_only: bool = False) -> tuple[Locality, ...]:
     """Pick one unit per hit from the provinces and districts named nearby, else in the outlet's ``home``, or leave
     the name unresolved."""
     units = gazetteer.units
@@ -580,7 +582,7 @@ def _resolve(hits: list[Hit], gazetteer: Gazetteer, text: str = "", body_start: 
                                    units[hit.codes[0]].type if hit.level == 1 else PREFIX_LABELS[hit.level], hit.level)
         keys.append(key)
         order[key] = min(order.get(key, hit.start), hit.start)
-    main = _main_places(hits, keys, places, gazetteer, text, body_start)
+    main = _main_places(hits, keys, places, gazetteer, text, body_start, title_only)
     if not main and home:
         # Nothing in the text says where: the outlet's own locality ("UBND huyện" on a district's portal).
         main = set(home)
@@ -591,6 +593,19 @@ def _resolve(hits: list[Hit], gazetteer: Gazetteer, text: str = "", body_start: 
         order[code] = len(text)
     ranked = sorted(places, key=lambda key: (key not in main, order[key]))
     return tuple(_as_main(places[key]) if key in main else places[key] for key in ranked)
+
+
+def _teasers(body: str, dateline: re.Match, gazetteer: Gazetteer) -> bool:
+    """Tell whether a body is a page of teasers under datelines of different places ("Hà NộiThẻ …  Hải PhòngTheo …"):
+    its datelines and sentences are other stories', and only its title names the page's place."""
+    first = fold_key(dateline.group())
+    for glued in GLUED_WORD.finditer(body, dateline.end()):
+        words = body[max(dateline.end(), glued.end() - 30):glued.end()].split()
+        for size in range(1, min(4, len(words)) + 1):
+            key = fold_key(" ".join(words[-size:]))
+            if key != first and (key in gazetteer.names[1] or key in gazetteer.names[2]):
+                return True
+    return False
 
 
 def _home(outlets: tuple[str | None, ...]) -> tuple[str, ...]:
@@ -664,7 +679,7 @@ def _bare_districts_placed(hits: list[Hit], gazetteer: Gazetteer) -> list[Hit]:
 
 
 def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], gazetteer: Gazetteer, text: str,
-                 body_start: int) -> set[str]:
+                 body_start: int, title_only: bool = False) -> set[str]:
     """The places an article is about, strongest evidence first.
 
     - The headline prefix (``Tịnh Biên: …``), the byline's parentheses and the title name them outright.
@@ -682,6 +697,9 @@ def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], 
     main = {key for hit, key in zip(hits, keys) if hit.main}
     named = [(hit.start, number) for number, hit in enumerate(hits)
              if hit.kind != ASIDE and not _residence(text, hit.start)]
+    if title_only:
+        # A page of teasers: its body is other stories' leads, only its title speaks for the page.
+        named = [(start, number) for start, number in named if start < body_start]
     body = sorted((start, number) for start, number in named if body_start <= start < body_start + LEAD_CHARS)
     if body:
         lead = keys[body[0][1]]

@@ -292,3 +292,14 @@ def test_a_deputy_s_constituency_is_not_what_a_national_assembly_story_is_about(
 def test_thua_thien_hue_with_a_dash_ends_a_list_of_provinces():
     body = "Tập đoàn trao quà.\nGiúp người dân tại các tỉnh Nghệ An, Hà Tĩnh, Quảng Bình, Quảng Trị và Thừa Thiên-Huế."
     assert ("Huế", "Huế") in main_places("Các doanh nghiệp hỗ trợ đồng bào miền Trung", body)
+
+
+def test_a_page_of_teasers_under_several_datelines_is_about_its_title_s_place_only():
+    body = ("Hải PhòngTheo ông Chu Đình Nghiêm, Hải Phòng thua Nam Định 1-3 tại vòng 9.  Nam ĐịnhCác gian hàng bán giỏ "
+            "ở phiên chợ Viềng chật kín người mua.")
+    assert main_places("Tỉnh Nam Định - Tin tức mới nhất về Nam Định", body) == {("Nam Định", "Nam Định")}
+    assert main_places("Tin tức 24h mới nhất", "Hà NộiThẻ thanh toán mới phát hành. Đà NẵngTiền vệ lập tức đưa tay "
+                       "vào miệng đồng đội.") == set()
+    # Teasers of one place keep it.
+    assert main_places("Bé trai bị ném xuống kênh - Tin tức mới nhất 24h qua", "Tiền GiangAnh Huy được khen thưởng. "
+                       "Tiền GiangBé trai đã sống sót.") == {("Tiền Giang", "Tiền Giang")}
