@@ -4,7 +4,9 @@ A worker has many threads so that slow clients cannot take them all (``web.worke
 them search at once: more would share the same core and each answer later. A request waits at most ``SLOT_WAIT``
 seconds for a slot, then gets 503 with ``Retry-After``. A heavy search (``engine.query_cost`` past ``HEAVY_COST``)
 also needs the service's one heavy lane, shared by every worker through an ``flock``; while it is taken another heavy
-search gets 429 at once, so a flood of expensive queries keeps one core busy and leaves the others to everyone else.
+search gets 429 at once. A heavy search leaves the lane closed behind it for as long as it held it (the time it
+reopens is written in the lock file, so every worker sees it): a flood of expensive queries keeps at most half of
+one core busy, where it had kept a whole core of two, and leaves the rest to everyone else.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import struct
 import tempfile
 import threading
 import weakref
 from pathlib import Path
+from time import monotonic
 
 from searchsvc.errors import SearchError
 from searchsvc.web.fallback import MESSAGES
@@ -26,6 +30,10 @@ SLOT_WAIT = 0.5
 # pair of neighbours) reads up to one index worth, so a query of four common words reads up to seven; 32 of them,
 # the most expensive query there is, read up to 63.
 HEAVY_COST = 12.0
+# The lock file's content: when the lane reopens, in ``time.monotonic`` seconds. No search holds the lane longer than
+# gunicorn lets a request run, so a time further ahead was written before a reboot (the clock restarts) and is void.
+REOPENS = struct.Struct("d")
+LONGEST_CLOSED = 30.0
 
 
 class Overloaded(SearchError):
@@ -50,6 +58,7 @@ class Admission:
         self._lane = os.open(lane, os.O_RDWR | os.O_CREAT, 0o644)
         weakref.finalize(self, os.close, self._lane)
         self._wait = wait
+        self._lane_taken = 0.0
 
     def enter(self, cost: float) -> bool:
         """Admit a request whose search costs ``cost``, or refuse it; True when it took the heavy lane.
@@ -78,9 +87,20 @@ class Admission:
         except BlockingIOError:
             self._heavy.release()
             return False
+        written, now = os.pread(self._lane, REOPENS.size, 0), monotonic()
+        if len(written) == REOPENS.size and now < REOPENS.unpack(written)[0] <= now + LONGEST_CLOSED:
+            self._release_lane()
+            return False
+        self._lane_taken = monotonic()
         return True
 
     def _give_lane(self) -> None:
+        """Back to the lane, closed for as long as it was held (``monotonic`` is the same clock in every process)."""
+        now = monotonic()
+        os.pwrite(self._lane, REOPENS.pack(now + (now - self._lane_taken)), 0)
+        self._release_lane()
+
+    def _release_lane(self) -> None:
         fcntl.flock(self._lane, fcntl.LOCK_UN)
         self._heavy.release()
 

@@ -5,10 +5,26 @@ from __future__ import annotations
 
 import pytest
 
-from searchsvc.web.admission import HEAVY_COST, Admission, Overloaded, TooManyHeavy
+from searchsvc.web.admission import HEAVY_COST, REOPENS, Admission, Overloaded, TooManyHeavy
 from searchsvc.web.app import ADMISSION_EXTENSION, create_app
 
 HEAVY_Q = "xã huyện tỉnh hội nghị kế hoạch triển khai công tác năm"
+
+
+class Clock:
+    """``time.monotonic`` for admission control, moved by hand: a search held the lane exactly as long as said."""
+
+    now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr("searchsvc.web.admission.monotonic", clock)
+    return clock
 
 
 def test_a_worker_admits_its_slots_and_refuses_the_next_at_once(tmp_path):
@@ -38,6 +54,24 @@ def test_the_heavy_lane_is_shared_by_every_worker_of_one_index(tmp_path):
         second.enter(HEAVY_COST + 1)
     first.leave(heavy)
     assert second.enter(HEAVY_COST + 1) is True
+
+
+def test_a_heavy_search_leaves_the_lane_closed_for_as_long_as_it_held_it(tmp_path, clock):
+    first, second = Admission(tmp_path / "lane", wait=0), Admission(tmp_path / "lane", wait=0)  # two workers
+    heavy = first.enter(HEAVY_COST + 1)
+    clock.now += 2.0
+    first.leave(heavy)
+    clock.now += 1.5
+    with pytest.raises(TooManyHeavy):
+        second.enter(HEAVY_COST + 1)
+    assert second.enter(1.0) is False  # light searches go on
+    clock.now += 0.5
+    assert second.enter(HEAVY_COST + 1) is True
+
+
+def test_a_closing_time_from_before_a_reboot_is_ignored(tmp_path, clock):
+    (tmp_path / "lane").write_bytes(REOPENS.pack(clock.now + 86400.0))  # the clock restarts at boot
+    assert Admission(tmp_path / "lane", wait=0).enter(HEAVY_COST + 1) is True
 
 
 @pytest.fixture
