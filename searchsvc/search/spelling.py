@@ -6,6 +6,12 @@ looked up in their text: the most frequent spelling of the whole run wins, so ``
 than ``tịnh`` on their own). Runs cross only spaces, never punctuation, so ``Biên: Triển`` is not a spelling of
 ``bien trien``. Plain Python over ``IndexView``: no Flask.
 
+Place names first: a run of the query that spells a province or district the index names is given the place's
+spelling (``tinh bien`` is ``Tịnh Biên`` even where the documents read say ``tỉnh biên giới`` more often) and is
+never "corrected" as a typo (``thoai son`` is ``Thoại Sơn``, not ``thoái vốn``), unless the texts read more often
+spell the place's syllables otherwise as part of a run going on past it (``tinh bien gioi`` stays ``tỉnh biên
+giới``; ``hoi nghi tinh bien`` is ``hội nghị Tịnh Biên``).
+
 Typos first (``correct_typos``): a syllable one letter away from the one typed is read instead when it makes the
 query's pairs of neighbouring syllables far more frequent in the index, so ``nông thông mới`` is ``nông
 thôn mới`` and ``hoi ngi giao ban`` is ``hội nghị giao ban``. Only syllables the index holds beside their
@@ -15,6 +21,7 @@ neighbours are offered, never a non-word.
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter, defaultdict
 
 from searchsvc.search.engine import PAIRS_FIELD, match_text, rank
@@ -36,6 +43,10 @@ MAX_CORRECTIONS = 2
 # A pair of neighbouring syllables found in fewer articles than this makes its syllables suspect.
 SUSPECT_PAIR_DOCUMENTS = 5
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Provinces and districts: commune names are too often common words (``Đoàn Kết``, ``Hòa Lợi``).
+PLACE_LEVELS = (1, 2)
+PLACE_FIELD = "locality_all"
+_places: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def suggest_spelling(view: IndexView, q: str) -> str | None:
@@ -47,7 +58,9 @@ def suggest_spelling(view: IndexView, q: str) -> str | None:
     typed = [token for token in analyze(q) if token.folded]
     if not typed or len(typed) > MAX_WORDS:
         return None
-    folded = correct_typos(view, [token.folded for token in typed])
+    places = find_places(view, [token.folded for token in typed])
+    protected = {i for start, end, _ in places for i in range(start, end)}
+    folded = correct_typos(view, [token.folded for token in typed], protected)
     folded_query = parse_query(" ".join(folded))
     match = match_text(view, folded_query)
     docs, _ = rank(view, match, match.mask, "relevance", 0, DOCUMENTS_READ)
@@ -55,7 +68,7 @@ def suggest_spelling(view: IndexView, q: str) -> str | None:
     for doc in docs:
         document = view.stored(int(doc))
         texts.extend((document["title"], document["body"]))
-    spellings = respell(folded, texts)
+    spellings = respell(folded, texts, places)
     if not any(spelling is not None and _normalized(spelling) != token.exact
                for token, spelling in zip(typed, spellings)):
         return None
@@ -69,8 +82,9 @@ def suggest_spelling(view: IndexView, q: str) -> str | None:
     return "".join(pieces)
 
 
-def correct_typos(view: IndexView, folded: list[str]) -> list[str]:
-    """The folded syllables with up to ``MAX_CORRECTIONS`` of them replaced by a syllable one letter away.
+def correct_typos(view: IndexView, folded: list[str], protected: set[int] = frozenset()) -> list[str]:
+    """The folded syllables with up to ``MAX_CORRECTIONS`` of them replaced by a syllable one letter away; the
+    positions in ``protected`` (a place's name) are kept.
 
     A query is scored as a chain of neighbouring pairs, ``log(1 + articles holding the pair)`` summed: a correction
     is made when it raises that score by ``log(TYPO_FACTOR)`` and every pair is then found in the index, the best
@@ -85,7 +99,8 @@ def correct_typos(view: IndexView, folded: list[str]) -> list[str]:
         for i, syllable in enumerate(corrected):
             # Only a syllable standing in a pair the index (almost) never holds is suspect.
             touching = pairs[max(i - 1, 0):i + 1]
-            if min(touching) >= SUSPECT_PAIR_DOCUMENTS or not syllable.isascii() or not syllable.isalpha():
+            if min(touching) >= SUSPECT_PAIR_DOCUMENTS or not syllable.isascii() or not syllable.isalpha() \
+                    or i in protected:
                 continue
             for candidate in _one_letter_away(syllable):
                 rarest, score = _coherence(view, corrected[:i] + [candidate] + corrected[i + 1:])
@@ -96,6 +111,42 @@ def correct_typos(view: IndexView, folded: list[str]) -> list[str]:
             break
         corrected[best[1]] = best[2]
     return corrected
+
+
+def find_places(view: IndexView, folded: list[str]) -> list[tuple[int, int, list[str]]]:
+    """``(start, end, spelling)`` of each run of the folded syllables that is a province's or district's name, the
+    longest first, left to right; a name shared by several places takes the spelling of the most named one."""
+    places = _place_spellings(view)
+    longest = max((len(key) for key in places), default=0)
+    found, i = [], 0
+    while i < len(folded):
+        for length in range(min(longest, len(folded) - i), 1, -1):
+            spelling = places.get(tuple(folded[i:i + length]))
+            if spelling is not None:
+                found.append((i, i + length, spelling))
+                i += length
+                break
+        else:
+            i += 1
+    return found
+
+
+def _place_spellings(view: IndexView) -> dict[tuple[str, ...], list[str]]:
+    """Folded syllables of every province and district some live article names -> its label's syllables (built
+    once per view)."""
+    cached = _places.get(view)
+    if cached is not None:
+        return cached
+    table = view.facet_table(PLACE_FIELD)
+    named = {}
+    for position in sorted(range(len(table.values)), key=lambda i: int(table.totals[i])):
+        if table.totals[position] and table.meta[position].get("level") in PLACE_LEVELS:
+            label = table.labels[position]
+            tokens = analyze(label)
+            if len(tokens) > 1:
+                named[tuple(token.folded for token in tokens)] = [label[t.start:t.end] for t in tokens]
+    _places[view] = named
+    return named
 
 
 def has_suspect_pair(view: IndexView, q: str) -> bool:
@@ -125,27 +176,42 @@ def _one_letter_away(word: str) -> set[str]:
     return {edit for edit in edits if edit != word and is_syllable(edit)}
 
 
-def respell(folded: list[str], texts: list[str]) -> list[str | None]:
+def respell(folded: list[str], texts: list[str], places=()) -> list[str | None]:
     """The corpus spelling of each folded syllable, chosen for the longest runs of them found in ``texts``.
 
     Greedy from the left: the longest run starting at a syllable that the texts hold wins, and the next run starts
-    after it. A syllable found nowhere stays None.
+    after it. A syllable found nowhere stays None. Then each ``(start, end, spelling)`` of ``places`` takes its
+    place's spelling, unless a run holding the whole place and going on past its end spells it otherwise and is
+    found in the texts more often than the place is.
 
     >>> respell(["tinh", "bien", "tinh"], ["Thị xã Tịnh Biên tính toán", "tại Tịnh Biên; tình hình"])
     ['Tịnh', 'Biên', 'tính']
+    >>> place = [(0, 2, ["Tịnh", "Biên"])]
+    >>> respell(["tinh", "bien"], ["tỉnh biên giới", "các tỉnh biên giới"], place)
+    ['Tịnh', 'Biên']
+    >>> respell(["tinh", "bien", "gioi"], ["tỉnh biên giới", "các tỉnh biên giới"], place)
+    ['tỉnh', 'biên', 'giới']
     """
     runs = [_runs(text) for text in texts]
     found: list[str | None] = [None] * len(folded)
+    spans = []  # (start, end, how often the texts spell the run so)
     i = 0
     while i < len(folded):
         for length in range(len(folded) - i, 0, -1):
-            spelling = _most_frequent(folded[i:i + length], runs)
+            spelling, count = _most_frequent(folded[i:i + length], runs)
             if spelling is not None:
                 found[i:i + length] = spelling
+                spans.append((i, i + length, count))
                 i += length
                 break
         else:
             i += 1
+    for start, end, spelling in places:
+        exact = [_normalized(word) for word in spelling]
+        named = _spelling_counts(folded[start:end], runs)[0][tuple(exact)]
+        if all(count <= named for first, last, count in spans if first <= start and last > end
+               and [_normalized(word) for word in found[start:end]] != exact):
+            found[start:end] = spelling
     return found
 
 
@@ -163,12 +229,25 @@ def _runs(text: str) -> list[tuple[list[AnalyzedToken], str]]:
     return [(run, text) for run in runs]
 
 
-def _most_frequent(sequence: list[str], runs) -> list[str] | None:
-    """The most frequent exact spelling of the folded ``sequence``, in the case the texts most often give it.
+def _most_frequent(sequence: list[str], runs) -> tuple[list[str] | None, int]:
+    """The most frequent exact spelling of the folded ``sequence``, in the case the texts most often give it, and
+    how often the texts give it.
 
     A spelling seen anywhere in lower case is given in lower case (a common word capitalised at the start of a
     sentence stays a common word); one seen only capitalised is a name and keeps its capitals.
     """
+    counts, surfaces = _spelling_counts(sequence, runs)
+    if not counts:
+        return None, 0
+    best = max(counts, key=lambda exact: (counts[exact], exact))
+    forms = surfaces[best]
+    lower = [form for form in forms if all(word == word.lower() for word in form)]
+    chosen = lower[0] if lower else max(forms, key=lambda form: (forms[form], form))
+    return [nfc(word) for word in chosen], counts[best]
+
+
+def _spelling_counts(sequence: list[str], runs) -> tuple[Counter, dict]:
+    """How often the texts spell the folded ``sequence`` in each exact form, and in which surface forms."""
     length = len(sequence)
     counts: Counter[tuple[str, ...]] = Counter()
     surfaces: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
@@ -180,13 +259,7 @@ def _most_frequent(sequence: list[str], runs) -> list[str] | None:
                     exact = tuple(token.exact for token in window)
                     counts[exact] += 1
                     surfaces[exact][tuple(text[token.start:token.end] for token in window)] += 1
-    if not counts:
-        return None
-    best = max(counts, key=lambda exact: (counts[exact], exact))
-    forms = surfaces[best]
-    lower = [form for form in forms if all(word == word.lower() for word in form)]
-    chosen = lower[0] if lower else max(forms, key=lambda form: (forms[form], form))
-    return [nfc(word) for word in chosen]
+    return counts, surfaces
 
 
 def _normalized(word: str) -> str:

@@ -65,3 +65,38 @@ def typo_view(tmp_path_factory):
 ])
 def test_a_typo_is_corrected_to_the_syllables_that_stand_together_in_the_corpus(typo_view, typed, expected):
     assert suggest_spelling(typo_view, typed) == expected
+
+
+@pytest.fixture(scope="module")
+def border_view(tmp_path_factory):
+    """Many articles on border provinces and divestment, one on the town Tịnh Biên, one on the district Thoại Sơn."""
+    import json
+
+    from searchsvc.index.indexer import index_paths
+    from searchsvc.search.postings import ViewCache
+
+    records = [{"id": f"border-{n}", "title": "Các tỉnh biên giới tăng cường tuần tra",
+                "body": "Bộ đội biên phòng các tỉnh biên giới phía Bắc tuần tra, tỉnh biên giới nào cũng trực."}
+               for n in range(8)]
+    records += [{"id": f"divest-{n}", "title": "Doanh nghiệp nhà nước thoái vốn", "body": "Tiến độ thoái vốn chậm."}
+                for n in range(30)]
+    records += [
+        {"id": "tinh-bien", "title": "Thị xã Tịnh Biên tổ chức hội nghị giao ban",
+         "body": "UBND thị xã Tịnh Biên, tỉnh An Giang tổ chức hội nghị giao ban quý."},
+        {"id": "thoai-son", "title": "Huyện Thoại Sơn ra quân làm thủy lợi",
+         "body": "Huyện Thoại Sơn, tỉnh An Giang ra quân làm thủy lợi nội đồng."},
+    ]
+    folder = tmp_path_factory.mktemp("places")
+    (folder / "feed.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    index_paths([folder / "feed.jsonl"], folder / "index")
+    return ViewCache(folder / "index").get()
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("tinh bien", "Tịnh Biên"),  # the place, though the articles read say "tỉnh biên giới" far more often
+    ("hoi nghi tinh bien", "hội nghị Tịnh Biên"),
+    ("thoai son", "Thoại Sơn"),  # a place's name is not a typo of "thoái vốn"
+    ("tinh bien gioi", "tỉnh biên giới"),  # the syllables go on into another phrase: not the place
+])
+def test_a_place_name_typed_without_marks_is_offered_as_the_place(border_view, typed, expected):
+    assert suggest_spelling(border_view, typed) == expected
