@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 
+from searchsvc import config
 from searchsvc.text.analysis import analyze
 from searchsvc.index.indexer import index_paths
 from searchsvc.text.normalize import fold, fold_text
@@ -91,11 +92,11 @@ def _own_body_phrase(record: dict, folded_texts: dict[str, str], rng: random.Ran
     return None
 
 
-def evaluate(index_dir: Path, queries: list[tuple[str, str, str]]) -> dict[str, dict]:
+def evaluate(index_dir: Path, queries: list[tuple[str, str, str]], freshness: float = 0.0) -> dict[str, dict]:
     view = ViewCache(index_dir).get()
     found, asked, misses = Counter(), Counter(), {form: [] for form in FORMS}
     for form, query, expected in queries:
-        result = search(view, SearchRequest.from_pairs({"q": query[:1000], "per_page": "1"}.items()))
+        result = search(view, SearchRequest.from_pairs({"q": query[:1000], "per_page": "1"}.items(), freshness))
         asked[form] += 1
         if result.hits and result.hits[0].id == expected:
             found[form] += 1
@@ -121,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         if index_dir is None:
             index_dir = Path(scratch)
             index_paths([CORPUS], index_dir)
-        figures = evaluate(index_dir, queries)
+        figures = evaluate(index_dir, queries, config.check_freshness(config.from_environment()["FRESHNESS"]))
     print(f"{'form':26} {'queries':>8} {'rank-1':>8}")
     for form, row in figures.items():
         print(f"{form:26} {row['queries']:>8} {row['rank1']:>8.3f}")

@@ -269,7 +269,12 @@ def search_command(index_dir: Path | None, as_json: bool, page: int, per_page: i
     from searchsvc.search.service import SearchRequest, search
 
     try:
-        request = SearchRequest.from_pairs([("q", " ".join(query)), ("page", str(page)), ("per_page", str(per_page))])
+        freshness = config.check_freshness(config.from_environment()["FRESHNESS"])
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        request = SearchRequest.from_pairs([("q", " ".join(query)), ("page", str(page)), ("per_page", str(per_page))],
+                                           freshness)
         result = search(ViewCache(config.index_dir(index_dir)).get(), request)
     except SearchError as error:
         raise click.ClickException(error.message) from None

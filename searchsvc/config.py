@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Beyond this, freshness would outweigh relevance rather than break near ties.
+MAX_FRESHNESS = 1.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,9 @@ SETTINGS = (
     Setting("BASE_URL", "http://127.0.0.1:8000", "The public address of the service (scheme, host and port, no "
             "path), for the absolute links of feeds and the OpenSearch description: never taken from the Host header, "
             "which any client can set. «searchsvc serve» defaults it to its own --host and --port."),
+    Setting("FRESHNESS", 0.0, "How much a relevance order prefers newer articles: the newest dated article's score "
+            f"is raised by this share (0 to {MAX_FRESHNESS}), an article a year older by half of it, two years "
+            "older by a quarter; undated articles never count as new. 0 turns the preference off."),
 )
 
 
@@ -67,3 +73,18 @@ def check_base_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/") or parts.query:
         raise ValueError(f"SEARCHSVC_BASE_URL phải có dạng http(s)://máy[:cổng], không phải «{url}».")
     return url.rstrip("/")
+
+
+def check_freshness(value: object) -> float:
+    """``FRESHNESS`` as a number between 0 and ``MAX_FRESHNESS``, or a clear error at start-up.
+
+    >>> check_freshness("0.2"), check_freshness(0)
+    (0.2, 0.0)
+    """
+    try:
+        share = float(value)
+    except (TypeError, ValueError):
+        share = math.nan
+    if not 0 <= share <= MAX_FRESHNESS:
+        raise ValueError(f"SEARCHSVC_FRESHNESS phải là một số từ 0 đến {MAX_FRESHNESS:g}, không phải «{value}».")
+    return share

@@ -19,6 +19,8 @@ One run:
    >= 1) per system, overall and per group, and counts the needs with nothing relevant in the top 10;
 4. runs the known-item evaluation (``quality/known_item.py``) on the same index.
 
+Our engine runs with the operator's settings as a server would read them (``SEARCHSVC_FRESHNESS``).
+
 Unjudged results count as not relevant and are listed, so judge them before trusting a figure. Needs with no
 relevant article known are left out of the means and listed.
 
@@ -42,6 +44,7 @@ from bench import baseline as baseline_db
 from bench.queries import BenchQuery
 from quality import known_item
 from quality.corpus import CORPUS, records_by_id
+from searchsvc import config
 from searchsvc.index.indexer import index_paths
 from searchsvc.search.postings import ViewCache
 from searchsvc.search.service import SearchRequest, search
@@ -139,15 +142,15 @@ def ensure_systems(cache: Path, rebuild: bool) -> tuple[Path, Path]:
     return index_dir, db_path
 
 
-def run_needs(index_dir: Path, db_path: Path, needs: list[Need]) -> dict[str, dict[str, list[str]]]:
-    """``system -> need id -> ranked article ids`` (top ``DEPTH``)."""
+def run_needs(index_dir: Path, db_path: Path, needs: list[Need], freshness: float) -> dict[str, dict[str, list[str]]]:
+    """``system -> need id -> ranked article ids`` (top ``DEPTH``), ours with the operator's ``freshness``."""
     view = ViewCache(index_dir).get()
     db = baseline_db.Baseline(db_path)
     runs: dict[str, dict[str, list[str]]] = {system: {} for system in SYSTEMS}
     try:
         for need in needs:
             query = BenchQuery(kind="one_word", q=need.query)
-            result = search(view, SearchRequest.from_pairs(query.args().items(multi=True)))
+            result = search(view, SearchRequest.from_pairs(query.args().items(multi=True), freshness))
             runs["searchsvc"][need.id] = [hit.id for hit in result.hits][:DEPTH]
             runs["fts5"][need.id] = [hit[1] for hit in db.search(query).hits][:DEPTH]
     finally:
@@ -279,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--show chỉ dùng cho nhu cầu của phần tune (phần sealed chỉ in số liệu tổng)")
     print(f"phần {args.part}: {len(needs)} nhu cầu")
     index_dir, db_path = ensure_systems(args.cache, args.rebuild)
-    runs = run_needs(index_dir, db_path, needs)
+    freshness = config.check_freshness(config.from_environment()["FRESHNESS"])
+    runs = run_needs(index_dir, db_path, needs, freshness)
     missing = unjudged(needs, runs, judged)
     write_pool(args.cache, needs, runs, missing)
     figures = score(needs, runs, judged)
@@ -293,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {"relevance": figures, "unjudged": missing}
     if not args.no_known_item:
         queries = known_item.build_queries(known_item.load_corpus(), random.Random(known_item.SEED))
-        items = known_item.evaluate(index_dir, queries)
+        items = known_item.evaluate(index_dir, queries, freshness)
         print(f"\n{'known-item form':26} {'queries':>8} {'rank-1':>8}")
         for form, row in items.items():
             print(f"{form:26} {row['queries']:>8} {row['rank1']:>8.3f}")

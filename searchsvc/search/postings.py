@@ -16,6 +16,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -262,6 +263,15 @@ class IndexView:
         """Publication day of every document as days since 1970 (negative before it), ``UNKNOWN_DAY`` where unknown;
         for sorting and ranges."""
         return self.shared.days
+
+    @cached_property
+    def newest_day(self) -> int:
+        """The newest publication day not after today (``UNKNOWN_DAY`` when none is): "now" for freshness, so a
+        date misread as one in the future does not make an article the newest."""
+        days = self.days
+        today = (date.today() - date(1970, 1, 1)).days
+        dated = days[(days != UNKNOWN_DAY) & (days <= today)]
+        return int(dated.max()) if len(dated) else UNKNOWN_DAY
 
     def stored(self, docnum: int) -> dict:
         """The stored article, its cited directives named as the facet names them (see ``catalogue_aliases``)."""

@@ -42,6 +42,8 @@ class SearchRequest:
     page: int = 1
     per_page: int = params.DEFAULT_PER_PAGE
     locality_scope: str = "about"
+    # The operator's freshness preference (``config.FRESHNESS``), not a request parameter: see ``engine.rank``.
+    freshness: float = 0.0
 
     def facet_field(self, facet: str) -> str:
         """The index field a facet reads: ``locality`` counts the places articles are about unless the scope is all."""
@@ -55,12 +57,12 @@ class SearchRequest:
         return "relevance" if self.q.strip() else "newest"
 
     @classmethod
-    def from_pairs(cls, pairs) -> SearchRequest:
+    def from_pairs(cls, pairs, freshness: float = 0.0) -> SearchRequest:
         """Validate request parameters, given as ``(name, value)`` pairs, before searching."""
-        return cls.from_values(params.read(pairs, *params.SEARCH))
+        return cls.from_values(params.read(pairs, *params.SEARCH), freshness)
 
     @classmethod
-    def from_values(cls, values: dict) -> SearchRequest:
+    def from_values(cls, values: dict, freshness: float = 0.0) -> SearchRequest:
         """The request of parameters ``params.read`` has checked (``params.SEARCH`` among them)."""
         request = cls(
             q=values["q"],
@@ -71,6 +73,7 @@ class SearchRequest:
             page=values["page"],
             per_page=values["per_page"],
             locality_scope=values["locality_scope"],
+            freshness=freshness,
         )
         if request.date_from and request.date_to and request.date_from > request.date_to:
             raise InvalidParameter("«date_from» phải trước hoặc bằng «date_to».", param="date_from")
@@ -189,13 +192,13 @@ def _stories(view: IndexView, request: SearchRequest, match, final: np.ndarray) 
     offset = (request.page - 1) * request.per_page
     end = offset + request.per_page
     if LOOKAHEAD * end > MAX_COMPARED:
-        return [Story(*ranked) for ranked in _ranked(view, match, final, request.effective_sort, offset, request.per_page)]
-    return collapse(_ranked(view, match, final, request.effective_sort, 0, LOOKAHEAD * end))[offset:end]
+        return [Story(*ranked) for ranked in _ranked(view, request, match, final, offset, request.per_page)]
+    return collapse(_ranked(view, request, match, final, 0, LOOKAHEAD * end))[offset:end]
 
 
-def _ranked(view: IndexView, match, final: np.ndarray, sort: str, offset: int, limit: int) -> list[tuple]:
+def _ranked(view: IndexView, request: SearchRequest, match, final: np.ndarray, offset: int, limit: int) -> list[tuple]:
     """``(doc, score, stored document)`` of ranks ``offset`` to ``offset + limit``."""
-    docs, scores = rank(view, match, final, sort, offset, limit)
+    docs, scores = rank(view, match, final, request.effective_sort, offset, limit, request.freshness)
     ranked = []
     for doc, score in zip(docs, scores):
         check_budget()
@@ -207,7 +210,7 @@ def ranked_documents(view: IndexView, request: SearchRequest, limit: int) -> tup
     """How many articles match, and the first ``limit`` of them as stored, in the order of the result pages (one
     ranking over the whole list, each article read only when the iterator reaches it): what an export writes."""
     _, match, _, _, final = _select(view, resolve_request(view, request))
-    docs, _ = rank(view, match, final, request.effective_sort, 0, limit)
+    docs, _ = rank(view, match, final, request.effective_sort, 0, limit, request.freshness)
     return int(final.sum()), (view.stored(int(doc)) for doc in docs)
 
 

@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None):
     if test_config:
         app.config.update(test_config)
     app.config["BASE_URL"] = config.check_base_url(app.config["BASE_URL"])
+    app.config["FRESHNESS"] = config.check_freshness(app.config["FRESHNESS"])
     # ``/api//search`` would be redirected to ``/api/search`` on the Host the client sent: answered 404 instead.
     app.url_map.merge_slashes = False
     app.json.ensure_ascii = False

@@ -304,7 +304,12 @@ SEARCH_PARAMETERS = [
            "First publication day, `dd/mm/yyyy` as Vietnamese write it, or `YYYY-MM-DD`."),
     _query("date_to", {"type": "string", "pattern": DATE_PATTERN},
            "Last publication day, `dd/mm/yyyy` or `YYYY-MM-DD`; not before `date_from`."),
-    _query("sort", {"type": "string", "enum": list(SORTS)}, "Default: `relevance` with `q`, else `newest`."),
+    _query("sort", {"type": "string", "enum": list(SORTS)},
+           "Default: `relevance` with `q`, else `newest`. `relevance` puts the articles holding every word first, "
+           "then those lacking less important words; where the operator has set `SEARCHSVC_FRESHNESS` (off by "
+           "default), a newer article of about the same relevance ranks above an older one (undated articles never "
+           "count as new), while a clearly better older match keeps its place. `newest` and `oldest` list only the "
+           "best-matching tier."),
     _query("locality_scope", {"type": "string", "enum": list(LOCALITY_SCOPES), "default": "about"},
            "Which places the `locality` facet filters and counts: `about`, the places an article is about (its "
            "headline place, dateline, lead), or `all`, every place it names, residences and routes included."),

@@ -114,9 +114,10 @@ def _page_pairs(pairs: Pairs, number: int) -> Pairs:
 
 # --- the search page -------------------------------------------------------------------------------------------
 
-def search_page(view: IndexView, pairs: Pairs) -> dict:
-    """Everything the search page shows for the request parameters ``pairs``."""
-    result = search(view, SearchRequest.from_pairs(pairs))
+def search_page(view: IndexView, pairs: Pairs, freshness: float = 0.0) -> dict:
+    """Everything the search page shows for the request parameters ``pairs`` (``freshness``: the operator's
+    setting)."""
+    result = search(view, SearchRequest.from_pairs(pairs, freshness))
     search_request = result.request
     pairs = _resolved(pairs, search_request)
     table = view.facet_table("directive")

@@ -58,7 +58,7 @@ class InvalidEncoding(InvalidParameter):
 def api_search():
     """Search with filters: the JSON shape of ``SearchResult.to_dict``, or every result as CSV or .xlsx."""
     values = _args(*params.SEARCH, params.FORMAT)
-    search_request = SearchRequest.from_values(values)
+    search_request = SearchRequest.from_values(values, current_app.config["FRESHNESS"])
     if values["format"] != "json":
         q = search_request.q.strip()
         return _export(search_request, values["format"], f"tim kiem {q}" if q else "tim kiem")
@@ -156,7 +156,7 @@ def index():
     """Search: the page over the same search layer as ``/api/search``."""
     if _wants_json():
         return api_search()
-    context = pages.search_page(_view(), _pairs())
+    context = pages.search_page(_view(), _pairs(), current_app.config["FRESHNESS"])
     return _render("search.html", **context)
 
 
@@ -192,7 +192,7 @@ def directive(directive_id: str):
 def feed():
     """The newest results of a search as an Atom feed (the search page's parameters, newest first by default)."""
     pairs = _pairs()
-    search_request = SearchRequest.from_pairs(pairs)
+    search_request = SearchRequest.from_pairs(pairs, current_app.config["FRESHNESS"])
     if not search_request.sort:
         search_request = replace(search_request, sort="newest")
     view = _view()

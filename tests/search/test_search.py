@@ -4,6 +4,7 @@ import pytest
 from click.testing import CliRunner
 from werkzeug.datastructures import MultiDict
 
+from searchsvc import config
 from searchsvc.cli import cli
 from searchsvc.errors import InvalidParameter, UnknownParameter
 from searchsvc.index.indexer import index_paths
@@ -235,3 +236,73 @@ def test_a_query_past_its_time_budget_is_stopped_with_a_clear_error(view, monkey
     with pytest.raises(QueryTooExpensive) as raised:
         search(view, SearchRequest.from_pairs({"q": "duong moi"}.items()))
     assert raised.value.status == 400 and raised.value.param == "q"
+
+
+# --- freshness: an operator's mild preference for newer articles in a relevance order ---------------------------
+
+GOLD = [
+    # Indexed oldest first, so that without freshness a tie keeps the older article first.
+    {"id": "gold-undated", "title": "Giá vàng hôm nay đi ngang", "body": "Sáng nay giá vàng trong nước đi ngang."},
+    {"id": "gold-future", "title": "Giá vàng hôm nay đi xuống", "body": "Sáng nay giá vàng trong nước đi xuống.",
+     "published": "2099-01-01"},
+    {"id": "gold-2017", "title": "Giá vàng hôm nay tăng nhẹ", "body": "Sáng nay giá vàng trong nước tăng nhẹ.",
+     "published": "2017-03-01"},
+    {"id": "gold-2021", "title": "Giá vàng hôm nay giảm nhẹ", "body": "Sáng nay giá vàng trong nước giảm nhẹ.",
+     "published": "2021-03-01"},
+    {"id": "exact-old", "title": "Giá vàng hôm nay", "body": "Giá vàng hôm nay đứng yên ở mức cũ.",
+     "published": "2015-01-01"},
+    {"id": "weak-fresh", "title": "Thị trường cuối tuần", "published": "2021-03-02",
+     "body": "Giá thép tăng, còn vàng miếng ít người mua; hôm qua và nay chợ đều vắng khách."},
+]
+
+
+@pytest.fixture(scope="module")
+def gold_view(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("freshness")
+    feed = folder / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in GOLD), encoding="utf-8")
+    index_paths([feed], folder / "index")
+    return ViewCache(folder / "index").get()
+
+
+def ranked_ids(view, q, freshness):
+    result = search(view, SearchRequest.from_pairs({"q": q, "per_page": "100"}.items(), freshness))
+    return [hit.id for hit in result.hits]
+
+
+def equally_relevant(ranked):
+    return [doc for doc in ranked if doc.startswith("gold-")]
+
+
+def test_without_freshness_equally_relevant_articles_keep_the_index_order(gold_view):
+    assert equally_relevant(ranked_ids(gold_view, "giá vàng hôm nay", 0.0)) == [
+        "gold-undated", "gold-future", "gold-2017", "gold-2021"]
+
+
+def test_with_freshness_a_newer_equally_relevant_article_ranks_first(gold_view):
+    assert equally_relevant(ranked_ids(gold_view, "gia vang hom nay", 0.2))[:2] == ["gold-2021", "gold-2017"]
+
+
+def test_undated_articles_and_dates_in_the_future_never_count_as_new(gold_view):
+    ranked = equally_relevant(ranked_ids(gold_view, "giá vàng hôm nay", 0.2))
+    assert ranked.index("gold-2017") < ranked.index("gold-undated")
+    assert ranked.index("gold-2017") < ranked.index("gold-future")
+
+
+@pytest.mark.parametrize("freshness", [0.2, config.MAX_FRESHNESS])
+def test_an_old_exact_match_still_beats_a_fresh_weak_one(gold_view, freshness):
+    ranked = ranked_ids(gold_view, "giá vàng hôm nay", freshness)
+    assert ranked.index("exact-old") < ranked.index("weak-fresh") == len(ranked) - 1
+
+
+def test_freshness_leaves_a_date_order_alone(gold_view):
+    result = search(gold_view, SearchRequest.from_pairs({"q": "giá vàng", "sort": "oldest"}.items(), 1.0))
+    assert [hit.id for hit in result.hits][:3] == ["exact-old", "gold-2017", "gold-2021"]
+
+
+def test_the_cli_takes_freshness_from_the_environment(gold_view):
+    args = ["search", "--index-dir", str(gold_view.path.parent), "--json", "giá vàng hôm nay"]
+    result = CliRunner().invoke(cli, args, env={"SEARCHSVC_FRESHNESS": "0.2"})
+    assert [hit["id"] for hit in json.loads(result.output)["results"]][:2] == ["exact-old", "gold-2021"]
+    result = CliRunner().invoke(cli, args, env={"SEARCHSVC_FRESHNESS": "nhiều"})
+    assert result.exit_code == 1 and "SEARCHSVC_FRESHNESS phải là một số từ 0 đến 1" in result.output

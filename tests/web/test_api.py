@@ -622,3 +622,30 @@ def test_search_form_keeps_the_filters_but_not_the_page(client):
     assert '<input type="hidden" name="locality" value="89">' in page
     assert '<input type="hidden" name="sort" value="oldest">' in page
     assert 'name="page"' not in page
+
+
+@pytest.fixture(scope="module")
+def two_reports(tmp_path_factory):
+    """Two equally relevant reports, the older one indexed first."""
+    folder = tmp_path_factory.mktemp("freshness")
+    feed = folder / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(record, ensure_ascii=False) for record in [
+        {"id": "old", "title": "Giá vàng hôm nay tăng", "body": "Giá vàng trong nước tăng.", "published": "2017-03-01"},
+        {"id": "new", "title": "Giá vàng hôm nay giảm", "body": "Giá vàng trong nước giảm.", "published": "2021-03-01"},
+    ]), encoding="utf-8")
+    index_paths([feed], folder / "index")
+    return folder / "index"
+
+
+@pytest.mark.parametrize("freshness, first", [(0, "old"), ("0.2", "new")])
+def test_the_operator_setting_freshness_puts_the_newer_report_first(two_reports, freshness, first):
+    client = create_app({"INDEX_DIR": str(two_reports), "FRESHNESS": freshness, "APPLY_TASKS": False}).test_client()
+    assert [hit["id"] for hit in get(client, "/api/search", q="gia vang hom nay")["results"]][0] == first
+    page = client.get("/", query_string={"q": "gia vang hom nay"}).get_data(as_text=True)
+    assert page.index(f"/articles/{first}") < page.index(f"/articles/{'new' if first == 'old' else 'old'}")
+
+
+@pytest.mark.parametrize("value", ["nhiều", "-0.1", "2"])
+def test_a_freshness_setting_out_of_range_is_refused_at_start_up(two_reports, value):
+    with pytest.raises(ValueError, match="SEARCHSVC_FRESHNESS phải là một số từ 0 đến 1"):
+        create_app({"INDEX_DIR": str(two_reports), "FRESHNESS": value, "APPLY_TASKS": False})
