@@ -39,13 +39,17 @@ RECORDS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def view(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("search")
+def index_records(folder, records):
+    """A view of an index of ``records`` (JSON objects), built in ``folder``."""
     feed = folder / "feed.jsonl"
-    feed.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS), encoding="utf-8")
+    feed.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
     index_paths([feed], folder / "index")
     return ViewCache(folder / "index").get()
+
+
+@pytest.fixture(scope="module")
+def view(tmp_path_factory):
+    return index_records(tmp_path_factory.mktemp("search"), RECORDS)
 
 
 def ids(view, q, **args):
@@ -258,11 +262,7 @@ GOLD = [
 
 @pytest.fixture(scope="module")
 def gold_view(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("freshness")
-    feed = folder / "feed.jsonl"
-    feed.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in GOLD), encoding="utf-8")
-    index_paths([feed], folder / "index")
-    return ViewCache(folder / "index").get()
+    return index_records(tmp_path_factory.mktemp("freshness"), GOLD)
 
 
 def ranked_ids(view, q, freshness):
