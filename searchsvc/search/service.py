@@ -6,6 +6,7 @@ Knows nothing of Flask: the web layer and the CLI both build a ``SearchRequest``
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Iterator
@@ -23,13 +24,19 @@ from searchsvc.search.filters import resolve_request
 from searchsvc.search.facets import FACETS, FacetValue, count_values, filter_mask
 from searchsvc.search.postings import UNKNOWN_DAY, IndexView
 from searchsvc.search.query import parse_query
-from searchsvc.search.snippets import highlight, make_snippet
+from searchsvc.search.snippets import highlight, holds_in_a_row, make_snippet
 from searchsvc.search.suggest import suggest_filters
 from searchsvc.search.variants import variants_for
 
 # Seconds one search may take, matching to facets, before it is stopped (the slowest real query takes a small
 # fraction); the web layer gives a whole request, rendering included, the same budget.
 QUERY_TIME_BUDGET = 2.0
+# The first ranks of a relevance order are read for the query's words in a row: within its tier, an article holding
+# the words one after another (a sentence remembered from it) comes first. Pairs of neighbouring words are scored
+# by the engine, but they can stand apart. Shorter queries are topics (``du lịch Quy Nhơn``, four syllables), where
+# the words in a row mark a passing mention as often as an article about them.
+IN_A_ROW_DEPTH = 20
+IN_A_ROW_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -158,7 +165,7 @@ def _search(view: IndexView, request: SearchRequest) -> SearchResult:
     started = time.perf_counter()
     request = resolve_request(view, request)
     query, match, base, masks, final = _select(view, request)
-    hits = [_hit(story, query, match.missing(story.doc)) for story in _stories(view, request, match, final)]
+    hits = [_hit(story, query, match.missing(story.doc)) for story in _stories(view, request, query, match, final)]
     facets, truncated = {}, {}
     for name in FACETS:
         check_budget()
@@ -186,14 +193,36 @@ def _search(view: IndexView, request: SearchRequest) -> SearchResult:
     )
 
 
-def _stories(view: IndexView, request: SearchRequest, match, final: np.ndarray) -> list[Story]:
+def _stories(view: IndexView, request: SearchRequest, query, match, final: np.ndarray) -> list[Story]:
     """The page's results, a story republished by several papers as one (``duplicates.py``); on the pages past
     what ``MAX_COMPARED`` covers, article by article."""
     offset = (request.page - 1) * request.per_page
     end = offset + request.per_page
     if LOOKAHEAD * end > MAX_COMPARED:
         return [Story(*ranked) for ranked in _ranked(view, request, match, final, offset, request.per_page)]
-    return collapse(_ranked(view, request, match, final, 0, LOOKAHEAD * end))[offset:end]
+    ranked = _ranked(view, request, match, final, 0, max(LOOKAHEAD * end, _in_a_row_depth(request, query)))
+    return collapse(_in_a_row_first(request, query, match, ranked))[offset:end]
+
+
+def _in_a_row_depth(request: SearchRequest, query) -> int:
+    """How many of the first ranks ``_in_a_row_first`` reorders: none unless ordered by relevance, with enough
+    words and no question words set aside (which would break the row)."""
+    if request.effective_sort != "relevance" or len(query.words) < IN_A_ROW_WORDS or query.optional:
+        return 0
+    return IN_A_ROW_DEPTH
+
+
+def _in_a_row_first(request: SearchRequest, query, match, ranked: list[tuple]) -> list[tuple]:
+    """``ranked`` (``(doc, score, stored document)``) with, among its first ranks, the articles holding the query's
+    words in a row moved ahead of the others of their tier; the rest as it was."""
+    depth = _in_a_row_depth(request, query)
+    if not depth or match.tiers is None:
+        return ranked
+    words = tuple(word.folded for word in query.words)
+    head = ranked[:depth]
+    in_a_row = [holds_in_a_row(f"{document['title']}\n{document['body']}", words) for _, _, document in head]
+    order = sorted(range(len(head)), key=lambda i: (int(match.tiers[head[i][0]]), not in_a_row[i]))
+    return [head[i] for i in order] + ranked[depth:]
 
 
 def _ranked(view: IndexView, request: SearchRequest, match, final: np.ndarray, offset: int, limit: int) -> list[tuple]:
@@ -209,9 +238,13 @@ def _ranked(view: IndexView, request: SearchRequest, match, final: np.ndarray, o
 def ranked_documents(view: IndexView, request: SearchRequest, limit: int) -> tuple[int, Iterator[dict]]:
     """How many articles match, and the first ``limit`` of them as stored, in the order of the result pages (one
     ranking over the whole list, each article read only when the iterator reaches it): what an export writes."""
-    _, match, _, _, final = _select(view, resolve_request(view, request))
-    docs, _ = rank(view, match, final, request.effective_sort, 0, limit, request.freshness)
-    return int(final.sum()), (view.stored(int(doc)) for doc in docs)
+    query, match, _, _, final = _select(view, resolve_request(view, request))
+    docs, scores = rank(view, match, final, request.effective_sort, 0, limit, request.freshness)
+    depth = _in_a_row_depth(request, query)
+    head = _in_a_row_first(request, query, match, [(int(doc), float(score), view.stored(int(doc)))
+                                                   for doc, score in zip(docs[:depth], scores[:depth])])
+    rest = (view.stored(int(doc)) for doc in docs[depth:])
+    return int(final.sum()), itertools.chain((document for _, _, document in head), rest)
 
 
 def _select(view: IndexView, request: SearchRequest):

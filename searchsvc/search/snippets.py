@@ -86,6 +86,22 @@ def _word_pattern(folded_words: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
 
 
+def holds_in_a_row(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds the folded ``words`` one after another, nothing but spaces or punctuation between.
+
+    >>> holds_in_a_row("Tỉnh ủy, Thường trực HĐND, UBND tỉnh", ("tinh", "uy", "thuong", "truc", "hdnd"))
+    True
+    >>> holds_in_a_row("Thường trực Tỉnh ủy", ("tinh", "uy", "thuong", "truc"))
+    False
+    """
+    return _sequence_pattern(words).search(fold_passage(text)) is not None
+
+
+@lru_cache(maxsize=256)
+def _sequence_pattern(folded_words: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, folded_words)) + r"(?![^\W_])")
+
+
 def _best_window_start(text: str, query: ParsedQuery) -> int | None:
     """Where the window with the most query pairs standing together, then the most distinct query words, begins;
     None when no word occurs."""

@@ -306,3 +306,37 @@ def test_the_cli_takes_freshness_from_the_environment(gold_view):
     assert [hit["id"] for hit in json.loads(result.output)["results"]][:2] == ["exact-old", "gold-2021"]
     result = CliRunner().invoke(cli, args, env={"SEARCHSVC_FRESHNESS": "nhiều"})
     assert result.exit_code == 1 and "SEARCHSVC_FRESHNESS phải là một số từ 0 đến 1" in result.output
+
+
+# --- a sentence remembered from an article --------------------------------------------------------------------
+
+REMEMBERED = [
+    {"id": "scattered", "title": "Người dân về quê lấy ý kiến",
+     "body": "Lấy ý kiến cử tri. Người dân về quê ăn Tết. Dự án đường lớn. Kiến người dân ở xã. Ý kiến người "
+             "dân khác nhau. Người dân về quê, dân về dự án nhà ở. Lấy ý kiến nhiều lần."},
+    {"id": "remembered", "title": "Huyện họp bàn kế hoạch năm",
+     "body": "Sáng nay, huyện họp bàn kế hoạch năm. Tuần tới huyện lấy ý kiến người dân về dự án đường vành đai, "
+             "sau đó trình tỉnh phê duyệt và khởi công trong quý hai."},
+]
+
+
+@pytest.fixture(scope="module")
+def remembered_view(tmp_path_factory):
+    return index_records(tmp_path_factory.mktemp("remembered"), REMEMBERED)
+
+
+def test_a_sentence_remembered_from_an_article_finds_it_first(remembered_view):
+    assert ids(remembered_view, "lay y kien nguoi dan ve du an") == ["remembered", "scattered"]
+    assert ids(remembered_view, "lay y kien nguoi dan ve du an", per_page="1") == ["remembered"]
+
+
+def test_a_short_query_is_ranked_by_its_scores_alone(remembered_view):
+    assert ids(remembered_view, "kiến người dân về") == ["scattered", "remembered"]
+
+
+def test_an_export_lists_the_remembered_article_first_as_the_page_does(remembered_view):
+    from searchsvc.search.service import ranked_documents
+
+    request = SearchRequest.from_pairs({"q": "lay y kien nguoi dan ve du an"}.items())
+    total, documents = ranked_documents(remembered_view, request, 10)
+    assert total == 2 and [document["id"] for document in documents] == ["remembered", "scattered"]
