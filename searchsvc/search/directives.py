@@ -89,9 +89,14 @@ QUERY = re.compile(
     rf"(?:(?P<word>{_QUERY_WORDS})\s*(?:so\s*:?\s*)?)?"
     r"(?P<number>\d{1,5}[a-d]?)"
     r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|\s*[-–]\s*(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
-    r"(?:\s*[-–—/]\s*(?P<symbol>[a-z][a-z0-9&]*(?:\s*[-–—/]\s*[a-z0-9&]+)*))?"
+    # The symbol after a dash or slash, or after a space when it holds a slash itself (``05 CT/TW``).
+    r"(?:(?:\s*[-–—/]\s*|\s+(?=[a-z][a-z0-9&]*\s*/))(?P<symbol>[a-z][a-z0-9&]*(?:\s*[-–—/]\s*[a-z0-9&]+)*))?"
     r"(?:\s*,?\s*(?:nam\s+)?(?P<trailing_year>(?:19|20)\d\d))?"
 )
+
+
+# A reference among other words: whole words only.
+REFERENCE = re.compile(rf"(?<![^\W_])(?:{QUERY.pattern})(?![^\W_])")
 
 
 @dataclass(frozen=True)
@@ -134,9 +139,34 @@ def parse_directive_query(text: str) -> DirectiveQuery | None:
     DirectiveQuery(types=frozenset({'Chỉ thị'}), number='5', issuer='ttg', year=None)
     >>> parse_directive_query("NĐ 116").types, parse_directive_query("hà nội 2020")
     (frozenset({'Nghị định'}), None)
+    >>> parse_directive_query("chi thi 05 CT/TW").issuer
+    'tw'
     """
-    folded = fold_text(re.sub(r"(?<=/)\s*T[Ưư](?![^\W\d_])", "TW", nfc(text)))
-    match = QUERY.fullmatch(folded)
+    return _directive_query(QUERY.fullmatch(_folded_reference(text)))
+
+
+def find_directive_queries(text: str) -> list[tuple[DirectiveQuery, str]]:
+    """Every document reference standing in a search box entry among other words, with the folded words that
+    make it.
+
+    >>> [(query.number, words) for query, words in find_directive_queries("thực hiện Nghị quyết 18-NQ/TW ở xã")]
+    [('18', 'nghi quyet 18-nq/tw')]
+    >>> find_directive_queries("xã có 18 thôn")
+    []
+    """
+    found = []
+    for match in REFERENCE.finditer(_folded_reference(text)):
+        query = _directive_query(match)
+        if query is not None:
+            found.append((query, match.group()))
+    return found
+
+
+def _folded_reference(text: str) -> str:
+    return fold_text(re.sub(r"(?<=/)\s*T[Ưư](?![^\W\d_])", "TW", nfc(text)))
+
+
+def _directive_query(match: re.Match | None) -> DirectiveQuery | None:
     if not match or not (match["word"] or match["symbol"]):
         return None
     word_types = _FOLDED_TYPE_WORDS.get(match["word"]) or _FOLDED_CODES.get(match["word"] or "", frozenset())

@@ -16,6 +16,10 @@ term and scored like a word, so documents where ``hội nghị`` stands as a wor
 ``hội`` and ``nghị``. A quoted phrase keeps the documents holding all of its pairs: exact for two words, and for
 longer phrases exact unless each pair occurs only in a different place, which Vietnamese text makes rare.
 
+A document reference typed among the words (``nghị quyết 18``) takes part through the directive facet: an article
+citing a document the reference can mean holds the reference's words, however it writes them, and comes first
+within its tier. A resolution cited once in a long article about something else is found that way.
+
 Freshness, when an operator turns it on (``freshness`` > 0), is a mild preference within a tier: an article's
 score is multiplied by ``1 + freshness * 2 ** (-age / FRESHNESS_HALF_LIFE_DAYS)``, its age counted from the
 newest dated article of the index (not after today), so an equally relevant newer article ranks first while a
@@ -25,13 +29,16 @@ clearly better older match keeps its place. Undated articles, and dates after th
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
 from searchsvc.search.budget import check_budget
 from searchsvc.search.postings import UNKNOWN_DAY, IndexView
+from searchsvc.search.directives import DirectiveQuery, directive_from_facet
 from searchsvc.search.query import ParsedQuery, QueryWord
+from searchsvc.text.documents import number_key
 
 K1 = 1.2
 B = 0.75
@@ -42,7 +49,7 @@ EXACT_FORM_BONUS = 0.15
 PAIR_WEIGHT = 2.0
 PAIRS_FIELD = "content_pairs"
 # Tiers are steps of this share of the query's weight: 0 holds every word, 1 lacks up to 10 %, 2 up to 20 % ...
-# (``tiers`` counts each step twice: the words as typed, then their variants).
+# (``tiers`` counts each step four times: citing a document typed or not, then the words as typed or variants).
 TIER_STEP = 0.1
 # An article lacking more than this share of the query's weight is not a result (for two words of equal weight,
 # an article with one of them is not).
@@ -53,6 +60,8 @@ SHARE_EPSILON = 1e-4
 # scores this share of what the variant alone would score; it also ranks below the articles of its tier that
 # hold the words as typed.
 VARIANT_WEIGHT = 0.8
+DIRECTIVE_FIELD = "directive"
+_directives_by_number: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # An article this many days older than the newest one gets half the freshness preference of the newest.
 FRESHNESS_HALF_LIFE_DAYS = 365
 
@@ -125,6 +134,12 @@ def match_text(view: IndexView, query: ParsedQuery) -> TextMatch:
     for pair in dict.fromkeys(_pair_terms(read_as)):
         check_budget()
         _score_pair(view, pair, scores)
+    citing = np.zeros(view.doc_count_all, dtype=bool)
+    for reference in query.directives:
+        check_budget()
+        docs = _citing_documents(view, reference.query)
+        held[docs] |= np.int64(sum(1 << i for i in {words.index(w) for w in query.words[reference.start:reference.end]}))
+        citing[docs] = True
     for i, idf in enumerate(idfs):
         weight += np.float32(idf) * ((held >> i) & 1).astype(np.float32)
     total = sum(idfs)
@@ -132,8 +147,9 @@ def match_text(view: IndexView, query: ParsedQuery) -> TextMatch:
         lacking = 1 - weight / np.float32(total)
         mask = (held != 0) & (lacking < MAX_MISSING_SHARE - SHARE_EPSILON)
         tiers = np.where(lacking <= SHARE_EPSILON, 0, 1 + (lacking - SHARE_EPSILON) // TIER_STEP)
-        # Within a share step, the articles holding the words as typed come before those holding variants.
-        tiers = (2 * tiers + by_variant).astype(np.int8)
+        # Within a share step, the articles citing a document typed come first, then those holding the words as
+        # typed before those holding variants.
+        tiers = (4 * tiers + 2 * (~citing if query.directives else False) + by_variant).astype(np.int8)
     else:
         mask, tiers = np.zeros(view.doc_count_all, dtype=bool), np.zeros(view.doc_count_all, dtype=np.int8)
     for word in query.excluded:
@@ -141,6 +157,22 @@ def match_text(view: IndexView, query: ParsedQuery) -> TextMatch:
     for phrase in query.phrases:
         mask = _keep_phrase_matches(view, phrase, mask)
     return TextMatch(mask=mask & view.live, scores=scores, tiers=tiers, held=held, words=words)
+
+
+def _citing_documents(view: IndexView, query: DirectiveQuery) -> np.ndarray:
+    """The documents citing any document ``query`` can mean, by the directive facet."""
+    table = view.facet_table(DIRECTIVE_FIELD)
+    by_number = _directives_by_number.get(view)
+    if by_number is None:
+        by_number = {}
+        for position, (value, meta) in enumerate(zip(table.values, table.meta)):
+            directive = directive_from_facet(value, meta)
+            if directive is not None:
+                by_number.setdefault(number_key(directive.number), []).append((position, directive))
+        _directives_by_number[view] = by_number
+    docs = [table.documents_of(position) for position, directive in by_number.get(query.number, ())
+            if query.matches(directive)]
+    return np.unique(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int64)
 
 
 def query_terms(query: ParsedQuery) -> list[tuple[str, str]]:

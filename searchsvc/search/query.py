@@ -9,6 +9,9 @@ Two readings are added to what was typed, never replacing it: the other forms of
 (``hooij`` also searches ``hội``), as ``expansions``. Question words (``vì sao``, ``bao nhiêu``, ``nào``) of a
 question with at least two other words are ``optional``: they add to the score where they occur and are never
 required.
+
+A document reference among the words (``nghị quyết 18``, ``chỉ thị 05 CT/TW``) is kept as ``directives``: the
+articles citing a document it can mean hold its words, whatever they write (``engine.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from searchsvc.search.directives import DirectiveQuery, find_directive_queries
 from searchsvc.search.variants import CURATED_VARIANTS, Variants, read_typed
 from searchsvc.text.analysis import analyze
 from searchsvc.text.normalize import fold, nfc
@@ -59,6 +63,15 @@ class Expansion:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A document reference typed as ``words[start:end]``."""
+
+    start: int
+    end: int
+    query: DirectiveQuery
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
     words: tuple[QueryWord, ...] = ()
     phrases: tuple[tuple[QueryWord, ...], ...] = ()
@@ -66,6 +79,7 @@ class ParsedQuery:
     words_ignored: int = 0
     expansions: tuple[Expansion, ...] = ()
     optional: tuple[QueryWord, ...] = ()
+    directives: tuple[Reference, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -115,7 +129,24 @@ def parse_query(text: str, variants: Variants = CURATED_VARIANTS) -> ParsedQuery
     if not phrases:
         words, optional = _set_questions_aside(words)
     return ParsedQuery(tuple(words), tuple(phrases), tuple(excluded[:MAX_QUERY_WORDS]), ignored,
-                       _expansions(words, variants), tuple(optional))
+                       _expansions(words, variants), tuple(optional), _references(text, words))
+
+
+def _references(text: str, words: list[QueryWord]) -> tuple[Reference, ...]:
+    """The document references of ``text``, each at the run of ``words`` that spells it.
+
+    >>> [(r.start, r.end, r.query.number) for r in _references("họp về chỉ thị 05", _words("họp về chỉ thị 05"))]
+    [(2, 5, '5')]
+    """
+    folded = [word.folded for word in words]
+    references = []
+    for query, spelled in find_directive_queries(text):
+        run = [word.folded for word in _words(spelled)]
+        for start in range(len(folded) - len(run) + 1):
+            if folded[start:start + len(run)] == run:
+                references.append(Reference(start, start + len(run), query))
+                break
+    return tuple(references)
 
 
 def _set_questions_aside(words: list[QueryWord]) -> tuple[list[QueryWord], list[QueryWord]]:

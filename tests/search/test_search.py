@@ -340,3 +340,35 @@ def test_an_export_lists_the_remembered_article_first_as_the_page_does(remembere
     request = SearchRequest.from_pairs({"q": "lay y kien nguoi dan ve du an"}.items())
     total, documents = ranked_documents(remembered_view, request, 10)
     assert total == 2 and [document["id"] for document in documents] == ["remembered", "scattered"]
+
+
+# --- a document reference typed among the words -----------------------------------------------------------------
+
+CITING = [
+    {"id": "council-18", "title": "Nghị quyết của HĐND về 18 công trình",
+     "body": "HĐND tỉnh thông qua nghị quyết về 18 công trình giao thông. Nghị quyết nêu rõ 18 công trình được "
+             "ưu tiên vốn; nghị quyết có hiệu lực từ tháng 7, trong đó 18 công trình khởi công trước."},
+    {"id": "cites-18", "title": "Hội nghị cán bộ chủ chốt toàn tỉnh",
+     "body": "Sáng nay, tỉnh tổ chức hội nghị cán bộ chủ chốt để bàn kế hoạch năm. Hội nghị nghe báo cáo kinh tế, "
+             "xã hội, quốc phòng. Tỉnh tiếp tục sắp xếp bộ máy theo Nghị quyết số 18-NQ/TW ngày 25/10/2017 của "
+             "Ban Chấp hành Trung ương. Các đại biểu thảo luận về đầu tư công, thu ngân sách và cải cách hành chính."},
+    {"id": "council-05", "title": "Chỉ thị 05 của Chủ tịch UBND tỉnh về phòng chống thiên tai",
+     "body": "Chỉ thị 05 giao 5 nhiệm vụ: CT UBND các huyện trực ban; TW hỗ trợ vật tư. Chỉ thị 05 có hiệu lực ngay."},
+    {"id": "cites-05", "title": "Học tập và làm theo tấm gương đạo đức",
+     "body": "Các chi bộ triển khai Chỉ thị 05-CT/TW của Bộ Chính trị trong năm nay."},
+]
+
+
+@pytest.fixture(scope="module")
+def citing_view(tmp_path_factory):
+    return index_records(tmp_path_factory.mktemp("citing"), CITING)
+
+
+@pytest.mark.parametrize(("typed", "first"), [
+    ("nghị quyết 18", "cites-18"),  # cited once in a long article, ahead of one holding the words more often
+    ("nghi quyet 18", "cites-18"),
+    ("NQ 18", "cites-18"),  # the article never writes "NQ 18", but cites the resolution
+    ("chi thi 05 CT/TW", "cites-05"),
+])
+def test_a_document_typed_finds_the_articles_citing_it_first(citing_view, typed, first):
+    assert ids(citing_view, typed)[0] == first
