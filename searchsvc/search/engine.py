@@ -193,6 +193,14 @@ def _pair_terms(words) -> list[str]:
     return [f"{a.folded} {b.folded}" for a, b in zip(words, words[1:])]
 
 
+def holding_pairs(view: IndexView, words: tuple[QueryWord, ...], docs: np.ndarray) -> np.ndarray:
+    """For each of ``docs``, whether it holds every pair of neighbouring ``words`` (a cheap first check of a row)."""
+    held = np.ones(len(docs), dtype=bool)
+    for pair in _pair_terms(words):
+        held &= np.isin(docs, view.postings(PAIRS_FIELD, pair).docs)
+    return held
+
+
 def _content_term(word: QueryWord) -> tuple[str, str]:
     return ("content", word.exact) if word.marked else ("content_folded", word.folded)
 

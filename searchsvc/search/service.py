@@ -17,7 +17,7 @@ import numpy as np
 
 from searchsvc.search.budget import check_budget, time_budget
 from searchsvc.search.duplicates import LOOKAHEAD, MAX_COMPARED, Story, collapse
-from searchsvc.search.engine import match_text, rank
+from searchsvc.search.engine import holding_pairs, match_text, rank
 from searchsvc.errors import InvalidParameter
 from searchsvc.search import params
 from searchsvc.search.filters import resolve_request
@@ -201,7 +201,7 @@ def _stories(view: IndexView, request: SearchRequest, query, match, final: np.nd
     if LOOKAHEAD * end > MAX_COMPARED:
         return [Story(*ranked) for ranked in _ranked(view, request, match, final, offset, request.per_page)]
     ranked = _ranked(view, request, match, final, 0, max(LOOKAHEAD * end, _in_a_row_depth(request, query)))
-    return collapse(_in_a_row_first(request, query, match, ranked))[offset:end]
+    return collapse(_in_a_row_first(view, request, query, match, ranked))[offset:end]
 
 
 def _in_a_row_depth(request: SearchRequest, query) -> int:
@@ -212,15 +212,18 @@ def _in_a_row_depth(request: SearchRequest, query) -> int:
     return IN_A_ROW_DEPTH
 
 
-def _in_a_row_first(request: SearchRequest, query, match, ranked: list[tuple]) -> list[tuple]:
+def _in_a_row_first(view: IndexView, request: SearchRequest, query, match, ranked: list[tuple]) -> list[tuple]:
     """``ranked`` (``(doc, score, stored document)``) with, among its first ranks, the articles holding the query's
-    words in a row moved ahead of the others of their tier; the rest as it was."""
+    words in a row moved ahead of the others of their tier; the rest as it was. Only the articles holding every
+    pair of neighbouring words (``holding_pairs``) are read for the row."""
     depth = _in_a_row_depth(request, query)
     if not depth or match.tiers is None:
         return ranked
     words = tuple(word.folded for word in query.words)
     head = ranked[:depth]
-    in_a_row = [holds_in_a_row(f"{document['title']}\n{document['body']}", words) for _, _, document in head]
+    candidates = holding_pairs(view, query.words, np.array([doc for doc, _, _ in head], dtype=np.int64))
+    in_a_row = [bool(candidate) and holds_in_a_row(f"{document['title']}\n{document['body']}", words)
+                for candidate, (_, _, document) in zip(candidates, head)]
     order = sorted(range(len(head)), key=lambda i: (int(match.tiers[head[i][0]]), not in_a_row[i]))
     return [head[i] for i in order] + ranked[depth:]
 
@@ -241,8 +244,8 @@ def ranked_documents(view: IndexView, request: SearchRequest, limit: int) -> tup
     query, match, _, _, final = _select(view, resolve_request(view, request))
     docs, scores = rank(view, match, final, request.effective_sort, 0, limit, request.freshness)
     depth = _in_a_row_depth(request, query)
-    head = _in_a_row_first(request, query, match, [(int(doc), float(score), view.stored(int(doc)))
-                                                   for doc, score in zip(docs[:depth], scores[:depth])])
+    head = _in_a_row_first(view, request, query, match, [(int(doc), float(score), view.stored(int(doc)))
+                                                         for doc, score in zip(docs[:depth], scores[:depth])])
     rest = (view.stored(int(doc)) for doc in docs[depth:])
     return int(final.sum()), itertools.chain((document for _, _, document in head), rest)
 
