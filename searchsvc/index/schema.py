@@ -12,7 +12,7 @@ Field design, for speed on Vietnamese (every syllable a token, the common ones i
 * Facet fields hold one term per value, ``value<US>json(meta)``, so the facet values, their labels and their
   hierarchy come from the term list of the index itself, with no stored-field reads.
 * ``document`` stores the article as a dict for display, and under ``INPUT`` what the extractors read beyond it
-  (the raw byline, the date the input gave), so the stored articles can be analysed again without their source
+  (the raw byline, the date the input gave, the publisher whose locality a placeless article takes), so the stored articles can be analysed again without their source
   files (``reanalysis.py``).
 """
 
@@ -126,6 +126,7 @@ def article_to_document(article: Article, parsed: Article | None = None) -> dict
         "document": {**article.to_dict(), INPUT: {
             "byline": parsed.byline,
             "published": parsed.published.isoformat() if parsed.published else None,
+            "publisher": parsed.publisher,
         }},
     }
     facets = {
@@ -157,7 +158,7 @@ def parsed_article(stored: dict) -> Article | None:
     published = date.fromisoformat(given["published"]) if given["published"] else None
     return Article(id=stored["id"], title=stored["title"], body=stored["body"], url=stored.get("url"),
                    published=published, published_source="metadata" if published else None,
-                   category=stored.get("category"), byline=given["byline"])
+                   category=stored.get("category"), byline=given["byline"], publisher=given.get("publisher"))
 
 
 def _date_terms(article: Article) -> list[str]:

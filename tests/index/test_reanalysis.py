@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -64,6 +65,22 @@ def test_a_changed_byline_rule_reaches_every_article_without_its_file(index_with
     authors = {article_id: document["authors"] for article_id, document in
                stored_documents(index_without_sources).items()}
     assert authors == {article_id: [f"[{byline}]"] if byline else [] for article_id, byline in bylines.items()}
+
+
+def test_a_portal_s_article_keeps_the_portal_s_locality_when_analysed_again(tmp_path):
+    """A portal's notice names no place; the portal is its place, and the index keeps who published it."""
+    feed = tmp_path / "daksong.jsonl"
+    feed.write_text(json.dumps({"id": "tb-01", "title": "Thông báo lịch tiếp công dân của Lãnh đạo UBND huyện",
+                                "body": "Lịch tiếp công dân 6 tháng đầu năm.",
+                                "source": "Trang TTĐT huyện Đắk Song (daksong.daknong.gov.vn)"}, ensure_ascii=False),
+                    encoding="utf-8")
+    index_dir = tmp_path / "index"
+    index_paths([feed], index_dir)
+    feed.unlink()
+    reanalyse(index_dir)
+    [document] = stored_documents(index_dir).values()
+    assert {(place["name"], place["role"]) for place in document["localities"]} == {("Đắk Song", "main"),
+                                                                                   ("Đắk Nông", "main")}
 
 
 def test_the_stored_input_is_not_shown_to_readers(index_without_sources):
