@@ -115,10 +115,14 @@ def indexer_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def sync_files(folder: Path) -> None:
-    """Flush a generation's files and folder to disk, so a commit that returned survives a power cut."""
+def sync_files(folder: Path, skip: set[str] = frozenset()) -> None:
+    """Flush a generation's files and folder to disk, so a commit that returned survives a power cut.
+
+    ``skip``: names already on disk before the commit. Whoosh never changes a file once written, so a small commit
+    to a large index flushes only what it wrote, not the whole index again.
+    """
     for path in folder.iterdir():
-        if path.is_file():
+        if path.is_file() and path.name not in skip:
             descriptor = os.open(path, os.O_RDONLY)
             try:
                 os.fsync(descriptor)

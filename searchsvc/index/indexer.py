@@ -25,6 +25,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -176,6 +177,8 @@ def _write(ix, changes: Iterable[Article | Deletion], report: IndexReport,
     """
     written: dict[str, tuple[int, int]] = {}  # id -> (segment of this run, document number in it)
     segment = 0
+    folder = Path(ix.storage.folder)
+    files_before = {path.name for path in folder.iterdir()}
     writer = FastSegmentWriter(ix)
     try:
         with ix.searcher() as searcher, _document_maker(parallel=total >= PARALLEL_FROM) as make_documents:
@@ -210,7 +213,7 @@ def _write(ix, changes: Iterable[Article | Deletion], report: IndexReport,
     except BaseException:
         writer.cancel()
         raise
-    sync_files(Path(ix.storage.folder))
+    sync_files(folder, skip=files_before)
     return set(written)
 
 
@@ -261,10 +264,12 @@ def _die_with_parent() -> None:
 def _document_maker(parallel: bool) -> Iterator[Callable[[Iterable[Article]], Iterator[tuple[Article, dict | ParseError]]]]:
     """Prepare documents on every core while this process writes them; in order, so runs are reproducible.
 
-    Small runs stay in one process: starting workers (each loads the gazetteer) costs more than it saves.
+    Small runs stay in one process: starting workers (each loads the gazetteer) costs more than it saves. So does
+    a process with other threads (a web worker applying write tasks, a watcher): a child forked there can inherit a
+    lock another thread held at that instant and wait on it forever, with the indexer lock held.
     """
     workers = len(os.sched_getaffinity(0))
-    if workers < 2 or not parallel:
+    if workers < 2 or not parallel or threading.active_count() > 1:
         yield lambda articles: map(prepare_document, articles)
         return
     with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:

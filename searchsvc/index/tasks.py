@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 TASKS_DIR = "tasks"
 KINDS = ("put", "delete", "bulk")
 BATCH_TASKS = 500
+# A commit's share of the queue, in task bytes: a backlog is applied in steps that each finish in seconds, so a
+# worker killed while applying loses one step, not the whole backlog over and over.
+BATCH_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -106,8 +109,8 @@ class TaskQueue:
         return sorted(self.queued.glob("*.task")) if self.queued.is_dir() else []
 
     def apply_pending(self, index_dir: Path) -> list[dict]:
-        """Apply up to ``BATCH_TASKS`` queued tasks in one commit; their outcomes (none when the queue is empty or
-        another writer holds the index).
+        """Apply the oldest queued tasks (``_first_batch``) in one commit; their outcomes (none when the queue is
+        empty or another writer holds the index).
 
         The queue is read under the indexer lock, so two processes never apply the same tasks, nor an older task
         after a newer one.
@@ -121,7 +124,7 @@ class TaskQueue:
             return []
 
     def _apply(self, index_dir: Path) -> list[dict]:
-        paths = self.pending()[:BATCH_TASKS]
+        paths = _first_batch(self.pending())
         if not paths:
             return []
         tasks = [task for task in map(self._read, paths) if task is not None]
@@ -207,6 +210,20 @@ def _changes_of(task: Task) -> tuple[list, list[dict]]:
 
 def _line_error(error: ParseError) -> dict:
     return {"line": error.line, "message": error.reason}
+
+
+def _first_batch(paths: list[Path]) -> list[Path]:
+    """The oldest tasks, up to ``BATCH_TASKS`` of them and ``BATCH_BYTES`` together (at least one, however big)."""
+    batch, size = [], 0
+    for path in paths[:BATCH_TASKS]:
+        try:
+            size += path.stat().st_size
+        except FileNotFoundError:
+            continue
+        if batch and size > BATCH_BYTES:
+            break
+        batch.append(path)
+    return batch
 
 
 def _write_durably(path: Path, data: bytes) -> None:

@@ -1,5 +1,6 @@
 import json
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,23 @@ def test_an_index_built_before_the_package_split_still_opens_and_answers(tmp_pat
     shutil.copytree(legacy, tmp_path / "index", symlinks=True)
     page = search(ViewCache(tmp_path / "index").get(), SearchRequest(q="khoa giáo")).to_dict()
     assert [hit["id"] for hit in page["results"]] == ["tinh-bien-giao-ban-khoa-giao"]
+
+
+def test_a_small_commit_flushes_only_the_files_it_wrote(tmp_path, monkeypatch):
+    """Flushing the whole index on every write made each small commit cost as much as the index is large."""
+    index_dir = tmp_path / "index"
+    index_paths([write_feed(tmp_path / "a.jsonl", [record(f"a{n}", f"Tin {n}") for n in range(30)])], index_dir)
+    before = set(live_generation(index_dir).iterdir())
+    flushed = []
+    real_fsync = os.fsync
+
+    def recording_fsync(descriptor: int) -> None:
+        flushed.append(Path(os.readlink(f"/proc/self/fd/{descriptor}")))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    index_paths([write_feed(tmp_path / "b.jsonl", [record("b", "Tin mới")])], index_dir)
+    generation = live_generation(index_dir)
+    written = {path for path in flushed if path.parent == generation and path.is_file()}
+    assert written and not written & before
+    assert {"b", "a0", "a29"} <= set(titles(index_dir))

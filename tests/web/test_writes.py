@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 
 import pytest
 from click.testing import CliRunner
 
 from searchsvc.cli import cli
+from searchsvc.index import indexer, tasks
 from searchsvc.index.indexer import index_paths
 from searchsvc.index.tasks import TaskQueue
 from searchsvc.web.app import create_app
@@ -85,6 +87,38 @@ def test_tasks_apply_in_the_order_they_were_acknowledged(client, index_dir, key)
     client.put("/api/articles/thu-tu", json={**ARTICLE, "title": "Ba"}, headers=auth(key))
     apply_all(index_dir)
     assert client.get("/api/articles/thu-tu").get_json()["title"] == "Ba"
+
+
+def test_a_backlog_is_applied_in_bounded_commits_in_order(client, index_dir, key, monkeypatch):
+    """A worker killed while applying loses one step of a backlog, not all of it: each commit takes a slice."""
+    monkeypatch.setattr(tasks, "BATCH_BYTES", 600)
+    for number in range(6):
+        client.put(f"/api/articles/lo-{number}", json={**ARTICLE, "title": f"Bài {number}"}, headers=auth(key))
+    client.put("/api/articles/lo-0", json={**ARTICLE, "title": "Bài 0 sửa"}, headers=auth(key))
+    queue = TaskQueue(index_dir)
+    steps = []
+    while applied := queue.apply_pending(index_dir):
+        steps.append([outcome["uid"] for outcome in applied])
+    assert len(steps) > 1 and sorted(uid for step in steps for uid in step) == [uid for step in steps for uid in step]
+    assert client.get("/api/articles/lo-0").get_json()["title"] == "Bài 0 sửa"
+    assert client.get("/api/articles/lo-5").get_json()["title"] == "Bài 5"
+
+
+def test_a_large_bulk_is_applied_without_forking_from_a_threaded_worker(client, index_dir, monkeypatch):
+    """A child forked beside the web worker's other threads can inherit a held lock and hang the applier."""
+    def refuse_fork(*args, **kwargs):
+        raise AssertionError("the task applier forked worker processes")
+
+    monkeypatch.setattr(indexer.multiprocessing, "get_context", refuse_fork)
+    big = KeyStore(index_dir).create("bulk", rate_per_minute=1000, max_body_bytes=10_000_000)
+    body = "\n".join(json.dumps({"id": f"bulk-{n}", **ARTICLE}) for n in range(indexer.PARALLEL_FROM + 10))
+    assert client.post("/api/articles", data=body, headers=auth(big)).status_code == 202
+    outcomes = []
+    applier = threading.Thread(target=lambda: outcomes.extend(TaskQueue(index_dir).apply_pending(index_dir)))
+    applier.start()
+    applier.join()
+    assert [outcome["status"] for outcome in outcomes] == ["succeeded"]
+    assert client.get(f"/api/articles/bulk-{indexer.PARALLEL_FROM}").status_code == 200
 
 
 @pytest.mark.parametrize("headers, status, code", [

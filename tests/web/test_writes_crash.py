@@ -26,6 +26,7 @@ from conftest import PROJECT, SAMPLES
 KILL_SEED = 5
 KILLS = 10
 BATCH = 20
+STALL_SECONDS = 120
 
 
 def free_port() -> int:
@@ -99,12 +100,16 @@ def test_kill_9_during_bulk_posts_loses_no_acknowledged_write_and_applies_no_tas
     port = free_port()
     server = serve(index_dir, port)
     try:
-        deadline = time.monotonic() + 120
+        # The backlog is applied in steps; the restarted server fails only if it stops making progress.
+        deadline = time.monotonic() + STALL_SECONDS
         pending = set(acknowledged)
         while pending and time.monotonic() < deadline:
-            pending = {uid for uid in pending if call(port, "GET", f"/api/tasks/{uid}")[1]["status"] == "queued"}
+            still = {uid for uid in pending if call(port, "GET", f"/api/tasks/{uid}")[1]["status"] == "queued"}
+            if len(still) < len(pending):
+                deadline = time.monotonic() + STALL_SECONDS
+            pending = still
             time.sleep(0.2)
-        assert not pending, f"tasks still queued after the restart: {sorted(pending)[:5]}"
+        assert not pending, f"no queued task was applied for {STALL_SECONDS} s after the restart: {sorted(pending)[:5]}"
         for uid in acknowledged:
             assert call(port, "GET", f"/api/tasks/{uid}")[1]["status"] == "succeeded"
         present = {i for ids in sent for i in ids if call(port, "GET", f"/api/articles/{i}")[0] == 200}
