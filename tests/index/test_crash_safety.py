@@ -158,8 +158,11 @@ def test_readers_keep_answering_through_rebuilds_and_never_go_back(tmp_path, cor
     assert len(order) >= 2
 
 
-BUILD_SHARED = ("import sys; from pathlib import Path; from searchsvc.search import shared; "
-                "shared.HOT_POSTINGS = 2; shared.prepare(Path(sys.argv[1]))")
+# Says when its imports are done and how long the build itself took: under load, start-up time varies more than
+# the build, and a kill timed from the process start could land before the build began.
+BUILD_SHARED = ("import sys, time; from pathlib import Path; from searchsvc.search import shared; "
+                "shared.HOT_POSTINGS = 2; print('building', flush=True); started = time.monotonic(); "
+                "shared.prepare(Path(sys.argv[1])); print(time.monotonic() - started, flush=True)")
 
 
 def test_kill_9_while_the_shared_arrays_are_built_leaves_nothing_a_reader_trusts(tmp_path, corpora, monkeypatch):
@@ -174,14 +177,15 @@ def test_kill_9_while_the_shared_arrays_are_built_leaves_nothing_a_reader_trusts
     interrupted = 0
     for _ in range(6):
         shutil.rmtree(generation / shared.SHARED_DIR)
-        started = time.monotonic()
-        build = subprocess.run([sys.executable, "-c", BUILD_SHARED, str(generation)], capture_output=True)
-        assert build.returncode == 0, build.stderr.decode()
-        seconds = time.monotonic() - started
+        build = subprocess.run([sys.executable, "-c", BUILD_SHARED, str(generation)], capture_output=True, text=True)
+        assert build.returncode == 0, build.stderr
+        seconds = float(build.stdout.split()[-1])
         shutil.rmtree(generation / shared.SHARED_DIR)
-        process = subprocess.Popen([sys.executable, "-c", BUILD_SHARED, str(generation)])
-        time.sleep(rng.uniform(0.3, 1.0) * seconds)
+        process = subprocess.Popen([sys.executable, "-c", BUILD_SHARED, str(generation)], stdout=subprocess.PIPE)
+        process.stdout.readline()
+        time.sleep(rng.uniform(0.1, 0.9) * seconds)
         process.kill()
+        process.stdout.close()
         process.wait()
         interrupted += bool(list((generation / shared.SHARED_DIR).glob(f"{shared.BUILD_PREFIX}*")))
         view = ViewCache(index_dir).get()
