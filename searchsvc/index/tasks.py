@@ -50,6 +50,10 @@ class Task:
     enqueued_at: str
     body: bytes
 
+    def header(self) -> dict:
+        """The task as the API names it: the first line of its file, and the start of every status."""
+        return {"uid": self.uid, "type": self.kind, "id": self.article_id, "enqueued_at": self.enqueued_at}
+
 
 class TaskQueue:
     """The queued and finished write tasks of one index folder."""
@@ -65,10 +69,10 @@ class TaskQueue:
         with self._locked():
             sequence = self.root / "sequence"
             uid = int(sequence.read_text() or 0) + 1 if sequence.exists() else 1
-            header = {"uid": uid, "type": kind, "id": article_id, "enqueued_at": _now()}
-            _write_durably(self.queued / f"{uid:012d}.task", json.dumps(header).encode() + b"\n" + body)
+            task = Task(uid, kind, article_id, _now(), body)
+            _write_durably(self.queued / f"{uid:012d}.task", json.dumps(task.header()).encode() + b"\n" + body)
             _write_durably(sequence, str(uid).encode())
-        return {**header, "status": "queued"}
+        return {**task.header(), "status": "queued"}
 
     def status(self, uid: int) -> dict | None:
         """A task's status: queued, or what applying it did; ``None`` for a number never handed out."""
@@ -79,8 +83,7 @@ class TaskQueue:
         task = self._read(self.queued / f"{uid:012d}.task")
         if task is None:
             return None
-        return {"uid": task.uid, "type": task.kind, "id": task.article_id, "enqueued_at": task.enqueued_at,
-                "status": "queued"}
+        return {**task.header(), "status": "queued"}
 
     def issued(self, uid: int) -> bool:
         """Whether ``uid`` was handed out: a task with no status left is one whose outcome was pruned."""
@@ -144,8 +147,7 @@ class TaskQueue:
         finished = _now()
         results = []
         for task in tasks:
-            result = {"uid": task.uid, "type": task.kind, "id": task.article_id, "enqueued_at": task.enqueued_at,
-                      "finished_at": finished, **outcomes[task.uid]}
+            result = {**task.header(), "finished_at": finished, **outcomes[task.uid]}
             _write_durably(self.done / f"{task.uid:012d}.json", json.dumps(result, ensure_ascii=False).encode())
             results.append(result)
         for path in paths:

@@ -3,8 +3,9 @@
 
 ``PUT /api/articles/<id>`` (one JSON object), ``DELETE /api/articles/<id>`` and ``POST /api/articles`` (JSON Lines)
 need an API key (``Authorization: Bearer <key>``, see ``keys.py``); every read route stays open. Each key has its own
-body size and rate limits, the rate counted over every worker of the server (``RateBuckets``). Tasks are applied by ``TaskApplier``: a thread in every web worker, of which the one that
-takes the indexer lock applies everything queued, so nothing is lost when a worker dies.
+body size and rate limits, the rate counted over every worker of the server (``RateBuckets``). Tasks are applied by
+``TaskApplier``: a thread in every web worker, of which the one that takes the indexer lock applies everything
+queued, so nothing is lost when a worker dies.
 """
 
 from __future__ import annotations
