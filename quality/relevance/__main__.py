@@ -4,9 +4,10 @@
 it, what counts as relevant, a group (typed with marks, without, place names, directive numbers, abbreviations and
 variants, Telex/VNI leftovers, typos, questions, longer descriptions, wanting the newest news) and a part: ``tune``
 (the needs the engine was tuned on) or ``sealed`` (held out for an honest figure: never tuned on, scored once at
-the end). A run scores the ``tune`` part unless ``--part`` says ``sealed`` or ``all``. ``judgments.tsv`` holds
+the end). A run scores the ``tune`` part unless ``--part`` says ``sealed`` or ``all`` (both). ``judgments.tsv`` holds
 ``need<TAB>article id<TAB>grade``, graded by reading the article: 2 about the need, 1 partly (the need is a
-substantial part of it), 0 not relevant.
+substantial part of it), 0 not relevant. A second sealed part, ``sealed2``, written after the first had been scored,
+lives in ``needs_sealed2.jsonl`` and ``judgments_sealed2.tsv``: only ``--part sealed2`` reads those files.
 
 One run:
 
@@ -24,7 +25,7 @@ Our engine runs with the operator's settings as a server would read them (``SEAR
 Unjudged results count as not relevant and are listed, so judge them before trusting a figure. Needs with no
 relevant article known are left out of the means and listed.
 
-Run: ``python -m quality.relevance [--part tune|sealed|all] [--no-known-item] [--show NEED_ID]``.
+Run: ``python -m quality.relevance [--part tune|sealed|sealed2|all] [--no-known-item] [--show NEED_ID]``.
 """
 
 from __future__ import annotations
@@ -60,7 +61,10 @@ SYSTEMS = ("searchsvc", "fts5")
 # The code that decides what the index holds: changing anything else does not rebuild it.
 INDEX_SIDE = frozenset({"text", "ingest", "index", "article.py"})
 EXCERPT_CHARS = 200
-PARTS = ("tune", "sealed")
+PARTS = ("tune", "sealed", "sealed2")
+# Which files a run reads: the second sealed part has its own, so no other run reads or prints it.
+SOURCES = {"tune": (NEEDS, JUDGMENTS), "sealed": (NEEDS, JUDGMENTS), "all": (NEEDS, JUDGMENTS),
+           "sealed2": (HERE / "needs_sealed2.jsonl", HERE / "judgments_sealed2.tsv")}
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,8 @@ class Need:
 
 
 def load_needs(path: Path = NEEDS) -> list[Need]:
+    """The needs of one file; each must belong to a part that :data:`SOURCES` reads from that file."""
+    parts = [part for part in PARTS if SOURCES[part][0] == path]
     needs = []
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
@@ -82,14 +88,14 @@ def load_needs(path: Path = NEEDS) -> list[Need]:
                 need = Need(**json.loads(line))
             except (ValueError, TypeError) as error:
                 raise SystemExit(f"{path}:{number}: {error}") from None
-            if need.part not in PARTS:
-                raise SystemExit(f"{path}:{number}: phần {need.part!r} không hợp lệ (cần: {', '.join(PARTS)})")
+            if need.part not in parts:
+                raise SystemExit(f"{path}:{number}: phần {need.part!r} không hợp lệ (cần: {', '.join(parts)})")
             needs.append(need)
     return needs
 
 
 def in_part(needs: list[Need], part: str) -> list[Need]:
-    """The needs of one part, or all of them for ``all``: the only place that decides what a run scores.
+    """The needs of one part, or all of them for ``all`` (of one file): the only place that decides what a run scores.
 
     >>> needs = [Need("m01", "marked", "tune", "q", "d"), Need("sm01", "marked", "sealed", "q", "d")]
     >>> [need.id for need in in_part(needs, "sealed")], len(in_part(needs, "all"))
@@ -259,8 +265,9 @@ def default_cache() -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=default_cache(), help="where the index and baseline are kept")
-    parser.add_argument("--part", choices=(*PARTS, "all"), default="tune",
-                        help="which needs to run and score (default: tune; sealed only for the final figure)")
+    parser.add_argument("--part", choices=tuple(SOURCES), default="tune",
+                        help="which needs to run and score (default: tune; all = tune and sealed; "
+                             "sealed and sealed2 only for the final figure)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the index and baseline even if cached")
     parser.add_argument("--no-known-item", action="store_true", help="skip the known-item evaluation")
     parser.add_argument("--show", action="append", default=[], help="print both rankings of this need, with grades")
@@ -270,16 +277,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"đánh giá độ liên quan cần kho bài ở {CORPUS}", file=sys.stderr)
         return 2
     args.cache.mkdir(parents=True, exist_ok=True)
-    needs = load_needs()
-    judged = load_judgments()
+    needs_path, judgments_path = SOURCES[args.part]
+    needs = load_needs(needs_path)
+    judged = load_judgments(judgments_path)
     unknown = sorted(set(judged) - {need.id for need in needs})
     if unknown:
-        print(f"{JUDGMENTS}: nhu cầu không có trong {NEEDS.name}: {', '.join(unknown)}", file=sys.stderr)
+        print(f"{judgments_path}: nhu cầu không có trong {needs_path.name}: {', '.join(unknown)}", file=sys.stderr)
         return 2
     needs = in_part(needs, args.part)
     shown = {need.id: need for need in needs if need.id in args.show}
-    if set(args.show) - shown.keys() or any(need.part == "sealed" for need in shown.values()):
-        parser.error("--show chỉ dùng cho nhu cầu của phần tune (phần sealed chỉ in số liệu tổng)")
+    if set(args.show) - shown.keys() or any(need.part != "tune" for need in shown.values()):
+        parser.error("--show chỉ dùng cho nhu cầu của phần tune (phần sealed, sealed2 chỉ in số liệu tổng)")
     print(f"phần {args.part}: {len(needs)} nhu cầu")
     index_dir, db_path = ensure_systems(args.cache, args.rebuild)
     freshness = config.check_freshness(config.from_environment()["FRESHNESS"])
