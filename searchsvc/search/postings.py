@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -29,7 +30,7 @@ from searchsvc.index.w3 import deleted_docs
 from searchsvc.search.shared import FACET_FIELDS, UNKNOWN_DAY, open_shared, read_postings
 from searchsvc.text.normalize import repair_value
 
-__all__ = ["UNKNOWN_DAY", "FacetTable", "IndexView", "Postings", "ViewCache"]
+__all__ = ["UNKNOWN_DAY", "FacetTable", "IndexView", "Postings", "StoredDocument", "ViewCache"]
 
 # Rare terms only (frequent ones are in the shared arrays), so a small cache holds many queries' worth.
 CACHE_BYTES = 32 * 1024 * 1024
@@ -98,9 +99,11 @@ class FacetTable:
             return self._count_documents(np.flatnonzero(base))
         if (self.live_count - matching) * SPARSE_SHARE <= len(self.entry_docs):
             return self.totals - self._count_documents(np.flatnonzero(self.live & ~base))
-        # The running count read at each value's bounds (cheaper than selecting the entries for a ``bincount``).
-        held = np.concatenate(([0], np.cumsum(base[self.entry_docs], dtype=np.int64)))
-        return held[self.value_starts[1:]] - held[self.value_starts[:-1]]
+        # The running count read at each value's bounds (cheaper than selecting the entries for a ``bincount``), in
+        # 32 bits: numpy sums booleans into 64 bits three times as slowly, and a count never reaches 2**31.
+        held = np.zeros(len(self.entry_docs) + 1, dtype=np.int32)
+        np.cumsum(base[self.entry_docs], dtype=np.int32, out=held[1:])
+        return (held[self.value_starts[1:]] - held[self.value_starts[:-1]]).astype(np.int64)
 
     def _count_documents(self, docs: np.ndarray) -> np.ndarray:
         starts = self.doc_starts
@@ -132,6 +135,43 @@ class FacetTable:
         positions = {value: i for i, value in enumerate(self.values)}
         positions.update({alias: positions[target] for alias, target in self.aliases.items()})
         return positions
+
+
+class StoredDocument(Mapping):
+    """A stored article whose fields are repaired (and its directives named as the facet names them) when read.
+
+    A result page reads three times as many articles as it shows, to group near-duplicate stories, and that reads
+    only their titles and leads: repairing every place and directive of each took more time than reading it.
+    """
+
+    def __init__(self, fields: dict, directives: FacetTable):
+        self._fields = fields
+        self._directives = directives
+        self._prepared: dict = {}
+
+    def __getitem__(self, key: str):
+        if key not in self._prepared:
+            # Repaired again at output: records from before the repair.
+            value = repair_value(self._fields[key])
+            self._prepared[key] = _resolve_directives(value, self._directives) if key == "directives" else value
+        return self._prepared[key]
+
+    def __iter__(self):
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+
+def _resolve_directives(directives: list[dict], table: FacetTable) -> list[dict]:
+    """Cited directives named as the facet names them (see ``catalogue_aliases``), one entry per directive."""
+    if not any(d["id"] in table.aliases for d in directives):
+        return directives
+    resolved = {}
+    for directive in directives:
+        target = table.aliases.get(directive["id"])
+        resolved.setdefault(target or directive["id"], table.meta[table.position[target]] if target else directive)
+    return list(resolved.values())
 
 
 class IndexView:
@@ -275,17 +315,13 @@ class IndexView:
 
     def stored(self, docnum: int) -> dict:
         """The stored article, its cited directives named as the facet names them (see ``catalogue_aliases``)."""
+        return dict(self.stored_lazily(docnum))
+
+    def stored_lazily(self, docnum: int) -> StoredDocument:
+        """The article ``stored`` gives, each field prepared only when it is read (``StoredDocument``)."""
         with self._lock:
             document = self.reader.stored_fields(docnum)["document"]
-        document = repair_value(shown_document(document))  # repaired again at output: records from before the repair
-        table = self.facet_table("directive")
-        if not any(d["id"] in table.aliases for d in document.get("directives", [])):
-            return document
-        resolved = {}
-        for directive in document["directives"]:
-            target = table.aliases.get(directive["id"])
-            resolved.setdefault(target or directive["id"], table.meta[table.position[target]] if target else directive)
-        return {**document, "directives": list(resolved.values())}
+        return StoredDocument(shown_document(document), self.facet_table("directive"))
 
     def docnum_of(self, article_id: str) -> int | None:
         postings = self.postings("id", article_id)

@@ -229,12 +229,13 @@ def _in_a_row_first(view: IndexView, request: SearchRequest, query, match, ranke
 
 
 def _ranked(view: IndexView, request: SearchRequest, match, final: np.ndarray, offset: int, limit: int) -> list[tuple]:
-    """``(doc, score, stored document)`` of ranks ``offset`` to ``offset + limit``."""
+    """``(doc, score, stored document)`` of ranks ``offset`` to ``offset + limit``, each document prepared only as far
+    as it is read (``StoredDocument``): most are read only to group near-duplicates."""
     docs, scores = rank(view, match, final, request.effective_sort, offset, limit, request.freshness)
     ranked = []
     for doc, score in zip(docs, scores):
         check_budget()
-        ranked.append((int(doc), float(score), view.stored(int(doc))))
+        ranked.append((int(doc), float(score), view.stored_lazily(int(doc))))
     return ranked
 
 
