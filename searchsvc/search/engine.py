@@ -60,6 +60,9 @@ SHARE_EPSILON = 1e-4
 # scores this share of what the variant alone would score; it also ranks below the articles of its tier that
 # hold the words as typed.
 VARIANT_WEIGHT = 0.8
+# Up to this many query words, the share of the query's weight a document lacks is looked up by the set of words
+# it holds (2 ** 16 sets at most) instead of worked out per document (``_tiers``).
+LOOKED_UP_WORDS = 16
 DIRECTIVE_FIELD = "directive"
 _directives_by_number: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # An article this many days older than the newest one gets half the freshness preference of the newest.
@@ -111,7 +114,6 @@ def match_text(view: IndexView, query: ParsedQuery) -> TextMatch:
         return TextMatch(mask=view.live.copy(), scores=None)
     scores = np.zeros(view.doc_count_all, dtype=np.float32)
     held = np.zeros(view.doc_count_all, dtype=np.int64)
-    weight = np.zeros(view.doc_count_all, dtype=np.float32)
     by_variant = np.zeros(view.doc_count_all, dtype=bool)
     words = tuple(dict.fromkeys(query.words))
     idfs, holders = [], []
@@ -140,23 +142,41 @@ def match_text(view: IndexView, query: ParsedQuery) -> TextMatch:
         docs = _citing_documents(view, reference.query)
         held[docs] |= np.int64(sum(1 << i for i in {words.index(w) for w in query.words[reference.start:reference.end]}))
         citing[docs] = True
-    for i, idf in enumerate(idfs):
-        weight += np.float32(idf) * ((held >> i) & 1).astype(np.float32)
-    total = sum(idfs)
-    if total:
-        lacking = 1 - weight / np.float32(total)
-        mask = (held != 0) & (lacking < MAX_MISSING_SHARE - SHARE_EPSILON)
-        tiers = np.where(lacking <= SHARE_EPSILON, 0, 1 + (lacking - SHARE_EPSILON) // TIER_STEP)
-        # Within a share step, the articles citing a document typed come first, then those holding the words as
-        # typed before those holding variants.
-        tiers = (4 * tiers + 2 * (~citing if query.directives else False) + by_variant).astype(np.int8)
-    else:
-        mask, tiers = np.zeros(view.doc_count_all, dtype=bool), np.zeros(view.doc_count_all, dtype=np.int8)
+    mask, tiers = _tiers(held, idfs, citing if query.directives else None, by_variant)
     for word in query.excluded:
         mask[view.postings(*_content_term(word)).docs] = False
     for phrase in query.phrases:
         mask = _keep_phrase_matches(view, phrase, mask)
     return TextMatch(mask=mask & view.live, scores=scores, tiers=tiers, held=held, words=words)
+
+
+def _tiers(held: np.ndarray, idfs: list[float], citing: np.ndarray | None,
+           by_variant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The documents holding enough of the query's weight (``MAX_MISSING_SHARE``), and every document's tier.
+
+    A document's weight depends only on which words it holds (its ``held`` bits), so up to ``LOOKED_UP_WORDS`` words
+    the share it lacks is worked out once per set of words and looked up: done per document, that float arithmetic
+    (a floor division above all) cost more than scoring a word most articles hold.
+    """
+    if not sum(idfs):
+        return np.zeros(len(held), dtype=bool), np.zeros(len(held), dtype=np.int8)
+    if len(idfs) <= LOOKED_UP_WORDS:
+        sets, of_document = np.arange(1 << len(idfs), dtype=np.int64), held
+    else:
+        sets, of_document = held, ...
+    weight = np.zeros(len(sets), dtype=np.float32)
+    for i, idf in enumerate(idfs):
+        weight += np.float32(idf) * ((sets >> i) & 1).astype(np.float32)
+    lacking = 1 - weight / np.float32(sum(idfs))
+    mask = ((sets != 0) & (lacking < MAX_MISSING_SHARE - SHARE_EPSILON))[of_document]
+    shares = np.where(lacking <= SHARE_EPSILON, 0, 1 + (lacking - SHARE_EPSILON) // TIER_STEP)
+    # Within a share step, the articles citing a document typed come first, then those holding the words as typed
+    # before those holding variants.
+    tiers = (4 * shares).astype(np.int8)[of_document]
+    if citing is not None:
+        tiers += 2 * ~citing
+    tiers += by_variant
+    return mask, tiers
 
 
 def _citing_documents(view: IndexView, query: DirectiveQuery) -> np.ndarray:
