@@ -10,6 +10,7 @@ import pytest
 from searchsvc.errors import QueryTooExpensive
 from searchsvc.index.indexer import index_paths
 from searchsvc.search.budget import time_budget
+from searchsvc.search import engine
 from searchsvc.search.engine import match_text, rank
 from searchsvc.search.postings import ViewCache
 from searchsvc.search.query import parse_query
@@ -78,3 +79,13 @@ def test_a_page_is_the_slice_of_the_full_ranking(view):
 def test_a_query_past_its_time_budget_is_stopped(view):
     with time_budget(-1.0), pytest.raises(QueryTooExpensive):
         match_text(view, parse_query("hội nghị"))
+
+
+@pytest.mark.parametrize("q", ["hội nghị", "hoi nghi tong ket cong tac nam", "thái bình dương lịch", "công tác năm trời"])
+def test_tiers_are_the_same_looked_up_by_the_words_held_or_worked_out_per_article(view, monkeypatch, q):
+    """A long query (more words than ``LOOKED_UP_WORDS``) tiers its matches by the same rule as a short one."""
+    looked_up = match_text(view, parse_query(q))
+    monkeypatch.setattr(engine, "LOOKED_UP_WORDS", 0)
+    per_article = match_text(view, parse_query(q))
+    assert looked_up.mask.any()
+    assert (looked_up.mask == per_article.mask).all() and (looked_up.tiers == per_article.tiers).all()
