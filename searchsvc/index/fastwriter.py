@@ -23,6 +23,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
+from searchsvc.index.numbering import NumberedTerms, TermSources
 from searchsvc.index.w3 import close_field_writer, read_blocks, read_field_lengths, write_field_postings
 
 
@@ -48,13 +49,14 @@ class ArrayPool:
 
 
 class _FieldPostings:
-    __slots__ = ("term_ids", "terms", "docs", "weights")
+    __slots__ = ("term_ids", "terms", "docs", "weights", "renumbering")
 
     def __init__(self):
         self.terms: dict[bytes, int] = {}
         self.term_ids = array("I")
         self.docs = array("I")
         self.weights = array("f")
+        self.renumbering: dict[str, np.ndarray] = {}  # a worker's term numbers -> this segment's, -1 if not met yet
 
     def add_term(self, term: bytes, docs: np.ndarray, weights: np.ndarray) -> None:
         """Every posting of one term at once: how a merged segment's posting lists arrive."""
@@ -72,11 +74,31 @@ class _FieldPostings:
         self.docs.extend([docnum] * len(terms))
         self.weights.extend(weights)
 
+    def add_numbered(self, value: NumberedTerms, source_terms: list[bytes], docnum: int) -> None:
+        """All postings of one document, numbered by a worker whose terms so far are ``source_terms``."""
+        renumbering = self.renumbering.get(value.source)
+        if renumbering is None or len(renumbering) < len(source_terms):
+            grown = np.full(max(len(source_terms), 2 * len(renumbering) if renumbering is not None else 0), -1,
+                            dtype=np.int64)
+            if renumbering is not None:
+                grown[: len(renumbering)] = renumbering
+            renumbering = self.renumbering[value.source] = grown
+        ids = renumbering[value.ids]
+        unmet = ids < 0
+        if unmet.any():
+            known = self.terms
+            for number in value.ids[unmet].tolist():
+                renumbering[number] = known.setdefault(source_terms[number], len(known))
+            ids = renumbering[value.ids]
+        self.term_ids.frombytes(ids.astype(np.uint32).tobytes())
+        self.docs.frombytes(np.full(len(ids), docnum, dtype=np.uint32).tobytes())
+        self.weights.frombytes(value.freqs.tobytes())
+
 
 class FastSegmentWriter(SegmentWriter):
     """``SegmentWriter`` with array-backed postings; use like ``ix.writer()``: ``FastSegmentWriter(ix)``."""
 
-    def __init__(self, ix, **kwargs):
+    def __init__(self, ix, sources: TermSources | None = None, **kwargs):
         # Separate segment files, not one compound file: Whoosh reads a compound file's parts through BytesIO
         # copies, which put the whole index in each reading process's memory (2.4 GB per worker at 200k articles).
         # Posting blocks uncompressed (each block records it, so any Whoosh reads them): zlib was a third of the
@@ -84,6 +106,7 @@ class FastSegmentWriter(SegmentWriter):
         kwargs.setdefault("codec", W3Codec(compression=0))
         super().__init__(ix, compound=False, **kwargs)
         self.pool = ArrayPool()
+        self.sources = sources or TermSources()
         self._forgotten: set[int] = set()
         unsupported = [name for name, field in self.schema.items()
                        if field.vector or field.column_type or field.separate_spelling()]
@@ -103,7 +126,10 @@ class FastSegmentWriter(SegmentWriter):
                     continue
                 field = self.schema[fieldname]
                 length = 0
-                if field.indexed:
+                if isinstance(value, NumberedTerms):
+                    self.pool.field(fieldname).add_numbered(value, self.sources.terms[value.source][fieldname], docnum)
+                    length = value.length if field.scorable else 0
+                elif field.indexed:
                     if hasattr(field, "counted_terms"):
                         terms, freqs = field.counted_terms(value)
                     else:

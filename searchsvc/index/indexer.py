@@ -40,6 +40,7 @@ from searchsvc.errors import InvalidParameter, ParseError, RebuildWouldDrop
 from searchsvc.ingest.extract import enrich
 from searchsvc.index.fastwriter import FastSegmentWriter
 from searchsvc.index import compaction
+from searchsvc.index.numbering import PreparedBatch, TermNumbering, TermSources
 from searchsvc.index.generations import (CURRENT, generation_aside, indexer_lock, live_generation, live_ids,
                                          remove_abandoned_builds, sync_files)
 from searchsvc.index.sources import record_sources, stat_files
@@ -179,9 +180,10 @@ def _write(ix, changes: Iterable[Article | Deletion], report: IndexReport,
     segment = 0
     folder = Path(ix.storage.folder)
     files_before = {path.name for path in folder.iterdir()}
-    writer = FastSegmentWriter(ix)
+    sources = TermSources()
+    writer = FastSegmentWriter(ix, sources)
     try:
-        with ix.searcher() as searcher, _document_maker(parallel=total >= PARALLEL_FROM) as make_documents:
+        with ix.searcher() as searcher, _document_maker(total >= PARALLEL_FROM, sources) as make_documents:
             for done, (article, document) in enumerate(make_documents(changes), start=1):
                 if progress:
                     progress(done, total)
@@ -206,7 +208,7 @@ def _write(ix, changes: Iterable[Article | Deletion], report: IndexReport,
                 written[article.id] = (segment, writer.docnum - 1)
                 if not replace_existing and writer.doc_count() >= SEGMENT_DOCUMENTS:
                     writer.commit(merge=False)
-                    writer, segment = FastSegmentWriter(ix), segment + 1
+                    writer, segment = FastSegmentWriter(ix, sources), segment + 1
         # Merging is compaction's work, in a generation of its own: a merge here would delete segment files that
         # serving processes may still read.
         writer.commit(merge=False)
@@ -238,18 +240,33 @@ def _articles(files: list[Path], report: IndexReport) -> Iterator[Article]:
                 yield item
 
 
-def prepare_document(article: Article | Deletion) -> tuple[Article | Deletion, dict | ParseError | None]:
+def make_document(article: Article | Deletion) -> dict | ParseError | None:
     """Extraction and analysis of one article: the CPU-heavy part, run in worker processes.
 
     An extractor bug on strange input skips that article with a reason instead of ending the run.
     """
     if isinstance(article, Deletion):
-        return article, None
+        return None
     try:
-        return article, article_to_document(enrich(article), parsed=article)
+        return article_to_document(enrich(article), parsed=article)
     except Exception as error:  # noqa: BLE001 - any failure here is one article's, reported and skipped
         logger.exception("extraction failed for %s", article.id)
-        return article, ParseError(article.source or article.id, article.line, f"lỗi khi trích xuất siêu dữ liệu: {error}")
+        return ParseError(article.source or article.id, article.line, f"lỗi khi trích xuất siêu dữ liệu: {error}")
+
+
+def prepare_batch(articles: list[Article | Deletion], numbering: TermNumbering | None = None) -> PreparedBatch:
+    """The documents of ``articles`` with their terms numbered: one pool task. ``numbering``: this worker's."""
+    return (numbering or _worker_numbering).batch([make_document(article) for article in articles])
+
+
+_worker_numbering = None  # a pool worker's TermNumbering, set when it starts
+
+
+def _start_worker() -> None:
+    """A pool worker's own term numbering (not a copy of the parent's), and its death with the indexer."""
+    global _worker_numbering
+    _worker_numbering = TermNumbering()
+    _die_with_parent()
 
 
 def _die_with_parent() -> None:
@@ -261,40 +278,58 @@ def _die_with_parent() -> None:
 
 
 @contextmanager
-def _document_maker(parallel: bool) -> Iterator[Callable[[Iterable[Article]], Iterator[tuple[Article, dict | ParseError]]]]:
+def _document_maker(parallel: bool, sources: TermSources) -> Iterator[Callable[[Iterable[Article]], Iterator[tuple[Article, dict | ParseError]]]]:
     """Prepare documents on every core while this process writes them; in order, so runs are reproducible.
 
     Small runs stay in one process: starting workers (each loads the gazetteer) costs more than it saves. So does
     a process with other threads (a web worker applying write tasks, a watcher): a child forked there can inherit a
     lock another thread held at that instant and wait on it forever, with the indexer lock held.
+    Each batch's new terms reach ``sources`` before its documents are handed out.
     """
     workers = len(os.sched_getaffinity(0))
     if workers < 2 or not parallel or threading.active_count() > 1:
-        yield lambda articles: map(prepare_document, articles)
+        numbering = TermNumbering()
+        yield lambda articles: _documents(((batch, prepare_batch(batch, numbering)) for batch in _batches(articles)),
+                                          sources)
         return
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
-        yield lambda articles: _bounded_map(pool, articles, window=2 * workers)
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
+        yield lambda articles: _documents(_bounded_map(pool, articles, window=2 * workers), sources)
 
 
-def _bounded_map(pool, articles: Iterable[Article], window: int) -> Iterator[tuple[Article, dict | ParseError]]:
-    """``pool.imap`` with a bounded number of batches in flight.
+def _documents(batches: Iterable[tuple[list[Article], PreparedBatch]], sources: TermSources) -> Iterator[tuple[Article, dict | ParseError]]:
+    for articles, prepared in batches:
+        sources.learn(prepared)
+        yield from zip(articles, prepared.complete_documents())
 
-    ``Pool.imap`` reads its whole input ahead and keeps every finished result until it is taken, so on a large
-    run the articles and documents of the whole corpus would pile up in memory while the writer catches up.
-    """
-    pending: deque = deque()
+
+def _batches(articles: Iterable[Article]) -> Iterator[list[Article]]:
     batch: list[Article] = []
     for article in articles:
         batch.append(article)
         if len(batch) == WORKER_BATCH:
-            pending.append(pool.map_async(prepare_document, batch))
+            yield batch
             batch = []
-            if len(pending) >= window:
-                yield from pending.popleft().get()
     if batch:
-        pending.append(pool.map_async(prepare_document, batch))
+        yield batch
+
+
+def _bounded_map(pool, articles: Iterable[Article], window: int) -> Iterator[tuple[list[Article], PreparedBatch]]:
+    """Each batch of ``articles`` with what a worker made of it, in order, with a bounded number in flight.
+
+    ``Pool.imap`` reads its whole input ahead and keeps every finished result until it is taken, so on a large
+    run the articles and documents of the whole corpus would pile up in memory while the writer catches up. A
+    batch is one task, so one worker numbers all of it, and each worker's batches are read in the order it made
+    them (``numbering``). The articles stay here: only the documents come back.
+    """
+    pending: deque = deque()
+    for batch in _batches(articles):
+        pending.append((batch, pool.apply_async(prepare_batch, (batch,))))
+        if len(pending) >= window:
+            batch, result = pending.popleft()
+            yield batch, result.get()
     while pending:
-        yield from pending.popleft().get()
+        batch, result = pending.popleft()
+        yield batch, result.get()
 
 
 def _count_records(files: list[Path]) -> int:
