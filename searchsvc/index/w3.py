@@ -24,6 +24,8 @@ TERM_INFO = W3TermInfo._struct
 BLOCK_SIZE = 128  # W3Codec's blocklimit
 CHUNK_POSTINGS = 1 << 16
 EMPTY_SLOT = HASH_POINTER.pack(0, 0)
+TERM_CHUNK = 1 << 16
+DOC_FREQUENCY_AT = 5  # in a term info (TERM_INFO, "!BfIBBfII"): after the flags byte and the total weight
 
 
 def deleted_docs(segment_reader) -> np.ndarray:
@@ -39,6 +41,43 @@ def read_field_lengths(per_doc_reader, fieldname: str, count: int) -> np.ndarray
         stored = column._dbfile.get(column._basepos, min(column._count, count))
         raw[: len(stored)] = np.frombuffer(stored, dtype=np.uint8)
     return BYTE_TO_LENGTH[raw]
+
+
+def field_term_frequencies(segment_reader, fieldname: str, min_frequency: int = 1):
+    """Yield ``(term, number of documents)`` of each term of ``fieldname`` in one segment with at least
+    ``min_frequency`` documents, in term order.
+
+    Whoosh builds a term-info object per term to say this; here the term table's records are decoded
+    ``TERM_CHUNK`` at a time with numpy (a record is key length, value length, key, value; the value's
+    document count is at ``DOC_FREQUENCY_AT``), and only the terms kept become Python objects.
+    """
+    tindex = segment_reader._terms._tindex
+    fieldid = segment_reader._terms._fieldmap.get(fieldname)
+    if fieldid is None or not tindex.indexlen:
+        return
+    dbfile = tindex.dbfile
+    positions = np.frombuffer(dbfile.get(tindex.indexbase, tindex.indexlen * tindex.indexsize),
+                              dtype=">" + tindex.extras["indextype"]).astype(np.int64)
+    first, after = (tindex.closest_key_pos(pack_ushort(number)) for number in (fieldid, fieldid + 1))
+    low = int(np.searchsorted(positions, first)) if first is not None else len(positions)
+    high = int(np.searchsorted(positions, after)) if after is not None else len(positions)
+    for start in range(low, high, TERM_CHUNK):
+        chunk = positions[start:min(start + TERM_CHUNK, high)]
+        key_length, value_length = HASH_LENGTHS.unpack(dbfile.get(int(chunk[-1]), HASH_LENGTHS.size))
+        base = int(chunk[0])
+        raw = dbfile.get(base, int(chunk[-1]) - base + HASH_LENGTHS.size + key_length + value_length)
+        data = np.frombuffer(raw, dtype=np.uint8)
+        keys = chunk - base + HASH_LENGTHS.size
+        key_ends = keys + _big_endian_uint32(data, keys - HASH_LENGTHS.size)
+        frequencies = _big_endian_uint32(data, key_ends + DOC_FREQUENCY_AT)
+        kept = np.flatnonzero(frequencies >= min_frequency)
+        for key, key_end, frequency in zip(keys[kept].tolist(), key_ends[kept].tolist(), frequencies[kept].tolist()):
+            yield raw[key + 2:key_end], frequency  # the key starts with the field's number (two bytes)
+
+
+def _big_endian_uint32(data: np.ndarray, at: np.ndarray) -> np.ndarray:
+    return ((data[at].astype(np.int64) << 24) | (data[at + 1].astype(np.int64) << 16)
+            | (data[at + 2].astype(np.int64) << 8) | data[at + 3].astype(np.int64))
 
 
 def read_blocks(matcher):

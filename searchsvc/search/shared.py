@@ -33,7 +33,7 @@ from whoosh.reading import TermNotFound
 
 from searchsvc.index.generations import fsync_dir
 from searchsvc.index.schema import SCHEMA, FacetField, split_facet_term
-from searchsvc.index.w3 import deleted_docs, read_blocks, read_field_lengths
+from searchsvc.index.w3 import deleted_docs, field_term_frequencies, read_blocks, read_field_lengths
 from searchsvc.search.directives import catalogue_aliases
 
 FORMAT = 1
@@ -283,11 +283,12 @@ def segment_readers(reader) -> list:
 def frequent_terms(leaves, field: str) -> list[bytes]:
     """Terms of ``field`` with at least ``HOT_POSTINGS`` postings over all segments, in term order.
 
-    Each segment's term list is read once, merged in order (Whoosh's own multi-segment listing looks every term
-    up in every segment again).
+    One segment: its frequent terms. Several: each segment's term list is read once, merged in order (Whoosh's own
+    multi-segment listing looks every term up in every segment again).
     """
-    merged = heapq.merge(*[((term, info.doc_frequency()) for term, info in leaf.iter_field(field))
-                           for leaf, _ in leaves])
+    if len(leaves) == 1:
+        return [term for term, _ in field_term_frequencies(leaves[0][0], field, HOT_POSTINGS)]
+    merged = heapq.merge(*[field_term_frequencies(leaf, field) for leaf, _ in leaves])
     hot, current, total = [], None, 0
     for term, frequency in merged:
         if term != current:

@@ -102,3 +102,16 @@ def test_fast_writer_writes_the_bytes_whoosh_own_writer_writes(tmp_path, documen
         [theirs] = [path for path in (tmp_path / "whoosh").iterdir() if path.suffix == extension]
         assert ours.read_bytes() == theirs.read_bytes(), extension
     assert fast.doc_count() == own.doc_count()
+
+
+def test_term_frequencies_read_from_the_term_table_are_whoosh_own(tmp_path, documents, monkeypatch):
+    monkeypatch.setattr(w3, "TERM_CHUNK", 100)  # several chunks per field
+    ix = _build(tmp_path / "ix", documents, fast=True)
+    with ix.reader() as reader:
+        leaf = reader.leaf_readers()[0][0]
+        for field in ("id", "title", "content_pairs", "locality", "directive", "no_such_field"):
+            expected = [(term, info.doc_frequency()) for term, info in leaf.iter_field(field)] \
+                if field in SCHEMA else []
+            assert list(w3.field_term_frequencies(leaf, field)) == expected
+            assert list(w3.field_term_frequencies(leaf, field, 13)) == [item for item in expected if item[1] >= 13]
+        assert len(list(w3.field_term_frequencies(leaf, "content_pairs"))) > 300
