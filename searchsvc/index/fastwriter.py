@@ -4,9 +4,10 @@ Whoosh's own writer spends most of an indexing run in its commit: every posting 
 per-posting field-length look-up and a per-posting ``add_posting`` call. Vietnamese articles produce about 900
 postings each (every syllable, in two forms, and the syllable pairs), so that is several milliseconds per article.
 ``FastSegmentWriter`` keeps Whoosh's per-document writer (stored fields, lengths, the segment and the table of
-contents) and replaces the postings path: a document's terms arrive already counted and go into flat arrays with
-one list comprehension per field; at commit they are sorted with numpy and written as Whoosh's blocks and term
-table by one loop per field (``w3.write_field_postings``), byte for byte what Whoosh's own writer writes.
+contents) and replaces the postings path: a document's terms arrive already counted, or already numbered by a
+worker process (``numbering``), and go into flat arrays per field; at commit they are sorted with numpy and
+written as Whoosh's blocks and term table by one loop per field (``w3.write_field_postings``), byte for byte what
+Whoosh's own writer writes.
 
 Merging segments (compaction) goes through the same arrays: a merged segment's postings are read a term at a time
 as numpy arrays (``add_postings_to_pool``), not handed over one posting at a time as Whoosh's merge does.
