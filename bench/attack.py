@@ -351,7 +351,7 @@ def scenario_swaps(work: Path, log_dir: Path, seconds: float) -> dict:
                     if status == 503:  # admission control's refusal, with Retry-After: counted apart from errors
                         counts["refused_503"] += 1
                         continue
-                    if status == 400 and b"query_too_expensive" in body:  # the 2-second budget ran out waiting
+                    if status == 400 and b"query_too_expensive" in body:  # the budget ran out (JSON or a page)
                         counts["cut_short"] += 1
                         continue
                     counts["5xx"] += status >= 500

@@ -231,13 +231,6 @@ def _view() -> IndexView:
     return view
 
 
-@bp.before_app_request
-def open_time_budget() -> None:
-    """One budget for the whole request: matching, facets, snippets, page building and rendering."""
-    g.budget = time_budget(service.QUERY_TIME_BUDGET)
-    g.budget.__enter__()
-
-
 @bp.teardown_app_request
 def release_request_state(_error) -> None:
     view = g.pop("view", None)
@@ -316,6 +309,14 @@ def admit_request() -> None:
     text = request.args.get("q")
     cost = _view().remembered(("cost", text), lambda: _query_cost(text)) if text else 0.0
     g.heavy = current_app.extensions[ADMISSION_EXTENSION].enter(cost)
+
+
+@bp.before_app_request
+def open_time_budget() -> None:
+    """One budget for the whole request once it has a work slot: matching, facets, snippets, page building and
+    rendering. Registered after ``admit_request``: the wait for a slot holds none and has its own bound."""
+    g.budget = time_budget(service.QUERY_TIME_BUDGET)
+    g.budget.__enter__()
 
 
 def _query_cost(text: str) -> float:
@@ -404,7 +405,8 @@ def _error_response(status: int, code: str, message: str, param: str | None, err
     else:
         others = [e.message for e in errors or () if e.message != message]
         response = current_app.make_response(
-            (render_template("error.html", status=status, message=message, param=param, others=others), status))
+            (render_template("error.html", status=status, code=code, message=message, param=param, others=others),
+             status))
     response.status_code = status
     if status in (429, 503):
         response.headers["Retry-After"] = str(RETRY_AFTER)

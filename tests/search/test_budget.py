@@ -68,7 +68,9 @@ def test_slow_facet_counts_stop_the_search_page_with_the_error_page(client, cloc
     slow_step(clock, monkeypatch, "searchsvc.search.service.count_values", 0.6)
     response = client.get("/", headers={"Accept": "text/html"})
     assert response.status_code == 400
-    assert response.mimetype == "text/html" and "quá nhiều thời gian" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.mimetype == "text/html" and "quá nhiều thời gian" in page
+    assert 'data-error-code="query_too_expensive"' in page  # a script tells a budget cut from a bad request
 
 
 def test_a_request_within_its_budget_is_answered(client, clock, monkeypatch):

@@ -1,7 +1,9 @@
-"""Admission control: bounded work per worker, refused fast with Retry-After instead of queued, and heavy searches
-limited to one lane so a flood of them leaves room for everyone else."""
+"""Admission control: bounded work per worker, a short queue behind it and a fast refusal with Retry-After past
+the queue, and heavy searches limited to one lane so a flood of them leaves room for everyone else."""
 
 from __future__ import annotations
+
+import threading
 
 import pytest
 
@@ -36,6 +38,42 @@ def test_a_worker_admits_its_slots_and_refuses_the_next_at_once(tmp_path):
     assert admission.enter(0.0) is False
 
 
+def in_thread(call):
+    """Run ``call`` in a thread; the thread and a list that will hold what it returned or raised."""
+    outcome = []
+
+    def run():
+        try:
+            outcome.append(call())
+        except Overloaded as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, outcome
+
+
+def test_a_request_waits_in_the_queue_for_the_next_free_slot(tmp_path):
+    admission = Admission(tmp_path / "lane", slots=1, queue=1, wait=3600)
+    taken = admission.enter(0.0)
+    waiting, outcome = in_thread(lambda: admission.enter(0.0))
+    waiting.join(0.2)
+    assert waiting.is_alive() and outcome == []  # queued, not refused
+    admission.leave(taken)
+    waiting.join(10)
+    assert outcome == [False]
+
+
+def test_a_full_queue_refuses_at_once_however_long_the_wait_allowed(tmp_path):
+    admission = Admission(tmp_path / "lane", slots=1, queue=1, wait=3600)
+    admission.enter(0.0)
+    queued, _ = in_thread(lambda: admission.enter(0.0))
+    queued.join(0.2)
+    refused, outcome = in_thread(lambda: admission.enter(0.0))
+    refused.join(10)
+    assert not refused.is_alive() and isinstance(outcome[0], Overloaded)
+
+
 def test_one_heavy_search_at_a_time_and_light_ones_beside_it(tmp_path):
     admission = Admission(tmp_path / "lane", slots=4, wait=0)
     heavy = admission.enter(HEAVY_COST + 1)
@@ -56,12 +94,12 @@ def test_the_heavy_lane_is_shared_by_every_worker_of_one_index(tmp_path):
     assert second.enter(HEAVY_COST + 1) is True
 
 
-def test_a_heavy_search_leaves_the_lane_closed_for_as_long_as_it_held_it(tmp_path, clock):
+def test_a_heavy_search_leaves_the_lane_closed_three_times_as_long_as_it_held_it(tmp_path, clock):
     first, second = Admission(tmp_path / "lane", wait=0), Admission(tmp_path / "lane", wait=0)  # two workers
     heavy = first.enter(HEAVY_COST + 1)
     clock.now += 2.0
     first.leave(heavy)
-    clock.now += 1.5
+    clock.now += 5.5
     with pytest.raises(TooManyHeavy):
         second.enter(HEAVY_COST + 1)
     assert second.enter(1.0) is False  # light searches go on
