@@ -70,8 +70,10 @@ class TaskQueue:
             sequence = self.root / "sequence"
             uid = int(sequence.read_text() or 0) + 1 if sequence.exists() else 1
             task = Task(uid, kind, article_id, _now(), body)
-            _write_durably(self.queued / f"{uid:012d}.task", json.dumps(task.header()).encode() + b"\n" + body)
+            # The number first: a crash between the two writes then skips a number nobody was given, where the
+            # other order could hand out again the number of a task already on disk, and applied meanwhile.
             _write_durably(sequence, str(uid).encode())
+            _write_durably(self.queued / f"{uid:012d}.task", json.dumps(task.header()).encode() + b"\n" + body)
         return {**task.header(), "status": "queued"}
 
     def status(self, uid: int) -> dict | None:

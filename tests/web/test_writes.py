@@ -104,6 +104,27 @@ def test_a_backlog_is_applied_in_bounded_commits_in_order(client, index_dir, key
     assert client.get("/api/articles/lo-5").get_json()["title"] == "Bài 5"
 
 
+def test_a_crash_inside_an_enqueue_never_gives_a_later_task_an_applied_tasks_number(client, index_dir, key,
+                                                                                     monkeypatch):
+    """A kill between an enqueue's two writes: the next client must see its own task, not an older outcome."""
+    write_durably, writes = tasks._write_durably, []
+
+    def crash_on_second_write(path, data):
+        writes.append(path)
+        if len(writes) == 2:
+            raise OSError("killed")
+        write_durably(path, data)
+
+    monkeypatch.setattr(tasks, "_write_durably", crash_on_second_write)
+    with pytest.raises(OSError):
+        TaskQueue(index_dir).enqueue("put", json.dumps({"id": "truoc", **ARTICLE}).encode(), "truoc")
+    monkeypatch.setattr(tasks, "_write_durably", write_durably)
+    apply_all(index_dir)  # whatever reached the disk is applied before the next client comes
+    response = client.put("/api/articles/sau", json=ARTICLE, headers=auth(key))
+    status = client.get(response.headers["Location"]).get_json()
+    assert (status["id"], status["status"]) == ("sau", "queued")
+
+
 def test_a_large_bulk_is_applied_without_forking_from_a_threaded_worker(client, index_dir, monkeypatch):
     """A child forked beside the web worker's other threads can inherit a held lock and hang the applier."""
     def refuse_fork(*args, **kwargs):
