@@ -7,7 +7,7 @@
 Scenarios, each bounded in connections and time:
 
 * ``values``: ``/?author=x0&…`` with 10,000 values (about 110 KB of URL), and the most values that fit in the
-  accepted query string: status and time of each (median of several), and every worker's RSS before and after.
+  accepted query string: status and time of each (median of several), and every worker's RSS before and after each.
 * ``slow``: 200 clients that send their request head a line every few seconds and 200 that ask for a large answer
   and never read it (each reopened when the server drops it), while one client runs normal queries one after the
   other: their p50/p99 and failures.
@@ -175,12 +175,11 @@ def scenario_values(port: int, gunicorn_pid: int, index_dir: Path) -> dict:
                for value in view.facet_table(name).values[:MAX_FILTER_VALUES_TOTAL // 4]]
     many = "/?" + "&".join(f"author=x{i}" for i in range(10_000))
     fitting = "/?" + "&".join(f"author=x{i}" for i in range(1_200))
-    before = rss(gunicorn_pid)
     results = {}
     for name, path in (("10000_values", many), ("1200_values", fitting),
                        ("21_values", fitting[:fitting.index("&author=x21")]),
                        (f"{len(allowed)}_values_allowed", "/?" + urllib.parse.urlencode(allowed + [("q", "kế hoạch")]))):
-        runs = []
+        runs, before = [], rss(gunicorn_pid)
         for _ in range(20):
             conn = connection(port, NORMAL_CLIENT)
             try:
@@ -190,8 +189,9 @@ def scenario_values(port: int, gunicorn_pid: int, index_dir: Path) -> dict:
             runs.append((status, ms, len(body)))
         results[name] = {"url_bytes": len(path), "statuses": sorted({s for s, _, _ in runs}),
                          "median_ms": round(statistics.median(ms for _, ms, _ in runs), 1),
-                         "max_ms": round(max(ms for _, ms, _ in runs), 1), "body_bytes": runs[0][2]}
-    return {**results, "worker_rss_mb_before": before, "worker_rss_mb_after": rss(gunicorn_pid)}
+                         "max_ms": round(max(ms for _, ms, _ in runs), 1), "body_bytes": runs[0][2],
+                         "worker_rss_mb_before": before, "worker_rss_mb_after": rss(gunicorn_pid)}
+    return results
 
 
 class SlowClients:
