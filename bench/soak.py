@@ -19,7 +19,7 @@ an expected 400 is a correct answer.
 
 Workers are not recycled during the soak (``--max-requests 0``) unless ``--recycle`` is given: recycling (every
 ~10,000 requests in ``gunicorn.conf.py``) would hide a leak, and the point is to see each worker's memory over the
-whole run; its growth counts from the end of the first slice, once the bounded caches are full. Latency drift is
+whole run; its growth counts over the second half of the run, once the bounded caches are full. Latency drift is
 checked twice: the last slice's p95 against the first's, and the server's CPU per request, which other processes on
 a shared machine do not move. A sequential pass (``urllib``, idle server, before and after the load) times every hostile request; its
 slowest must stay within ``HOSTILE_BOUND_S`` = ``QUERY_TIME_BUDGET`` plus ``RENDER_ALLOWANCE_S`` for everything
@@ -62,7 +62,7 @@ SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 RENDER_ALLOWANCE_S = 1.0
 HOSTILE_BOUND_S = QUERY_TIME_BUDGET + RENDER_ALLOWANCE_S
 # Verdict thresholds.
-MAX_RSS_GROWTH = 0.10
+MAX_RSS_GROWTH = 0.05
 MAX_P95_DRIFT = 0.25
 SLICE_SUMMARY = ("p50_ms", "p95_ms", "p99_ms", "max_ms", "requests_per_s", "server_cpu_ms", "other_cpus",
                  "load_average")
@@ -465,10 +465,11 @@ def summarize(slices: list[dict], rss_start: list[dict], rss_samples: list[list[
             entry["max_mb"] = max(entry["max_mb"], worker["rss_mb"])
             entry["peak_mb"] = worker["peak_rss_mb"]
     final_pids = {w["pid"] for w in rss_samples[-1]} if rss_samples else set()
-    # Growth counts from the end of the first slice: by then each worker has answered the whole cycle several times
-    # and its bounded caches (rare posting lists, up to ``postings.CACHE_BYTES``) and the pages of the shared arrays
-    # it reads are in; what grows after that is what would grow without end.
-    warm = {w["pid"]: w["rss_mb"] for w in rss_samples[0]} if len(rss_samples) > 1 else {}
+    # Growth counts over the second half of the run: by then each worker has answered the whole cycle many times and
+    # its bounded caches (rare posting lists, up to ``postings.CACHE_BYTES``; remembered query costs) and the pages
+    # of the shared arrays it reads are in; what still grows is what would grow without end. From the first slice
+    # instead, a worker that was sent fewer of the rare queries early still read as growing while it filled them.
+    warm = {w["pid"]: w["rss_mb"] for w in rss_samples[len(rss_samples) // 2 - 1]} if len(rss_samples) > 1 else {}
     for pid, entry in per_worker.items():
         entry["alive_at_end"] = pid in final_pids
         entry["warm_mb"] = warm.get(pid, entry["start_mb"])
@@ -487,7 +488,7 @@ def summarize(slices: list[dict], rss_start: list[dict], rss_samples: list[list[
         "errors == 0": total["errors"] == 0,
         "warm-up answers as expected": warmup["errors"] == 0,
         "sequential hostile answers as expected": not sequential_mismatch,
-        f"worker RSS growth after the first slice < {MAX_RSS_GROWTH:.0%}": worst_growth is not None
+        f"worker RSS growth over the second half < {MAX_RSS_GROWTH:.0%}": worst_growth is not None
         and worst_growth < MAX_RSS_GROWTH,
         f"last-slice p95 within {MAX_P95_DRIFT:.0%} of first": p95_drift is not None and p95_drift <= MAX_P95_DRIFT,
         f"last-slice server CPU per request within {MAX_P95_DRIFT:.0%} of first": cpu_drift is not None
@@ -686,7 +687,7 @@ def print_summary(summary: dict, sequential: list[dict], access: dict) -> None:
         growth = f"{e['growth']:+.1%} ({e['growth_from_start']:+.1%} from start)" if "growth" in e else "-"
         flags = ("" if e["alive_at_end"] else " (gone by the end)") + \
             (" (started during the soak)" if e.get("started_during_soak") else "")
-        print(f"  pid {pid}: start {e['start_mb']:.1f}  after the first slice {e['warm_mb']:.1f}  end {end}  "
+        print(f"  pid {pid}: start {e['start_mb']:.1f}  at half time {e['warm_mb']:.1f}  end {end}  "
               f"max {e['max_mb']:.1f}  growth {growth}{flags}")
     print(f"\nhostile requests, sequential on an idle server ({SEQUENTIAL_REPEAT}x before and after the load), "
           f"bound {HOSTILE_BOUND_S:.1f} s (QUERY_TIME_BUDGET {QUERY_TIME_BUDGET:.1f} s + {RENDER_ALLOWANCE_S:.1f} s):")
