@@ -44,6 +44,9 @@ PROVINCE_ALIASES = {
 }
 PREFIX_LABELS = {1: "tỉnh", 2: "huyện", 3: "xã"}
 WORD = re.compile(r"[^\W_]+")
+TYPE_IN_PARENTHESES = re.compile(r"\s*\((?:Thành phố|Thị xã|Huyện|Quận|Thị trấn|Xã|Phường)\)$")
+# Type words the package writes in front of a district's former names, spaceless (``huyendatdo``, ``quan9``).
+FORMER_NAME_TYPES = ("thanhpho", "thixa", "huyen", "quan", "district", "tp", "tx", "q")
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ class Gazetteer:
     # Post-2025 communes: every old province their new province was made of, any of which may be named nearby.
     merged_provinces: dict[str, frozenset[str]]
     max_words: int
+    # Districts merged or renamed before 2025, by their former names, spaceless and folded: ``datdo`` (huyện Đất Đỏ,
+    # now Long Đất), ``ninhbinh`` (TP Ninh Bình, now Hoa Lư), ``9`` (quận 9, now TP Thủ Đức).
+    former_districts: dict[str, tuple[str, ...]]
 
 
 def _package_data():
@@ -76,6 +82,9 @@ def load_gazetteer() -> Gazetteer:
         legacy = db.execute(
             "SELECT province, provinceShort, provinceCode, provinceKey, district, districtShort, districtType,"
             " districtCode, districtKey, ward, wardShort, wardType, wardCode, wardKey FROM admin_units_legacy"
+        ).fetchall()
+        district_aliases = db.execute(
+            "SELECT DISTINCT districtCode, districtAlias FROM admin_units_legacy WHERE districtAlias IS NOT NULL"
         ).fetchall()
         current = db.execute(
             "SELECT provinceKey, ward, wardShort, wardType, wardCode, wardKey FROM admin_units"
@@ -134,7 +143,20 @@ def load_gazetteer() -> Gazetteer:
     frozen = {level: {key: tuple(codes) for key, codes in index.items()} for level, index in names.items()}
     max_words = max(len(key.split()) for index in frozen.values() for key in index)
     logger.debug("gazetteer: %d units", len(units))
-    return Gazetteer(units, frozen, district_of, merged_provinces, max_words)
+    return Gazetteer(units, frozen, district_of, merged_provinces, max_words, _former_districts(units, district_aliases))
+
+
+def _former_districts(units: dict[str, Locality], aliases: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """The package's aliases of a district (``["huyendatdo", "datdo", "huyenlongdien", "longdien"]``), without their
+    type word, that are not its present name."""
+    former: dict[str, list[str]] = defaultdict(list)
+    for code, listed in aliases:
+        present = fold_key(units[code].name).replace(" ", "")
+        for alias in json.loads(listed):
+            for name in {alias, *(alias[len(kind):] for kind in FORMER_NAME_TYPES if alias.startswith(kind))}:
+                if name and name != present and code not in former[name]:
+                    former[name].append(code)
+    return {name: tuple(codes) for name, codes in former.items()}
 
 
 def fold_key(name: str) -> str:
@@ -155,8 +177,13 @@ def _type_of(full_name: str, level: int) -> str:
 
 
 def _strip_type(short: str, unit_type: str) -> str:
-    """The name without the type word the source sometimes leaves in it, keeping numbered ones (``Quận 1``)."""
-    name = _clean(short)
+    """The name without the type word the source sometimes leaves in it, keeping numbered ones (``Quận 1``), and
+    without the type it adds to tell namesakes apart (``Kỳ Anh (Thị xã)``): papers write ``thị xã Kỳ Anh``.
+
+    >>> _strip_type("Kỳ Anh (Thị xã)", "thị xã"), _strip_type("Quận 1", "quận"), _strip_type("Huyện Phú Quí", "huyện")
+    ('Kỳ Anh', 'Quận 1', 'Phú Quí')
+    """
+    name = TYPE_IN_PARENTHESES.sub("", _clean(short))
     rest = name[len(unit_type) + 1:]
     if fold_key(name).startswith(fold_key(unit_type) + " ") and not rest[:1].isdigit():
         return rest

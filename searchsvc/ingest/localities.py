@@ -148,9 +148,13 @@ NEWSPAPER_BEFORE = re.compile(
     + rf"(?:[Bb]áo|[Tt]ờ)|(?<![^\W_])(?:{UPPER}[^\W_]*[^\S\n]+)*Pháp[^\S\n]+[Ll]uật|(?<![^\W_])[Bb]áo[^\S\n]+Công[^\S\n]+an)"
     rf"(?:[^\S\n]+{UPPER}[^\W_]*)*[^\S\n]+$"
 )
-# Words that say where someone lives or comes from, with no parenthesis or sentence end before the name.
+# Words that say where someone lives, comes from or was born, with no parenthesis or sentence end before the name:
+# "trú tại", "quê", "gốc Thanh Hóa", "sinh tháng 2-1927 tại xã …". Not a bare address after a person's name or age
+# ("ông Lợi (42 tuổi, xã Phú Thuận, huyện Phú Tân)"): that is often where the story happened, the victim's home.
 RESIDENCE_BEFORE = re.compile(
-    r"(?<![^\W_])(?:[Tt]rú|[Nn]gụ|[Qq]uê|HKTT|[Hh]ộ khẩu|[Ss]inh sống)(?![^\W_])(?:[^()\n;.]|(?<=[A-Z])\.)*$"
+    r"(?<![^\W_])(?:[Tt]rú|[Nn]gụ|[Qq]uê|HKTT|[Hh]ộ khẩu|[Ss]inh sống|[Gg]ốc|"
+    r"[Ss]inh(?:[^\S\n]+ra)?(?:[^\S\n]+(?:năm|ngày|tháng)[^\S\n]+[\d/.-]+)?[^\S\n]+(?:tại|ở))"
+    r"(?![^\W_])(?:[^()\n;.]|(?<=[A-Z])\.)*$"
 )
 # A sentence ends at a line break or at . ! ? before a space, unless the dot closes an abbreviation (TP. Hà Nội).
 SENTENCE_END = re.compile(r"(?<![A-ZĐ])[.!?…](?=\s)|\n")
@@ -348,11 +352,12 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
 
 def _city_of_province(hit: Hit, gazetteer: Gazetteer) -> Hit:
     """``TP Tây Ninh`` is the city, not the province: a ``tỉnh`` is never called ``thành phố``, its capital of the same
-    name is (``TP Tây Ninh (tỉnh Tây Ninh)``, ``TP Thanh Hóa``)."""
+    name is (``TP Tây Ninh (tỉnh Tây Ninh)``, ``TP Thanh Hóa``), or was (``TP Ninh Bình``, merged into TP Hoa Lư)."""
     units = gazetteer.units
     if len(hit.codes) != 1 or units[hit.codes[0]].type == "thành phố":
         return hit
-    cities = tuple(code for code in gazetteer.names[2].get(_name_key(hit.name), ())
+    key = _name_key(hit.name)
+    cities = tuple(code for code in gazetteer.names[2].get(key, gazetteer.former_districts.get(key.replace(" ", ""), ()))
                    if units[code].province_code == hit.codes[0] and units[code].type == "thành phố")
     return hit._replace(codes=cities, level=2) if cities else hit
 
@@ -438,6 +443,9 @@ def _name_at(words_text: str, levels: tuple[int, ...]) -> tuple[int, int, tuple[
                 codes = tuple(code for code in codes if _marks_agree(marked, _marked(gazetteer.units[code].name)))
             if codes:
                 return spans[size - 1][1], level, codes
+        if 2 in levels and (codes := gazetteer.former_districts.get("".join(keys[:size]))):
+            # A district's name before a merger (``huyện Đất Đỏ``, ``quận 9``): the district it went into.
+            return spans[size - 1][1], 2, codes
     return None
 
 
@@ -554,11 +562,13 @@ def _resolve(hits: list[Hit], gazetteer: Gazetteer, text: str = "", body_start: 
                 continue
             # Commune names repeat across the country and old ones vanished in mergers: a commune needs its
             # province or district named in the article, even when the gazetteer has one commune of that name.
+            if level == 2 and hit.kind in KIND_TYPES or hit.kind == "huyen" and len(
+                    {units[code].province_code for code in hit.codes}) == 1:
+                # ``thị xã Kỳ Anh`` is the town, ``huyện Kỳ Anh`` the huyện of that name in the same province.
+                typed = tuple(code for code in hit.codes if units[code].type == KIND_TYPES.get(hit.kind, "huyện"))
+                hit = hit._replace(codes=typed or hit.codes)
             unique = len(hit.codes) == 1 and level < 3
             code = hit.codes[0] if unique else _pick(hit, anchors, gazetteer, window=None if level == 3 else NEARBY)
-            if code is None and level == 2 and hit.kind in KIND_TYPES:
-                typed = [code for code in hit.codes if units[code].type == KIND_TYPES[hit.kind]]
-                code = typed[0] if len(typed) == 1 else None
             if code is None and home:
                 local = [code for code in hit.codes if units[code].province_code in home]
                 code = local[0] if len(local) == 1 else None
