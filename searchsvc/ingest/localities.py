@@ -74,6 +74,9 @@ LIST_STARTERS = frozenset({"cac", "nhung", "hai", "ba", "bon", "nam"})
 TOKEN = re.compile(r"[^\W_]+")
 TOKEN_START = re.compile(r"(?<![^\W_])[^\W_]")
 PREVIOUS_WORD = re.compile(r"([^\W_]+)[\W_]*$")
+# The title of a tag page or a news digest ("Cháy ở Đồng Nai - Tin tức mới nhất 24h qua", "Tin tức thời sự 24h mới
+# nhất ngày 11/2"): its body is other stories' leads.
+DIGEST_TITLE = re.compile(r"(?i)(?:^|\s[-–|]\s)tin tức(?![^\W_])|(?<![^\W_])24h qua(?![^\W_])|tin tức.*mới nhất")
 HEADLINE_PREFIX = re.compile(r"^\s*([^:]{2,40}?)\s*:\s")
 BYLINE_PLACE = re.compile(r"\(([^()]{2,40})\)\s*$")
 
@@ -156,6 +159,8 @@ RESIDENCE_BEFORE = re.compile(
     r"[Ss]inh(?:[^\S\n]+ra)?(?:[^\S\n]+(?:năm|ngày|tháng)[^\S\n]+[\d/.-]+)?[^\S\n]+(?:tại|ở))"
     r"(?![^\W_])(?:[^()\n;.]|(?<=[A-Z])\.)*$"
 )
+# What separates a commune from its district in an address: ", huyện ", " (TP. ", ", H.".
+ADDRESS_STEP = re.compile(r"[^\S\n]*[,(][^\S\n]*(?:[^\W\d_]+\.?[^\S\n]*){0,2}")
 # A sentence ends at a line break or at . ! ? before a space, unless the dot closes an abbreviation (TP. Hà Nội).
 SENTENCE_END = re.compile(r"(?<![A-ZĐ])[.!?…](?=\s)|\n")
 # How far into the body its first place still counts as the lead's.
@@ -202,6 +207,8 @@ ASIDE_BEFORE = (
     (("biểu", "ĐB"), re.compile(
         rf"(?<![^\W_])(?<!Đoàn )(?:[Đđ]ại biểu|ĐB|ĐBQH)(?:[^\S\n]*\(ĐB\))?(?:[^\S\n]+(?:Quốc hội|QH|HĐND))?"
         rf"(?:[^\S\n]+{_CAPITALISED}){{0,4}}[^\S\n]*\(?[^\S\n]*$")),
+    # An address field, most often the site's own footer: "Địa chỉ: Tầng 10, …, Cầu Giấy, Hà Nội".
+    (("chỉ",), re.compile(r"[Đđ]ịa chỉ[^\S\n]*:[^\n.;()]*$")),
     # A number plate names where the vehicle was registered: "ôtô biển số Đăk Lăk".
     (("iển", "BKS"), re.compile(r"(?<![^\W_])(?:[Bb]iển số|[Bb]iển kiểm soát|BKS)[^\S\n]+$")),
     # A distance is measured from a place the story is not about: "cách thành phố Bến Tre khoảng 80km".
@@ -210,6 +217,7 @@ ASIDE_BEFORE = (
     (("-", "–"), re.compile(rf"(?<![^\W_])(?:tuyến|tốc|lộ|sắt|hướng)(?:[^\S\n]+{_CAPITALISED})+[^\S\n]*[-–][^\S\n]*$")),
 )
 PERSON_WORDS = frozenset("ông bà anh chị em cô chú bác cháu cụ thầy tên vợ chồng con".split())
+NUMBER_AFTER = re.compile(r"[^\S\n]+\d")
 WORD_BEFORE = re.compile(r"([^\W\d_]+)[^\S\n]+$")
 ROUTE_JOIN = re.compile(r"[^\S\n]*[-–][^\S\n]*")
 LIST_NEXT = re.compile(r"[^\S\n]*,[^\S\n]*|[^\S\n]+(?i:và|va)[^\S\n]+")
@@ -268,7 +276,8 @@ def extract_localities(title: str, body: str, byline: str | None = None,
     if prefix:
         hits.extend(_bare_hits(prefix.group(1), prefix.start(1), gazetteer))
     dateline = DATELINE.match(body)
-    teasers = dateline is not None and _teasers(body, dateline, gazetteer)
+    # A page of teasers under datelines of several places, or a digest page whose teasers have none.
+    teasers = _teasers(body, dateline, gazetteer) if dateline else DIGEST_TITLE.search(title) is not None
     if dateline and not teasers:
         hits.extend(_bare_hits(dateline.group(), len(title) + 1, gazetteer))
     place = BYLINE_PLACE.search(byline)
@@ -339,7 +348,8 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
         if _upper_line(text, run.start(), upper_lines) or _newspaper(text, start):
             continue
         before = _word_before(text, start)
-        if before in STRUCTURE_WORDS or level == 2 and before in PERSON_WORDS:
+        if before in STRUCTURE_WORDS or level == 2 and (before in PERSON_WORDS or NUMBER_AFTER.match(text, run.end())):
+            # A numbered name is one of the communes a district became in 2025 (``Phù Mỹ 7``), not the district.
             continue
         kind = "" if level == 1 else BARE
         if before in ROUTE_WORDS or ROUTE_JOIN.fullmatch(text, route_end, start):
@@ -737,10 +747,11 @@ def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], 
     provinces = {places[key].province_code for key in main}
     first_paragraph = _first_paragraph_end(text, body_start)
     district_counts = Counter(keys[number] for _, number in named if hits[number].level == 2)
+    addressed = _after_commune(named, hits, text)
     for start, number in named:
         key = keys[number]
         if hits[number].level == 2 and places[key].province_code in provinces and (
-                start < first_paragraph or district_counts[key] >= DISTRICT_REPEATS):
+                start < first_paragraph or district_counts[key] >= DISTRICT_REPEATS or number in addressed):
             main.add(key)
     for key in list(main):
         unit = places[key]
@@ -748,6 +759,19 @@ def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], 
             if parent and parent != key and parent in places:
                 main.add(parent)
     return main
+
+
+def _after_commune(named: list[tuple[int, int]], hits: list[Hit], text: str) -> set[int]:
+    """The district hits (by number) that follow a commune in an address (``xã Tri Lễ, huyện Quế Phong``, ``xã Phước
+    Bình (huyện Long Thành``): a place named down to its commune is where something happened."""
+    found = set()
+    ordered = sorted(named)
+    for (_, before), (start, number) in zip(ordered, ordered[1:]):
+        commune = hits[before]
+        if hits[number].level == 2 and commune.level == 3 and ADDRESS_STEP.fullmatch(
+                text, commune.start + len(commune.name), start):
+            found.add(number)
+    return found
 
 
 def _listed_together(body: list[tuple[int, int]], hits: list[Hit], text: str) -> set[int]:
