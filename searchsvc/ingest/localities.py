@@ -220,6 +220,7 @@ PERSON_WORDS = frozenset("ông bà anh chị em cô chú bác cháu cụ thầy 
 NUMBER_AFTER = re.compile(r"[^\S\n]+\d")
 WORD_BEFORE = re.compile(r"([^\W\d_]+)[^\S\n]+$")
 ROUTE_JOIN = re.compile(r"[^\S\n]*[-–][^\S\n]*")
+RANGE_NEXT = re.compile(r"[^\S\n]*[-–][^\S\n]*|[^\S\n]+(?:vào[^\S\n]+|ra[^\S\n]+)?(?:đến|tới)[^\S\n]+")
 LIST_NEXT = re.compile(r"[^\S\n]*,[^\S\n]*|[^\S\n]+(?i:và|va)[^\S\n]+")
 
 
@@ -739,7 +740,7 @@ def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], 
     if REGION.search(text, 0, body_start + LEAD_CHARS):
         # A story about a region (miền Trung, Tây Bắc): the provinces it lists are its places.
         regional = [(start, number) for start, number in named if hits[number].level == 1]
-        main.update(keys[number] for number in _listed_together(regional, hits, text))
+        main.update(keys[number] for number in _listed_together(regional, hits, text, ranges=True))
     if not main and named:
         # "UBND tỉnh", "Tỉnh ủy" unnamed in the lead: the paper's own province, which it names at least once.
         local = LOCAL_GOVERNMENT.search(text, body_start, body_start + LEAD_CHARS) is not None
@@ -774,17 +775,22 @@ def _after_commune(named: list[tuple[int, int]], hits: list[Hit], text: str) -> 
     return found
 
 
-def _listed_together(body: list[tuple[int, int]], hits: list[Hit], text: str) -> set[int]:
-    """The hits (by number) in a list of at least ``MIN_LIST`` places: names joined by commas or ``và``."""
+def _listed_together(body: list[tuple[int, int]], hits: list[Hit], text: str, ranges: bool = False) -> set[int]:
+    """The hits (by number) in a list of at least ``MIN_LIST`` places: names joined by commas or ``và``; with
+    ``ranges``, also the two ends of a range (``từ Thanh Hóa đến Phú Yên``, ``các tỉnh Thanh Hóa - Phú Yên``)."""
     listed: set[int] = set()
     chain: list[int] = []
+    ranged = False
     for (start, number), following in zip(body, body[1:] + [(None, None)]):
         chain.append(number)
         end = start + len(hits[number].name)
-        if following[0] is None or not LIST_NEXT.fullmatch(text, end, following[0]):
-            if len(chain) >= MIN_LIST:
+        joined = following[0] is not None and LIST_NEXT.fullmatch(text, end, following[0]) is not None
+        if ranges and following[0] is not None and not joined and RANGE_NEXT.fullmatch(text, end, following[0]):
+            joined = ranged = True
+        if not joined:
+            if len(chain) >= MIN_LIST or ranged and len(chain) > 1:
                 listed.update(chain)
-            chain = []
+            chain, ranged = [], False
     return listed
 
 
