@@ -21,7 +21,7 @@ LABEL = re.compile(
 )
 # What a job adds after the name ("Huỳnh Phan thực hiện", "Thùy Dương (ghi)") and what a site's page adds after the
 # byline ("PHẢN HỒI", "Source link"): neither is part of a name.
-TRAILING = re.compile(r"\s*(?:\(?(?:thực hiện|ghi)\)?|PHẢN HỒI|Phản hồi|Source link|Chủ đề:?)\s*$")
+TRAILING = re.compile(r"\s*(?:\(?(?:thực hiện|ghi)\)?|PHẢN HỒI|Phản hồi|Source link|Chủ đề:?|Tổng hợp|Nguồn)\s*$")
 GLUED_TRAILING = re.compile(r"(?<=[a-zà-ỹđ])(?=thực hiện\s*$)")
 # What a site prints after the byline: its own promotion, which names the paper ("Tâm Trí Báo Gia đình và Xã hội cập
 # nhật tin tức trong ngày liên tục, mới nhất"), or a partner's advertisement.
@@ -39,6 +39,8 @@ PAPER_TAGS = {"BĐ": "Báo Bình Định", "HNM": "Hà Nội Mới", "QĐND": "Q
               "GDTĐ": "Giáo dục và Thời đại", "NLĐO": "Người Lao Động", "PLO": "Pháp luật TP.HCM", "TTO": "Tuổi Trẻ",
               "TNO": "Thanh Niên", "Dân trí": "Dân trí", "VOV.VN": "VOV"}
 COMPILED_BY = re.compile(r"(?<![^\W_])Tổng hợp\s+(?:[A-ZÀ-ỸĐ][^\s]*\s*){1,4}$")
+# "(Tổng hợp)", "(Tổng hợp theo báo VNE, Zing.vn)", "(t/h)", "(lược dịch)" after the writer's name.
+COMPILED_FROM = re.compile(r"\(\s*(?:tổng hợp|t/h|lược dịch)(?:\s+theo\s+(?:báo\s+)?([^()]*?))?\s*\)", re.IGNORECASE)
 SOURCE_LINE = re.compile(r"^(?:theo|nguồn)\s*:?\s+\S", re.IGNORECASE)
 THEO = re.compile(r"(?:^|\s|\()(?:theo|nguồn)\s*:?\s+(.+?)\)?\s*$", re.IGNORECASE)
 PARENTHESES = re.compile(r"\s*\(([^()]*)\)\s*")
@@ -54,13 +56,17 @@ NAME_WORD = re.compile(r"^(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]*\.?)+$|^[A-ZÀ-ỸĐ][a-
 # Between names: a dash with a space on either side ("Thái Bình- Nguyễn Hồng") or between two capitalised words
 # ("Nguyên Khánh-Hồng Vĩnh"), a comma, "và".
 SEPARATORS = re.compile(r"\s+[-–—]\s*|\s*[-–—]\s+|(?<=[a-zà-ỹđ])[-–—](?=[A-ZÀ-ỸĐ])|\s*,\s*|\s+và\s+")
-DOMAIN = re.compile(r"\s+([a-z0-9-]+(?:\.[a-z]{2,})+)$")
+DOMAIN = re.compile(r"\s+([A-Za-z0-9-]+(?:\.[a-z]{2,})+)$")
 # The end of the last sentence of a body: a stop not right after a lone initial ("B. H").
 SENTENCE_END = re.compile(r"(?:\./\.|(?<![\s.][A-ZÀ-ỸĐ])[.!?…]+[\"”»)]*|[\"”»])\s+|(?<=[a-zà-ỹđ]{3})\.(?=[A-ZÀ-ỸĐ][a-zà-ỹđ])")
 # A name in capitals after a colon ends a caption-like last sentence: "… của Hồ Quỳnh Hương: HẢI ANH".
 CAPITALS_AFTER_COLON = re.compile(r"(?<![Ảả]nh)(?<!ẢNH)(?<!họa)(?<!hoạ):\s+((?:[A-ZÀ-ỸĐ]+\s+){1,3}[A-ZÀ-ỸĐ]+)\s*$")
 # Lines that are not text: the scraper's image placeholders and links to the original.
 NOISE_LINE = re.compile(r"^(?:\[img\]|responsive image|https?://\S+)$", re.IGNORECASE)
+# A word of a Vietnamese name: no f, j, w or z ("Facebook Minh Hạnh" is a photo credit, then the writer).
+_NAME = r"[A-EG-IK-VXYÀ-ỸĐ][a-eg-ik-vxyà-ỹđ]*(?:\.[A-EG-IK-VXYÀ-ỸĐ][a-eg-ik-vxyà-ỹđ]*)*"
+GLUED_BYLINE = re.compile(rf"(?P<before>[a-zà-ỹđ0-9:]) (?P<byline>(?P<name>{_NAME}(?: {_NAME}){{1,2}})"
+                          rf"(?P<credit>\s*/\s*[^/\s][^/]{{0,40}})?)$")
 SHORT_LINE_WORDS = 8
 # The byline is among the last lines; noise lines may follow it, but never this many.
 TAIL_LINES = 8
@@ -136,16 +142,44 @@ def _body_tail(body: str) -> str:
     words = tail.split()
     if len(words) >= 4 and len(words) % 2 == 0 and words[: len(words) // 2] == words[len(words) // 2:]:
         tail = " ".join(words[: len(words) // 2])  # the byline printed twice: "Việt Cường/VOV Việt Cường/VOV"
-    if len(tail.split()) <= MAX_BYLINE_WORDS:
+    if len(tail.split()) <= MAX_BYLINE_WORDS and (not tail or _parse(tail)[0] or _parse(tail)[1]):
         return tail
     compiled = COMPILED_BY.search(tail)  # "… chỉ mang tính tham khảo Tổng hợp Cự Giải": no stop before the credit
-    return compiled.group() if compiled else ""
+    if compiled:
+        return compiled.group()
+    return _glued_byline(tail, body)
+
+
+def _glued_byline(tail: str, body: str) -> str:
+    """The byline a caption or a cut sentence runs into, with no stop before it: "… vụ án mạn Lưu Anh/VOV.VN", "…
+    cập nhật thông tin đến bạn đọc Trúc Dân", "… Schalke: Trọng Phú/VOV online".
+
+    The last two or three capitalised words after a lower-case one, or after a colon when a credit follows, are the
+    writer when the text names them nowhere else (a subject, ``hoa hậu Phương Nga``, is named before).
+    """
+    glued = GLUED_BYLINE.search(tail)
+    if not glued:
+        return ""
+    name = glued.group("name")
+    if not all(word[0].isupper() for word in name.split()) or body.count(name) > 1:
+        return ""
+    if glued.group("before") == ":" and not glued.group("credit"):
+        return ""  # "Stylist: Bí Bo", "Make-up: …": a credit for another job
+    return glued.group("byline")
 
 
 def _parse(text: str) -> tuple[tuple[str, ...], str | None]:
     text = " ".join(GLUED_TRAILING.sub(" ", GLUED_THEO.sub(" ", nfc(text))).split())
     text = TRAILING.sub("", PHOTO_CREDIT.sub("", LABEL.sub("", PHOTO_PARENTHESES.sub(" ", text))))
     credits: list[str] = []
+    compiled = COMPILED_FROM.search(text)
+    if compiled:
+        # "Trung Hùng (Tổng hợp theo báo VNE, Zing.vn)": the writer compiled it; one outlet named is the credit,
+        # several are none.
+        sources = compiled.group(1)
+        if sources and not re.search(r",|\svà\s", sources):
+            credits.append(sources.strip())
+        text = (text[: compiled.start()] + " " + text[compiled.end():]).strip()
 
     theo = THEO.search(text)
     if theo:
@@ -184,6 +218,10 @@ def _parse(text: str) -> tuple[tuple[str, ...], str | None]:
         part = part.strip(" .-–")
         if not part or part.lower() in COMPILED:
             continue
+        words = part.split()
+        if len(words) >= 4 and words[-1] == words[-2]:
+            # A site's doubled signature glued to the writer's name: "Hoàng Anh Tú Minh Minh".
+            part = " ".join(words[:-2])
         if not _looks_like_name(part):
             return (), _credit(credits)
         authors.append(normalize_author_name(part))
