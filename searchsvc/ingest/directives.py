@@ -74,16 +74,20 @@ ATTACHED_YEAR = re.compile(
     r"(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*[-–]\s*\d)"
 )
 # A date that opens the clause of the citation: "Ngày 6/6/2017, Bộ trưởng Bộ TT&TT đã ký Quyết định số 866",
-# "ngày 24-10-2014, UBND TP Hà Nội đã ra Quyết định 5383".
+# "ngày 24-10-2014, UBND TP Hà Nội đã ra Quyết định 5383", "Ngày 09/5/2017, Chi nhánh DNTN Xây dựng số 1 … có Văn
+# bản số 96/CV-KSMTSH" (a small number after "số" is part of a name, not another date).
+_CLAUSE_WORDS = r"(?:[^.;!?\n\d]|(?<=[Ss]ố )\d{1,3}(?![\d/.-]))"
 CLAUSE_DATE = re.compile(
     r"(?:^|[.;!?\n]\s*|(?<=[,\s])(?=[Nn]gày\s))(?:[^.;!?\n\d,]{1,20},\s*)?(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)\s+)?"
     r"(?:[Nn]gày\s+)?\d{1,2}\s*(?P<sep>[/.-])\s*\d{1,2}\s*(?:(?P=sep)\s*(?P<year>(?:19|20)\d\d))?,"
-    r"(?=[^.;!?\n\d]*(?:\b(?:ban hành|ký|kí|có)\s|\bra\s+$))[^.;!?\n\d]{0,120}$"
+    rf"(?={_CLAUSE_WORDS}*(?:\b(?:ban hành|ký|kí|có)\s|\bra\s+$)){_CLAUSE_WORDS}{{0,120}}$"
 )
 ISSUER_START = re.compile(r"\s*,?\s*(?:(?i:do|của)\s+)")
-# "Quyết định số 3897/QĐ-UBND do chủ tịch UBND tỉnh Thái Bình, Nguyễn Hồng Diên ký ngày 23/12/2016": a signer in
-# any words, then the signing date. No digits or sentence punctuation in between, so it stays within the clause.
-SIGNED_BY = re.compile(r"\s*,?\s*(?i:do)\s+[^\d.;:()\n“”\"]{1,80}?\s(?=(?i:ký|kí|ban hành)\s)")
+# "của Chánh Thanh tra thành phố": some body issued it, even one ``issuer_name`` does not know.
+ISSUED_BY = re.compile(r"\s*,?\s*(?:do|của)\s+[A-ZĐ]")
+# "Quyết định số 3897/QĐ-UBND do chủ tịch UBND tỉnh Thái Bình, Nguyễn Hồng Diên ký ngày 23/12/2016", "giấy phép số
+# 235 do Sở cấp ngày 17/2/2016": a signer in any words, then the signing date. No digits or sentence punctuation in between, so it stays within the clause.
+SIGNED_BY = re.compile(r"\s*,?\s*(?i:do)\s+[^\d.;:()\n“”\"]{1,80}?\s(?=(?i:ký|kí|ban hành|cấp)\s)")
 ISSUER_WORD = re.compile(r"[^\s,;:.…()\"“”']+(?:\.[^\s,;:.…()\"“”']+)*")
 # Lowercase syllables that occur inside the names of issuing bodies (Bộ Chính trị, Thủ tướng Chính phủ, UBND tỉnh).
 ISSUER_INNER = frozenset(
@@ -178,8 +182,6 @@ def _read_mention(text: str, match: re.Match, published: date | None) -> _Mentio
         # "Quyết định 37 - UBND ..." : a spaced dash before one lone code is punctuation, not a symbol.
         symbol, end = None, match.start("sep")
     letter = bool(word) and fold_text(word) == "van ban"
-    if not symbol and groups.get("qualifier"):
-        return None
     if not symbol and not match["year"] and DATE_CONTINUES.match(text, end):
         return None  # "Quyết định 28/01/2020": a date, or a number we cannot read
     year = int(match["year"] or match["dash_year"] or 0) or None
@@ -201,6 +203,8 @@ def _read_mention(text: str, match: re.Match, published: date | None) -> _Mentio
                                                                       match.start())):
         date_match = opening
         attached_year = attached_year or (int(opening["year"]) if opening["year"] else None)
+    if not symbol and groups.get("qualifier") and not (date_match or issuer or ISSUED_BY.match(text, end)):
+        return None  # "Quyết định thanh tra số 311" is a citation only with its issuer or date
     if letter and not symbol and not (match["so"] and (date_match or issuer)):
         return None  # "văn bản 5" is any text; "văn bản số 4178" of a body or a date is a letter
     bare = not symbol and not year
