@@ -142,12 +142,13 @@ def _body_tail(body: str) -> str:
     words = tail.split()
     if len(words) >= 4 and len(words) % 2 == 0 and words[: len(words) // 2] == words[len(words) // 2:]:
         tail = " ".join(words[: len(words) // 2])  # the byline printed twice: "Việt Cường/VOV Việt Cường/VOV"
-    if len(tail.split()) <= MAX_BYLINE_WORDS and (not tail or _parse(tail)[0] or _parse(tail)[1]):
+    short = len(tail.split()) <= MAX_BYLINE_WORDS
+    if short and (not tail or _parse(tail)[0]):
         return tail
     compiled = COMPILED_BY.search(tail)  # "… chỉ mang tính tham khảo Tổng hợp Cự Giải": no stop before the credit
     if compiled:
         return compiled.group()
-    return _glued_byline(tail, body)
+    return _glued_byline(tail, body) or (tail if short else "")
 
 
 def _glued_byline(tail: str, body: str) -> str:
@@ -160,12 +161,20 @@ def _glued_byline(tail: str, body: str) -> str:
     glued = GLUED_BYLINE.search(tail)
     if not glued:
         return ""
-    name = glued.group("name")
-    if not all(word[0].isupper() for word in name.split()) or body.count(name) > 1:
+    words = glued.group("name").split()
+    # The pattern's letter classes also hold lower-case letters with marks ("đọc Trúc Dân"): drop those words.
+    lower = 0
+    while lower < len(words) and not words[lower][0].isupper():
+        lower += 1
+    name = " ".join(words[lower:])
+    before = tail[: glued.start("name")].split()[-1:] + words[:lower]
+    if before and before[-1].lower() in ("theo", "nguồn"):
+        return ""  # "Theo Trí Thức Trẻ": an outlet credited, read as such
+    if len(words) - lower < 2 or not all(word[0].isupper() for word in words[lower:]) or body.count(name) > 1:
         return ""
-    if glued.group("before") == ":" and not glued.group("credit"):
+    if not lower and glued.group("before") == ":" and not glued.group("credit"):
         return ""  # "Stylist: Bí Bo", "Make-up: …": a credit for another job
-    return glued.group("byline")
+    return name + (glued.group("credit") or "")
 
 
 def _parse(text: str) -> tuple[tuple[str, ...], str | None]:

@@ -85,8 +85,8 @@ CLAUSE_DATE = re.compile(
 ISSUER_START = re.compile(r"\s*,?\s*(?:(?i:do|của)\s+)")
 # "của Chánh Thanh tra thành phố": some body issued it, even one ``issuer_name`` does not know.
 ISSUED_BY = re.compile(r"\s*,?\s*(?:do|của)\s+[A-ZĐ]")
-# "Quyết định số 3897/QĐ-UBND do chủ tịch UBND tỉnh Thái Bình, Nguyễn Hồng Diên ký ngày 23/12/2016", "giấy phép số
-# 235 do Sở cấp ngày 17/2/2016": a signer in any words, then the signing date. No digits or sentence punctuation in between, so it stays within the clause.
+# "Quyết định số 3897/QĐ-UBND do chủ tịch UBND tỉnh Thái Bình, Nguyễn Hồng Diên ký ngày 23/12/2016", "… số 235 do
+# Sở cấp ngày 17/2/2016": a signer in any words, then the signing (or granting) date. No digits or sentence punctuation in between, so it stays within the clause.
 SIGNED_BY = re.compile(r"\s*,?\s*(?i:do)\s+[^\d.;:()\n“”\"]{1,80}?\s(?=(?i:ký|kí|ban hành|cấp)\s)")
 ISSUER_WORD = re.compile(r"[^\s,;:.…()\"“”']+(?:\.[^\s,;:.…()\"“”']+)*")
 # Lowercase syllables that occur inside the names of issuing bodies (Bộ Chính trị, Thủ tướng Chính phủ, UBND tỉnh).

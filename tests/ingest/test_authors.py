@@ -84,3 +84,27 @@ def test_the_paper_s_tag_opening_the_lead_is_the_credit():
     assert extract_byline("Kim Loan", "(binhdinh.gov.vn) - Sáng 18/4, huyện tổ chức lễ.") == (("Kim Loan",),
                                                                                             "binhdinh.gov.vn")
     assert extract_byline("Kim Loan", "(Tịnh Biên) - Sáng 18/4, huyện tổ chức lễ.") == (("Kim Loan",), None)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # A compiled story: the writer is the author, several outlets are no single credit.
+        ("Vụ việc đang được điều tra. Trung Hùng (Tổng hợp theo báo VNE, Zing.vn)", (("Trung Hùng",), None)),
+        ("Cháy rừng đã thiêu rụi hơn 5.000 héc ta. An Bình Tổng hợp", (("An Bình",), None)),
+        # A site's doubled signature glued to the writer's name.
+        ("Học cách làm đàn ông tử tế trước. Hoàng Anh Tú Minh Minh", (("Hoàng Anh Tú",), None)),
+        # No stop before the byline: a cut sentence or a caption runs into it.
+        ("Cơ quan điều tra đang làm rõ nguyên nhân vụ án mạn Lưu Anh/VOV.VN", (("Lưu Anh",), "VOV.VN")),
+        ("Chúng tôi sẽ tiếp tục cập nhật thông tin đến bạn đọc Trúc Dân", (("Trúc Dân",), None)),
+        ("Xem cú đúp của Torres trong trận gặp Schalke: Trọng Phú/VOV online Theo Daily Mail",
+         (("Trọng Phú",), "Daily Mail, VOV online")),
+        ("Huy Minh – Vnexpress.net Nguồn", (("Huy Minh",), "Vnexpress.net")),
+        # ... but not a subject the article names before, nor another job's credit.
+        ("Hoa hậu Phương Nga bị tố lừa đảo, xét xử vụ hoa hậu Phương Nga", ((), None)),
+        ("Cô sẽ là chiến binh của The Face năm nay! Photo: Nguyễn Hoàng Duy Make-up: Trần Hoàng Nghĩa Stylist: Bí Bo",
+         ((), None)),
+    ],
+)
+def test_bylines_at_the_end_of_a_flattened_body(body, expected):
+    assert extract_byline(None, body) == expected
