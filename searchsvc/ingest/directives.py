@@ -64,7 +64,7 @@ BARE_SYMBOL = re.compile(
 SHARED_JOIN = re.compile(r"\s*(?:,|và|&)\s*")
 DATE_CONTINUES = re.compile(r"\s*[/.-]\s*\d")
 ATTACHED_DATE = re.compile(
-    r"\s*[,(]?\s*(?:(?i:ban hành|ký|kí)\s+)?(?:(?i:ngày)\s+)?"
+    r"\s*[,(]?\s*(?:(?i:ban hành|ký|kí|cấp)\s+)?(?:(?i:ngày)\s+)?"
     r"(?:(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})(?:\s*[/.-]\s*(?P<year>(?:19|20)\d\d))?(?!\d)"
     r"|(?P<day2>\d{1,2})\s+tháng\s+(?P<month2>\d{1,2})(?:\s+năm\s+(?P<year2>(?:19|20)\d\d))?)"
 )

@@ -320,3 +320,18 @@ def test_a_symbol_typed_without_its_d_bar_is_the_same_document():
     [unmarked] = extract_directives("theo Nghị định 38/2012/ND-CP của Chính phủ")
     [marked] = extract_directives("theo Nghị định 38/2012/NĐ-CP")
     assert unmarked.id == marked.id == "nghi-dinh-38-cp-2012" and unmarked.issuer == "Chính phủ"
+
+
+def test_a_qualified_type_with_its_issuer_or_signing_date_is_a_citation():
+    assert labels("Thanh tra TP Đà Nẵng công bố Quyết định thanh tra số 311 của Chánh Thanh tra thành phố về việc "
+                  "thanh tra.") == ["Quyết định 311"]
+    found = extract_directives("Căn cứ Quyết định phê duyệt số 235 do Sở cấp ngày 17/2/2016 và hồ sơ thiết kế.")
+    assert [(d.label, d.year) for d in found] == [("Quyết định 235", 2016)]
+    # Without either, "Quyết định đình chỉ số 4" stays unread: it may be any count.
+    assert labels("Theo Quyết định đình chỉ số 4 điểm cần làm.") == []
+
+
+def test_a_date_opening_the_clause_dates_a_letter_across_a_number_in_a_name():
+    found = extract_directives("Ngày 09/5/2017, Chi nhánh DNTN Xây dựng số 1 tỉnh Điện Biên cũng đã có Văn bản số "
+                               "96/CV-KSMTSH gửi UBND thành phố.")
+    assert [(d.label, d.year) for d in found] == [("Công văn 96/CV-KSMTSH", 2017)]
