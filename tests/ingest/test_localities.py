@@ -303,3 +303,63 @@ def test_a_page_of_teasers_under_several_datelines_is_about_its_title_s_place_on
     # Teasers of one place keep it.
     assert main_places("Bé trai bị ném xuống kênh - Tin tức mới nhất 24h qua", "Tiền GiangAnh Huy được khen thưởng. "
                        "Tiền GiangBé trai đã sống sót.") == {("Tiền Giang", "Tiền Giang")}
+
+
+def test_a_district_s_name_before_a_merger_files_the_article_under_the_district_it_went_into():
+    # Huyện Đất Đỏ and Long Điền became huyện Long Đất; quận 9 is part of TP Thủ Đức; TP Ninh Bình became TP Hoa Lư.
+    assert main_places("Khai quật hầm cầu", "Trưa 12.5, Công an huyện Đất Đỏ, Công an tỉnh Bà Rịa - Vũng Tàu khai "
+                       "quật hầm cầu.") == {("Long Đất", "Bà Rịa - Vũng Tàu"), ("Bà Rịa - Vũng Tàu", "Bà Rịa - Vũng Tàu")}
+    assert ("Thủ Đức", "Hồ Chí Minh") in main_places("Rơi từ chung cư", "Liên tiếp xảy ra 2 vụ rơi từ chung cư trên "
+                                                     "địa bàn quận 9, TP HCM.")
+    assert ("Hoa Lư", "Ninh Bình") in main_places("Bắt cóc trẻ em", "Công an TP.Ninh Bình bắt khẩn cấp một đối tượng.")
+
+
+def test_the_type_word_tells_a_town_from_the_huyen_of_the_same_name():
+    found = extract_localities("Điều tra vụ án mạng", "Công an tỉnh Hà Tĩnh đang cùng với Công an thị xã Kỳ Anh điều "
+                               "tra vụ án mạng.")
+    assert ("Kỳ Anh", "thị xã", "main") in {(place.name, place.type, place.role) for place in found}
+    found = extract_localities("Làm đường", "UBND huyện Kỳ Anh, tỉnh Hà Tĩnh khởi công con đường.")
+    assert ("Kỳ Anh", "huyện", "main") in {(place.name, place.type, place.role) for place in found}
+
+
+def test_where_someone_comes_from_is_not_what_the_article_is_about():
+    assert main_places("Phương Thanh vào showbiz", "Phương Thanh - cô ca sỹ sinh năm 1973, gốc Thanh Hóa đã chinh "
+                       "phục khán giả.") == set()
+
+
+def test_a_district_named_after_a_commune_is_where_the_story_happened():
+    body = ("Ngày 14/5, Đồn Biên phòng Tri Lễ (Bộ đội Biên phòng Nghệ An) đã bàn giao 2 đối tượng.\nTrước đó, vào lúc 15 "
+            "giờ, ngày 13/5, tại khu vực bản San, xã Tri Lễ, huyện Quế Phong, đồn phối hợp bắt giữ hai người.")
+    assert ("Quế Phong", "Nghệ An") in main_places("Nghệ An: Bắt hai đối tượng vận chuyển ma túy", body)
+    # A district named alone, once and late, stays a mention.
+    body = "Ngày 14/5, Bộ đội Biên phòng Nghệ An bàn giao 2 đối tượng.\nMột người từng làm thuê ở huyện Quế Phong."
+    assert ("Quế Phong", "Nghệ An") not in main_places("Nghệ An: Bắt hai đối tượng vận chuyển ma túy", body)
+
+
+def test_a_page_of_teasers_with_a_digest_title_and_no_datelines_has_no_place():
+    body = ("Các TV Samsung có trợ lý ảo sẽ không còn dịch vụ này. Tiền vệ Đà Nẵng lập tức đưa tay vào miệng đồng đội "
+            "trong trận tiếp Đồng Nai.")
+    assert main_places("Tin tức 24h tại Việt Nam & Thế giới mới nhất [HÔM NAY]", body) == set()
+    assert main_places("Cháy ở Đồng Nai - Tin tức mới nhất 24h qua", "Nhà kho ở TP Long Khánh bốc cháy.") == {
+        ("Đồng Nai", "Đồng Nai")}
+
+
+def test_an_address_field_is_not_a_place_of_the_story():
+    body = "Sở Văn hóa và Thể thao tổ chức hội nghị. Địa chỉ: số 10 đường Lê Lợi, quận Hoàn Kiếm, Hà Nội."
+    assert main_places("Hội nghị", body) == set()
+
+
+def test_a_numbered_2025_commune_is_not_the_district_it_is_named_after():
+    body = ("Kết quả sắp xếp của tỉnh Bình Định.\n- Xã Phù Cát 5 giáp với các xã: Phù Mỹ 3, Phù Mỹ 4 và Hoài Ân 1. "
+            "Phường Hoài Nhơn 1 giáp Phù Mỹ 7.")
+    assert main_places("Dự kiến đơn vị hành chính cấp xã", body) == {("Bình Định", "Bình Định")}
+
+
+def test_a_regional_forecast_is_about_both_ends_of_its_ranges():
+    body = ("Trong ngày và đêm nay ở Bắc Bộ và các tỉnh từ Thanh Hóa đến Thừa Thiên Huế có mưa, có nơi mưa to.\n"
+            "Các tỉnh, thành phố từ Đà Nẵng đến Bình Thuận mây thay đổi, có mưa rào.")
+    found = main_places("Nhiều vùng có mưa dông", body)
+    assert {("Thanh Hóa", "Thanh Hóa"), ("Huế", "Huế"), ("Đà Nẵng", "Đà Nẵng"), ("Bình Thuận", "Bình Thuận")} <= found
+    # Outside a regional story a route's ends stay mentions.
+    assert main_places("Tai nạn", "Tai nạn xảy ra trên đường theo hướng từ Bình Dương đi Đồng Nai.") == {
+        ("Bình Dương", "Bình Dương")}
