@@ -169,6 +169,8 @@ LEAD_CHARS = 400
 FIRST_PARAGRAPH_CHARS = 800
 # ... or when the article names it this often.
 DISTRICT_REPEATS = 2
+# How many districts a story may be about by the weaker signs (first paragraph, repeats, an address).
+MAX_DISTRICTS = 3
 # How often a province must be named to be the article's place when neither headline nor lead names one.
 MOST_NAMED_MINIMUM = 2
 # A list of this many places in the lead sentence makes each of them the story's place.
@@ -749,11 +751,13 @@ def _main_places(hits: list[Hit], keys: list[str], places: dict[str, Locality], 
     first_paragraph = _first_paragraph_end(text, body_start)
     district_counts = Counter(keys[number] for _, number in named if hits[number].level == 2)
     addressed = _after_commune(named, hits, text)
-    for start, number in named:
-        key = keys[number]
-        if hits[number].level == 2 and places[key].province_code in provinces and (
-                start < first_paragraph or district_counts[key] >= DISTRICT_REPEATS or number in addressed):
-            main.add(key)
+    districts = {keys[number] for start, number in named
+                 if hits[number].level == 2 and places[keys[number]].province_code in provinces
+                 and (start < first_paragraph or district_counts[keys[number]] >= DISTRICT_REPEATS or number in addressed)}
+    if len(districts | {key for key in main if places[key].level == 2}) <= MAX_DISTRICTS:
+        # More is a story about the whole province (its districts' figures, a list of new communes) or a city's
+        # round-up (gold prices in every quận): their districts are examples.
+        main |= districts
     for key in list(main):
         unit = places[key]
         for parent in (gazetteer.district_of.get(key), unit.province_code):

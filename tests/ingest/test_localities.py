@@ -363,3 +363,10 @@ def test_a_regional_forecast_is_about_both_ends_of_its_ranges():
     # Outside a regional story a route's ends stay mentions.
     assert main_places("Tai nạn", "Tai nạn xảy ra trên đường theo hướng từ Bình Dương đi Đồng Nai.") == {
         ("Bình Dương", "Bình Dương")}
+
+
+def test_a_city_round_up_is_about_the_city_not_each_district_it_samples():
+    body = ("Có mặt tại cửa hàng đường Nguyễn Văn Trỗi, quận Phú Nhuận, TPHCM lúc 7 giờ sáng, nhiều người đã xếp hàng.\n"
+            "Tại đường Nguyễn Thị Minh Khai (quận 3) từ sáng sớm đã rất đông. Các tiệm gần chợ Tân Định (quận 1) cũng "
+            "vậy. Chợ đầu mối Hóc Môn bình ổn, chợ đầu mối Hóc Môn sức mua yếu.")
+    assert main_places("Nhộn nhịp mua vàng ngày vía Thần Tài tại TPHCM", body) == {("Hồ Chí Minh", "Hồ Chí Minh")}
