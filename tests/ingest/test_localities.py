@@ -366,7 +366,8 @@ def test_a_regional_forecast_is_about_both_ends_of_its_ranges():
 
 
 def test_a_city_round_up_is_about_the_city_not_each_district_it_samples():
-    body = ("Có mặt tại cửa hàng đường Nguyễn Văn Trỗi, quận Phú Nhuận, TPHCM lúc 7 giờ sáng, nhiều người đã xếp hàng.\n"
-            "Tại đường Nguyễn Thị Minh Khai (quận 3) từ sáng sớm đã rất đông. Các tiệm gần chợ Tân Định (quận 1) cũng "
-            "vậy. Chợ đầu mối Hóc Môn bình ổn, chợ đầu mối Hóc Môn sức mua yếu.")
+    body = ("Nhiều người ở TPHCM tranh thủ đi mua vàng từ sớm. Ở quận Phú Nhuận khách xếp hàng. Ở quận Bình Thạnh "
+            "cũng vậy. Các tiệm ở quận Gò Vấp và quận Tân Bình đông khách.")
     assert main_places("Nhộn nhịp mua vàng ngày vía Thần Tài tại TPHCM", body) == {("Hồ Chí Minh", "Hồ Chí Minh")}
+    # Three are the story's districts.
+    assert len(main_places("Nhộn nhịp mua vàng ngày vía Thần Tài tại TPHCM", body.rsplit(" và ", 1)[0] + ".")) == 4
