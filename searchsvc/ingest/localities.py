@@ -52,15 +52,20 @@ PREFIXES = {
     ("phuong",): (3,),
     ("thi", "tran"): (3,),
     ("dac", "khu"): (3,),
+    ("h",): (2,),
+    ("q",): (2,),
 }
 PREFIX_WORDS = frozenset("tỉnh thành phố huyện quận thị xã trấn phường đặc khu".split())
 # The unit type a district-level type word names: it decides between namesakes (quận Hoàng Mai in Hà Nội, thị xã
 # Hoàng Mai in Nghệ An) when no province is named nearby. Not ``huyện``: many huyện have since become thị xã or
 # cities, so an older ``huyện Phong Điền`` (Huế, now a thị xã) would go to the huyện of that name in Cần Thơ.
-KIND_TYPES = {"quan": "quận", "thi xa": "thị xã", "tx": "thị xã"}
+KIND_TYPES = {"quan": "quận", "q": "quận", "thi xa": "thị xã", "tx": "thị xã"}
 # Abbreviated type words may be followed by a dot (``TP.HCM``, ``TP. Hà Nội``); after a full word a dot ends the
 # sentence (``… trên địa bàn xã. Hồ Phú Ninh …``).
 ABBREVIATIONS = frozenset({("tp",), ("tx",)})
+# One-letter abbreviations need their dot (``H.Ân Thi``, ``Q.1``, ``Q. Bình Thạnh``): a bare ``H`` is an initial.
+DOTTED = frozenset({("h",), ("q",)})
+NAME_DOT = re.compile(r"[^\S\n]*\.[^\S\n]*")
 # Words that start a sentence in front of a place name without being part of it (``Tại Quảng Nam``).
 LEADING_WORDS = frozenset(
     "tại ở theo về từ đến tới còn trong với như cùng nhưng và khi sau trước riêng cả chiều sáng tối trưa ngày đêm"
@@ -133,6 +138,9 @@ LOWER_CHAR = re.compile(LOWER)
 GLUED_WORD = re.compile(rf"[^\W\d_](?={UPPER}{LOWER})")
 DATELINE = re.compile(rf"[^\n]{{2,30}}?(?<=[^\W\d_])(?={UPPER}{LOWER})")
 UPPER_CHAR = re.compile(UPPER)
+# A capitalised word (not an acronym: ``UBND Q.1``) right before a one-letter type word: the letter is a person's
+# initial.
+NAME_BEFORE = re.compile(rf"(?<![^\W_]){UPPER}{LOWER}[^\W\d_]*[^\S\n]+$")
 _CAPITALISED = UPPER + r"[^\W_]*"
 TYPE_WORDS = re.compile(_type_words_pattern(PREFIXES))
 NAME_GAP = re.compile(_GAP)
@@ -311,10 +319,13 @@ def _scan(text: str, gazetteer: Gazetteer, main_before: int) -> list[Hit]:
         words, levels = prefix
         if words == ("xa",) and _previous_word(text, start) in NOT_COMMUNE_BEFORE:
             continue
-        gap = (NAME_GAP_DOT if words in ABBREVIATIONS else NAME_GAP).match(text, match.end())
+        if words in DOTTED and NAME_BEFORE.search(text, max(0, start - 12), start):
+            continue  # "Cao Thị H. Lạc Dương": an initial ending a person's name
+        gap = (NAME_DOT if words in DOTTED else NAME_GAP_DOT if words in ABBREVIATIONS else NAME_GAP).match(
+            text, match.end())
         if gap is None:
             continue
-        found = _longest_name(text, gap.end(), levels, gazetteer, words == ("quan",), upper_lines)
+        found = _longest_name(text, gap.end(), levels, gazetteer, words in (("quan",), ("q",)), upper_lines)
         if found is None or _newspaper(text, start):
             continue
         end, hit = found

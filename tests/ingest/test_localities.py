@@ -371,3 +371,12 @@ def test_a_city_round_up_is_about_the_city_not_each_district_it_samples():
     assert main_places("Nhộn nhịp mua vàng ngày vía Thần Tài tại TPHCM", body) == {("Hồ Chí Minh", "Hồ Chí Minh")}
     # Three are the story's districts.
     assert len(main_places("Nhộn nhịp mua vàng ngày vía Thần Tài tại TPHCM", body.rsplit(" và ", 1)[0] + ".")) == 4
+
+
+def test_one_letter_type_words_need_their_dot():
+    assert ("Quận 1", "Hồ Chí Minh") in main_places("Giải tỏa khu Mả Lạng", "Vị Phó chủ tịch UBND Q.1, TP.HCM đã đối "
+                                                    "thoại với người dân.")
+    found = places("Bắt cóc trẻ em", "Công an TP.Ninh Bình tạm giữ Đặng Minh Tiến (ngụ xã Vân Du, H.Ân Thi, Hưng Yên).")
+    assert ("Ân Thi", "Hưng Yên", "mentioned") in found
+    # A lone capital is an initial: "chị Cao Thị H. (23 tuổi)" names no place.
+    assert places("Trình báo", "Chị Cao Thị H. Lạc Dương, 23 tuổi, trình báo.") == set()
