@@ -65,7 +65,7 @@ CAPITALS_AFTER_COLON = re.compile(r"(?<![Ảả]nh)(?<!ẢNH)(?<!họa)(?<!hoạ
 NOISE_LINE = re.compile(r"^(?:\[img\]|responsive image|https?://\S+)$", re.IGNORECASE)
 # A word of a Vietnamese name: no f, j, w or z ("Facebook Minh Hạnh" is a photo credit, then the writer).
 _NAME = r"[A-EG-IK-VXYÀ-ỸĐ][a-eg-ik-vxyà-ỹđ]*(?:\.[A-EG-IK-VXYÀ-ỸĐ][a-eg-ik-vxyà-ỹđ]*)*"
-GLUED_BYLINE = re.compile(rf"(?P<before>[a-zà-ỹđ0-9:]) (?P<byline>(?P<name>{_NAME}(?: {_NAME}){{1,2}})"
+GLUED_BYLINE = re.compile(rf"(?:(?P<before>[a-zà-ỹđ0-9:]) |\.\s?)(?P<byline>(?P<name>{_NAME}(?: {_NAME}){{1,2}})"
                           rf"(?P<credit>\s*/\s*[^/\s][^/]{{0,40}})?)$")
 SHORT_LINE_WORDS = 8
 # The byline is among the last lines; noise lines may follow it, but never this many.
@@ -155,7 +155,8 @@ def _glued_byline(tail: str, body: str) -> str:
     """The byline a caption or a cut sentence runs into, with no stop before it: "… vụ án mạn Lưu Anh/VOV.VN", "…
     cập nhật thông tin đến bạn đọc Trúc Dân", "… Schalke: Trọng Phú/VOV online".
 
-    The last two or three capitalised words after a lower-case one, or after a colon when a credit follows, are the
+    The last two or three capitalised words after a lower-case one, after a stop the sentence splitter took for an
+    initial ("… 0,5-1 độ C. Gia Chính", "… khoảng 10 km.Hoàng Nam"), or after a colon when a credit follows, are the
     writer when the text names them nowhere else (a subject, ``hoa hậu Phương Nga``, is named before).
     """
     glued = GLUED_BYLINE.search(tail)

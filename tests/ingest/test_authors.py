@@ -100,6 +100,7 @@ def test_the_paper_s_tag_opening_the_lead_is_the_credit():
         ("Xem cú đúp của Torres trong trận gặp Schalke: Trọng Phú/VOV online Theo Daily Mail",
          (("Trọng Phú",), "Daily Mail, VOV online")),
         ("Huy Minh – Vnexpress.net Nguồn", (("Huy Minh",), "Vnexpress.net")),
+        ("Miền Bắc và Trung Trung Bộ cao hơn 0,5-1 độ C. Gia Chính", (("Gia Chính",), None)),
         # ... but not a subject the article names before, nor another job's credit.
         ("Hoa hậu Phương Nga bị tố lừa đảo, xét xử vụ hoa hậu Phương Nga", ((), None)),
         ("Cô sẽ là chiến binh của The Face năm nay! Photo: Nguyễn Hoàng Duy Make-up: Trần Hoàng Nghĩa Stylist: Bí Bo",
