@@ -44,6 +44,7 @@ PROVINCE_ALIASES = {
 }
 PREFIX_LABELS = {1: "tỉnh", 2: "huyện", 3: "xã"}
 WORD = re.compile(r"[^\W_]+")
+FOLDED_SPELLINGS = {"qui": "quy"}
 TYPE_IN_PARENTHESES = re.compile(r"\s*\((?:Thành phố|Thị xã|Huyện|Quận|Thị trấn|Xã|Phường)\)$")
 # Type words the package writes in front of a district's former names, spaceless (``huyendatdo``, ``quan9``).
 FORMER_NAME_TYPES = ("thanhpho", "thixa", "huyen", "quan", "district", "tp", "tx", "q")
@@ -162,10 +163,17 @@ def _former_districts(units: dict[str, Locality], aliases: list[tuple[str, str]]
 def fold_key(name: str) -> str:
     """The look-up key of a name: folded, lower case, words only (``Bà Rịa - Vũng Tàu`` -> ``ba ria vung tau``).
 
-    >>> fold_key("Bà Rịa – Vũng Tàu"), fold_key("TP.HCM")
-    ('ba ria vung tau', 'tp hcm')
+    >>> fold_key("Bà Rịa – Vũng Tàu"), fold_key("TP.HCM"), fold_key("Phú Quí") == fold_key("Phú Quý")
+    ('ba ria vung tau', 'tp hcm', True)
     """
-    return " ".join(fold(word).lower() for word in WORD.findall(nfc(name)))
+    return " ".join(fold_word(word) for word in WORD.findall(nfc(name)))
+
+
+def fold_word(word: str) -> str:
+    """One word of a look-up key; ``quí`` and ``quý`` are one syllable in two spellings (the gazetteer writes huyện
+    Phú Quí, papers Phú Quý)."""
+    folded = fold(word).lower()
+    return FOLDED_SPELLINGS.get(folded, folded)
 
 
 def _clean(name: str) -> str:

@@ -32,7 +32,7 @@ from itertools import islice
 from typing import NamedTuple
 
 from searchsvc.article import Locality
-from searchsvc.ingest.gazetteer import PREFIX_LABELS, PROVINCE_ALIASES, Gazetteer, fold_key, load_gazetteer
+from searchsvc.ingest.gazetteer import PREFIX_LABELS, PROVINCE_ALIASES, Gazetteer, fold_key, fold_word, load_gazetteer
 from searchsvc.text.normalize import fold, nfc, normalize_text, normalize_word
 
 # How far (in characters) a province or district name may sit from an ambiguous name and still decide it.
@@ -71,8 +71,9 @@ LEADING_WORDS = frozenset(
     "tại ở theo về từ đến tới còn trong với như cùng nhưng và khi sau trước riêng cả chiều sáng tối trưa ngày đêm"
     " hôm nhân do vì là trên dưới ngoài giữa qua ra vào thăm tuy dù nếu để các những toàn".split()
 )
-# Spellings of one Central Highlands word that papers and the gazetteer itself mix: Đắk Glei, Đăk Glei, Đak Pơ.
-SPELLINGS = {"đắk": "đăk", "đak": "đăk", "lắk": "lăk"}
+# Spellings of one word that papers and the gazetteer itself mix: Đắk Glei, Đăk Glei, Đak Pơ; Phú Quí, Phú Quý.
+SPELLINGS = {"đắk": "đăk", "đak": "đăk", "lắk": "lăk", "quí": "quý", "quì": "quỳ", "quỉ": "quỷ", "quĩ": "quỹ",
+             "quị": "quỵ"}
 # Words before ``xã`` that make it part of another word (``hợp tác xã``), not a commune.
 NOT_COMMUNE_BEFORE = frozenset({"tac"})
 LIST_STARTERS = frozenset({"cac", "nhung", "hai", "ba", "bon", "nam"})
@@ -513,7 +514,7 @@ def _previous_word(text: str, position: int) -> str:
 
 @lru_cache(maxsize=100_000)
 def _fold_word(word: str) -> str:
-    return fold(word).lower()
+    return fold_word(word)
 
 
 @cache

@@ -380,3 +380,9 @@ def test_one_letter_type_words_need_their_dot():
     assert ("Ân Thi", "Hưng Yên", "mentioned") in found
     # A lone capital is an initial: "chị Cao Thị H. (23 tuổi)" names no place.
     assert places("Trình báo", "Chị Cao Thị H. Lạc Dương, 23 tuổi, trình báo.") == set()
+
+
+def test_qui_and_quy_are_one_spelling_of_a_place_name():
+    # The gazetteer writes huyện Phú Quí; papers write Phú Quý.
+    assert ("Phú Quí", "Bình Thuận") in main_places("Tàu mắc cạn", "Tàu mắc cạn gần huyện đảo Phú Quý, tỉnh Bình "
+                                                    "Thuận, ngày 11/6.")
