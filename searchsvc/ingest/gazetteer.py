@@ -26,7 +26,8 @@ from searchsvc.text.normalize import fold, nfc, normalize_text
 logger = logging.getLogger(__name__)
 
 NEW_CODE_PREFIX = "2025-"
-# Names the gazetteer does not carry: abbreviations, and the province name used until January 2025.
+# Names the gazetteer does not carry: abbreviations, and the province name used until January 2025. Keys are look-up
+# keys (``fold_key``), so ``Đắc Lắc`` is ``dak lac``.
 PROVINCE_ALIASES = {
     "tphcm": "79",
     "hcm": "79",
@@ -34,9 +35,8 @@ PROVINCE_ALIASES = {
     "thua thien": "46",
     "ba ria vung tau": "77",
     "dak lak": "66",
-    "dac lac": "66",
+    "dak lac": "66",
     "dak nong": "67",
-    "dac nong": "67",
     "kontum": "62",
     # The city's old name, still its everyday one; inside a firm's, a bank's or a river's name it is read as part of
     # that name (a bare name must fill its whole run of capitalised words, and "sông", "Ngân hàng" set it aside).
@@ -44,7 +44,7 @@ PROVINCE_ALIASES = {
 }
 PREFIX_LABELS = {1: "tỉnh", 2: "huyện", 3: "xã"}
 WORD = re.compile(r"[^\W_]+")
-FOLDED_SPELLINGS = {"qui": "quy"}
+FOLDED_SPELLINGS = {"qui": "quy", "dac": "dak"}
 TYPE_IN_PARENTHESES = re.compile(r"\s*\((?:Thành phố|Thị xã|Huyện|Quận|Thị trấn|Xã|Phường)\)$")
 # Type words the package writes in front of a district's former names, spaceless (``huyendatdo``, ``quan9``).
 FORMER_NAME_TYPES = ("thanhpho", "thixa", "huyen", "quan", "district", "tp", "tx", "q")
@@ -171,7 +171,7 @@ def fold_key(name: str) -> str:
 
 def fold_word(word: str) -> str:
     """One word of a look-up key; ``quí`` and ``quý`` are one syllable in two spellings (the gazetteer writes huyện
-    Phú Quí, papers Phú Quý)."""
+    Phú Quí, papers Phú Quý), and so are the Central Highlands' ``Đắk`` and ``Đắc`` (huyện Đắc Hà, Đắc Lắc)."""
     folded = fold(word).lower()
     return FOLDED_SPELLINGS.get(folded, folded)
 

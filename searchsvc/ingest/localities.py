@@ -72,7 +72,7 @@ LEADING_WORDS = frozenset(
     " hôm nhân do vì là trên dưới ngoài giữa qua ra vào thăm tuy dù nếu để các những toàn".split()
 )
 # Spellings of one word that papers and the gazetteer itself mix: Đắk Glei, Đăk Glei, Đak Pơ; Phú Quí, Phú Quý.
-SPELLINGS = {"đắk": "đăk", "đak": "đăk", "lắk": "lăk", "quí": "quý", "quì": "quỳ", "quỉ": "quỷ", "quĩ": "quỹ",
+SPELLINGS = {"đắk": "đăk", "đak": "đăk", "đắc": "đăk", "lắk": "lăk", "quí": "quý", "quì": "quỳ", "quỉ": "quỷ", "quĩ": "quỹ",
              "quị": "quỵ"}
 # Words before ``xã`` that make it part of another word (``hợp tác xã``), not a commune.
 NOT_COMMUNE_BEFORE = frozenset({"tac"})

@@ -386,3 +386,9 @@ def test_qui_and_quy_are_one_spelling_of_a_place_name():
     # The gazetteer writes huyện Phú Quí; papers write Phú Quý.
     assert ("Phú Quí", "Bình Thuận") in main_places("Tàu mắc cạn", "Tàu mắc cạn gần huyện đảo Phú Quý, tỉnh Bình "
                                                     "Thuận, ngày 11/6.")
+
+
+def test_dak_and_dac_are_one_spelling_of_a_highlands_name():
+    assert main_places("Phơi nhiễm HIV", "Nhân viên trung tâm y tế huyện Đắc Hà, tỉnh Kon Tum được uống thuốc.") == {
+        ("Đăk Hà", "Kon Tum"), ("Kon Tum", "Kon Tum")}
+    assert ("Đắk Lắk", "Đắk Lắk") in main_places("Mưa lớn ở Đắc Lắc", "Mưa lớn kéo dài.")
