@@ -594,6 +594,8 @@ def _resolve(hits: list[Hit], gazetteer: Gazetteer, text: str = "", body_start: 
                 hit = hit._replace(codes=typed or hit.codes)
             unique = len(hit.codes) == 1 and level < 3
             code = hit.codes[0] if unique else _pick(hit, anchors, gazetteer, window=None if level == 3 else NEARBY)
+            if code is None and level == 2:
+                code = _district_of_commune_before(hit, hits, text, gazetteer)
             if code is None and home:
                 local = [code for code in hit.codes if units[code].province_code in home]
                 code = local[0] if len(local) == 1 else None
@@ -628,6 +630,17 @@ def _resolve(hits: list[Hit], gazetteer: Gazetteer, text: str = "", body_start: 
         order[code] = len(text)
     ranked = sorted(places, key=lambda key: (key not in main, order[key]))
     return tuple(_as_main(places[key]) if key in main else places[key] for key in ranked)
+
+
+def _district_of_commune_before(hit: Hit, hits: list[Hit], text: str, gazetteer: Gazetteer) -> str | None:
+    """The one candidate of a district name that holds the commune named right before it in an address: ``xã Phong
+    Thu, huyện Phong Điền`` is Phong Điền of Huế, not of Cần Thơ."""
+    for commune in hits:
+        end = commune.start + len(commune.name)
+        if commune.level == 3 and end <= hit.start and ADDRESS_STEP.fullmatch(text, end, hit.start):
+            held = {gazetteer.district_of.get(code) for code in commune.codes} & set(hit.codes)
+            return held.pop() if len(held) == 1 else None
+    return None
 
 
 def _teasers(body: str, dateline: re.Match, gazetteer: Gazetteer) -> bool:

@@ -392,3 +392,10 @@ def test_dak_and_dac_are_one_spelling_of_a_highlands_name():
     assert main_places("Phơi nhiễm HIV", "Nhân viên trung tâm y tế huyện Đắc Hà, tỉnh Kon Tum được uống thuốc.") == {
         ("Đăk Hà", "Kon Tum"), ("Kon Tum", "Kon Tum")}
     assert ("Đắk Lắk", "Đắk Lắk") in main_places("Mưa lớn ở Đắc Lắc", "Mưa lớn kéo dài.")
+
+
+def test_a_district_name_two_provinces_share_is_the_one_holding_the_commune_before_it():
+    body = ("Ôtô chạy trên cao tốc theo hướng Nam - Bắc.\nKhoảng 10h, đến xã Phong Thu, huyện Phong Điền, xe va vào "
+            "container.")
+    found = extract_localities("Tai nạn liên hoàn trên cao tốc", body)
+    assert ("Phong Điền", "Huế") in {(place.name, place.province) for place in found}
