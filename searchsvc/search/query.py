@@ -8,7 +8,9 @@ Two readings are added to what was typed, never replacing it: the other forms of
 (``variants.py``: ``UBND`` also searches ``ủy ban nhân dân``) and the syllable a Telex or VNI leftover spells
 (``hooij`` also searches ``hội``), as ``expansions``. Question words (``vì sao``, ``bao nhiêu``, ``nào``) of a
 question with at least two other words are ``optional``: they add to the score where they occur and are never
-required.
+required. Words asking for the latest news (``mới nhất``, ``hôm nay``) beside at least one other word are optional
+too, and mark the query as ``wants_news``: the ranking then prefers newer articles (``service.NEWS_FRESHNESS``),
+since the articles the user wants say it by their date, not by holding the words ``mới nhất``.
 
 A document reference among the words (``nghị quyết 18``, ``chỉ thị 05 CT/TW``) is kept as ``directives``: the
 articles citing a document it can mean hold its words, whatever they write (``engine.py``).
@@ -32,8 +34,11 @@ PHRASE = re.compile(r'(-?)"([^"]*)"')
 QUESTION_PHRASES = ("vì sao", "tại sao", "là gì", "là bao nhiêu", "bao nhiêu", "như thế nào", "làm thế nào",
                     "thế nào", "ra sao", "ở đâu", "khi nào", "làm sao", "có phải", "hay không", "là ai")
 QUESTION_WORDS = frozenset({"nào", "gì", "đâu"})
+QUESTION_FIRST_WORDS = frozenset({"ai"})
 # A question needs this many other words before its question words become optional.
 MIN_WORDS_BESIDE_QUESTION = 2
+# Words asking for the newest reports rather than naming a topic (exact forms, or typed without marks).
+NEWS_PHRASES = ("mới nhất", "hôm nay", "gần đây", "mới đây", "gần nhất")
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ class ParsedQuery:
     expansions: tuple[Expansion, ...] = ()
     optional: tuple[QueryWord, ...] = ()
     directives: tuple[Reference, ...] = ()
+    wants_news: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -126,10 +132,13 @@ def parse_query(text: str, variants: Variants = CURATED_VARIANTS) -> ParsedQuery
     ignored = max(len(words) - MAX_QUERY_WORDS, 0) + max(len(excluded) - MAX_QUERY_WORDS, 0)
     words = words[:MAX_QUERY_WORDS]
     optional: list[QueryWord] = []
+    news: list[QueryWord] = []
     if not phrases:
-        words, optional = _set_questions_aside(words)
+        words, news = _set_aside(words, _news_forms(), frozenset(), 1)
+        words, optional = _set_aside(words, _question_forms(), QUESTION_WORDS, MIN_WORDS_BESIDE_QUESTION,
+                                     QUESTION_FIRST_WORDS)
     return ParsedQuery(tuple(words), tuple(phrases), tuple(excluded[:MAX_QUERY_WORDS]), ignored,
-                       _expansions(words, variants), tuple(optional), _references(text, words))
+                       _expansions(words, variants), tuple(optional + news), _references(text, words), bool(news))
 
 
 def _references(text: str, words: list[QueryWord]) -> tuple[Reference, ...]:
@@ -149,30 +158,41 @@ def _references(text: str, words: list[QueryWord]) -> tuple[Reference, ...]:
     return tuple(references)
 
 
-def _set_questions_aside(words: list[QueryWord]) -> tuple[list[QueryWord], list[QueryWord]]:
-    """Split the question words off a question that has enough other words.
+def _set_aside(words: list[QueryWord], phrases, single: frozenset[str], min_beside: int,
+               first: frozenset[str] = frozenset()) -> tuple[list[QueryWord], list[QueryWord]]:
+    """Split off the words of ``phrases`` (and the ``single`` words anywhere, the ``first`` words at the start, as
+    typed with their marks) when at least ``min_beside`` other words remain; a phrase typed without marks counts.
 
-    >>> [[w.exact for w in part] for part in _set_questions_aside(_words("vì sao tôm hùm chết"))]
+    >>> question = _set_aside(_words("vì sao tôm hùm chết"), _question_forms(), QUESTION_WORDS, 2)
+    >>> [[w.exact for w in part] for part in question]
     [['tôm', 'hùm', 'chết'], ['vì', 'sao']]
+    >>> news = _set_aside(_words("gia vang hom nay"), _news_forms(), frozenset(), 1)
+    >>> [[w.exact for w in part] for part in news]
+    [['gia', 'vang'], ['hom', 'nay']]
     """
-    question = [False] * len(words)
-    for forms in _question_forms():
+    aside = [False] * len(words)
+    for forms in phrases:
         for start in range(len(words) - len(forms) + 1):
             window = words[start:start + len(forms)]
             if all(w.exact == f.exact or not w.marked and w.folded == f.folded for w, f in zip(window, forms)):
-                question[start:start + len(forms)] = [True] * len(forms)
+                aside[start:start + len(forms)] = [True] * len(forms)
     for i, word in enumerate(words):
-        if word.exact in QUESTION_WORDS or (i == 0 and word.exact == "ai"):
-            question[i] = True
-    kept = [word for word, is_question in zip(words, question) if not is_question]
-    if len(kept) < MIN_WORDS_BESIDE_QUESTION or len(kept) == len(words):
+        if word.exact in single or (i == 0 and word.exact in first):
+            aside[i] = True
+    kept = [word for word, is_aside in zip(words, aside) if not is_aside]
+    if len(kept) < min_beside or len(kept) == len(words):
         return words, []
-    return kept, [word for word, is_question in zip(words, question) if is_question]
+    return kept, [word for word, is_aside in zip(words, aside) if is_aside]
 
 
 @cache
 def _question_forms() -> tuple[list[QueryWord], ...]:
     return tuple(_words(phrase) for phrase in QUESTION_PHRASES)
+
+
+@cache
+def _news_forms() -> tuple[list[QueryWord], ...]:
+    return tuple(_words(phrase) for phrase in NEWS_PHRASES)
 
 
 def _expansions(words: list[QueryWord], variants: Variants) -> tuple[Expansion, ...]:

@@ -17,7 +17,7 @@ import numpy as np
 
 from searchsvc.search.budget import check_budget, time_budget
 from searchsvc.search.duplicates import LOOKAHEAD, MAX_COMPARED, Story, collapse
-from searchsvc.search.engine import holding_pairs, match_text, rank
+from searchsvc.search.engine import holding_pairs, match_text, rank, with_reading
 from searchsvc.errors import InvalidParameter
 from searchsvc.search import params
 from searchsvc.search.filters import resolve_request
@@ -25,6 +25,7 @@ from searchsvc.search.facets import FACETS, FacetValue, count_values, filter_mas
 from searchsvc.search.postings import UNKNOWN_DAY, IndexView
 from searchsvc.search.query import parse_query
 from searchsvc.search.snippets import highlight, holds_in_a_row, make_snippet
+from searchsvc.search.spelling import read_typos, spell_reading
 from searchsvc.search.suggest import suggest_filters
 from searchsvc.search.variants import variants_for
 
@@ -37,6 +38,9 @@ QUERY_TIME_BUDGET = 2.0
 # the words in a row mark a passing mention as often as an article about them.
 IN_A_ROW_DEPTH = 20
 IN_A_ROW_WORDS = 5
+# The freshness preference of a query asking for the latest news (``mới nhất``, ``hôm nay``: ``query.py``), whatever
+# the operator's setting: the newest dated article's score is doubled, one a year older raised by half.
+NEWS_FRESHNESS = 1.0
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,8 @@ class SearchResult:
     suggestions: list[dict] = field(default_factory=list)
     # Matching articles with no publication date, counted like the date facet (every filter but the date's).
     undated: int = 0
+    # The query as corrected when some of its words looked like typos; its matches rank below the words as typed.
+    reading: str | None = None
 
     @property
     def pages(self) -> int:
@@ -139,7 +145,7 @@ class SearchResult:
     def to_dict(self) -> dict:
         return {
             "query": {**self.request.to_dict(), "all_words_matched": not self.relaxed,
-                      "words_ignored": self.words_ignored},
+                      "words_ignored": self.words_ignored, "also_read_as": self.reading},
             "total": self.total,
             "page": self.request.page,
             "per_page": self.request.per_page,
@@ -164,8 +170,10 @@ def search(view: IndexView, request: SearchRequest) -> SearchResult:
 def _search(view: IndexView, request: SearchRequest) -> SearchResult:
     started = time.perf_counter()
     request = resolve_request(view, request)
-    query, match, base, masks, final = _select(view, request)
-    hits = [_hit(story, query, match.missing(story.doc)) for story in _stories(view, request, query, match, final)]
+    query, reading, match, base, masks, final = _select(view, request)
+    stories = _stories(view, request, query, match, final)
+    hits = [_hit(story, reading if match.by_reading is not None and match.by_reading[story.doc] else query,
+                 match.missing(story.doc)) for story in stories]
     facets, truncated = {}, {}
     for name in FACETS:
         check_budget()
@@ -190,6 +198,7 @@ def _search(view: IndexView, request: SearchRequest) -> SearchResult:
         words_ignored=query.words_ignored,
         suggestions=suggestions,
         undated=undated,
+        reading=spell_reading(reading, [story.document for story in stories]) if reading else None,
     )
 
 
@@ -199,8 +208,8 @@ def _stories(view: IndexView, request: SearchRequest, query, match, final: np.nd
     offset = (request.page - 1) * request.per_page
     end = offset + request.per_page
     if LOOKAHEAD * end > MAX_COMPARED:
-        return [Story(*ranked) for ranked in _ranked(view, request, match, final, offset, request.per_page)]
-    ranked = _ranked(view, request, match, final, 0, max(LOOKAHEAD * end, _in_a_row_depth(request, query)))
+        return [Story(*ranked) for ranked in _ranked(view, request, query, match, final, offset, request.per_page)]
+    ranked = _ranked(view, request, query, match, final, 0, max(LOOKAHEAD * end, _in_a_row_depth(request, query)))
     return collapse(_in_a_row_first(view, request, query, match, ranked))[offset:end]
 
 
@@ -228,10 +237,11 @@ def _in_a_row_first(view: IndexView, request: SearchRequest, query, match, ranke
     return [head[i] for i in order] + ranked[depth:]
 
 
-def _ranked(view: IndexView, request: SearchRequest, match, final: np.ndarray, offset: int, limit: int) -> list[tuple]:
+def _ranked(view: IndexView, request: SearchRequest, query, match, final: np.ndarray, offset: int,
+            limit: int) -> list[tuple]:
     """``(doc, score, stored document)`` of ranks ``offset`` to ``offset + limit``, each document prepared only as far
     as it is read (``StoredDocument``): most are read only to group near-duplicates."""
-    docs, scores = rank(view, match, final, request.effective_sort, offset, limit, request.freshness)
+    docs, scores = rank(view, match, final, request.effective_sort, offset, limit, _freshness(request, query))
     ranked = []
     for doc, score in zip(docs, scores):
         check_budget()
@@ -239,11 +249,16 @@ def _ranked(view: IndexView, request: SearchRequest, match, final: np.ndarray, o
     return ranked
 
 
+def _freshness(request: SearchRequest, query) -> float:
+    """The operator's freshness preference, raised to ``NEWS_FRESHNESS`` for a query asking for the latest news."""
+    return max(request.freshness, NEWS_FRESHNESS) if query.wants_news else request.freshness
+
+
 def ranked_documents(view: IndexView, request: SearchRequest, limit: int) -> tuple[int, Iterator[dict]]:
     """How many articles match, and the first ``limit`` of them as stored, in the order of the result pages (one
     ranking over the whole list, each article read only when the iterator reaches it): what an export writes."""
-    query, match, _, _, final = _select(view, resolve_request(view, request))
-    docs, scores = rank(view, match, final, request.effective_sort, 0, limit, request.freshness)
+    query, _, match, _, _, final = _select(view, resolve_request(view, request))
+    docs, scores = rank(view, match, final, request.effective_sort, 0, limit, _freshness(request, query))
     depth = _in_a_row_depth(request, query)
     head = _in_a_row_first(view, request, query, match, [(int(doc), float(score), view.stored(int(doc)))
                                                          for doc, score in zip(docs[:depth], scores[:depth])])
@@ -252,10 +267,15 @@ def ranked_documents(view: IndexView, request: SearchRequest, limit: int) -> tup
 
 
 def _select(view: IndexView, request: SearchRequest):
-    """The parsed query, its text match, the documents matching it within the date range (``base``), each facet
-    filter's documents, and those passing every filter (``final``)."""
-    query = parse_query(request.q, variants_for(view.path.parent))
+    """The parsed query, its corrected reading if it has typos (or None), their text match, the documents matching
+    within the date range (``base``), each facet filter's documents, and those passing every filter (``final``)."""
+    variants = variants_for(view.path.parent)
+    query = parse_query(request.q, variants)
+    reading = read_typos(view, query, variants)
     match = match_text(view, query)
+    if reading is not None:
+        check_budget()
+        match = with_reading(view, match, match_text(view, reading))
     check_budget()
     base = match.mask & _date_range(view, request)
     if request.effective_sort != "relevance":
@@ -267,7 +287,7 @@ def _select(view: IndexView, request: SearchRequest):
     for mask in masks.values():
         final &= mask
     check_budget()
-    return query, match, base, masks, final
+    return query, reading, match, base, masks, final
 
 
 def _date_range(view: IndexView, request: SearchRequest) -> np.ndarray | bool:

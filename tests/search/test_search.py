@@ -246,17 +246,17 @@ def test_a_query_past_its_time_budget_is_stopped_with_a_clear_error(view, monkey
 
 GOLD = [
     # Indexed oldest first, so that without freshness a tie keeps the older article first.
-    {"id": "gold-undated", "title": "Giá vàng hôm nay đi ngang", "body": "Sáng nay giá vàng trong nước đi ngang."},
-    {"id": "gold-future", "title": "Giá vàng hôm nay đi xuống", "body": "Sáng nay giá vàng trong nước đi xuống.",
+    {"id": "gold-undated", "title": "Giá vàng tuần này đi ngang", "body": "Sáng nay giá vàng trong nước đi ngang."},
+    {"id": "gold-future", "title": "Giá vàng tuần này đi xuống", "body": "Sáng nay giá vàng trong nước đi xuống.",
      "published": "2099-01-01"},
-    {"id": "gold-2017", "title": "Giá vàng hôm nay tăng nhẹ", "body": "Sáng nay giá vàng trong nước tăng nhẹ.",
+    {"id": "gold-2017", "title": "Giá vàng tuần này tăng nhẹ", "body": "Sáng nay giá vàng trong nước tăng nhẹ.",
      "published": "2017-03-01"},
-    {"id": "gold-2021", "title": "Giá vàng hôm nay giảm nhẹ", "body": "Sáng nay giá vàng trong nước giảm nhẹ.",
+    {"id": "gold-2021", "title": "Giá vàng tuần này giảm nhẹ", "body": "Sáng nay giá vàng trong nước giảm nhẹ.",
      "published": "2021-03-01"},
-    {"id": "exact-old", "title": "Giá vàng hôm nay", "body": "Giá vàng hôm nay đứng yên ở mức cũ.",
+    {"id": "exact-old", "title": "Giá vàng tuần này", "body": "Giá vàng tuần này đứng yên ở mức cũ.",
      "published": "2015-01-01"},
     {"id": "weak-fresh", "title": "Thị trường cuối tuần", "published": "2021-03-02",
-     "body": "Giá thép tăng, còn vàng miếng ít người mua; hôm qua và nay chợ đều vắng khách."},
+     "body": "Giá thép tăng, còn vàng miếng ít người mua; tuần qua và này chợ đều vắng khách."},
 ]
 
 
@@ -275,23 +275,23 @@ def equally_relevant(ranked):
 
 
 def test_without_freshness_equally_relevant_articles_keep_the_index_order(gold_view):
-    assert equally_relevant(ranked_ids(gold_view, "giá vàng hôm nay", 0.0)) == [
+    assert equally_relevant(ranked_ids(gold_view, "giá vàng tuần này", 0.0)) == [
         "gold-undated", "gold-future", "gold-2017", "gold-2021"]
 
 
 def test_with_freshness_a_newer_equally_relevant_article_ranks_first(gold_view):
-    assert equally_relevant(ranked_ids(gold_view, "gia vang hom nay", 0.2))[:2] == ["gold-2021", "gold-2017"]
+    assert equally_relevant(ranked_ids(gold_view, "gia vang tuan nay", 0.2))[:2] == ["gold-2021", "gold-2017"]
 
 
 def test_undated_articles_and_dates_in_the_future_never_count_as_new(gold_view):
-    ranked = equally_relevant(ranked_ids(gold_view, "giá vàng hôm nay", 0.2))
+    ranked = equally_relevant(ranked_ids(gold_view, "giá vàng tuần này", 0.2))
     assert ranked.index("gold-2017") < ranked.index("gold-undated")
     assert ranked.index("gold-2017") < ranked.index("gold-future")
 
 
 @pytest.mark.parametrize("freshness", [0.2, config.MAX_FRESHNESS])
 def test_an_old_exact_match_still_beats_a_fresh_weak_one(gold_view, freshness):
-    ranked = ranked_ids(gold_view, "giá vàng hôm nay", freshness)
+    ranked = ranked_ids(gold_view, "giá vàng tuần này", freshness)
     assert ranked.index("exact-old") < ranked.index("weak-fresh") == len(ranked) - 1
 
 
@@ -301,11 +301,18 @@ def test_freshness_leaves_a_date_order_alone(gold_view):
 
 
 def test_the_cli_takes_freshness_from_the_environment(gold_view):
-    args = ["search", "--index-dir", str(gold_view.path.parent), "--json", "giá vàng hôm nay"]
+    args = ["search", "--index-dir", str(gold_view.path.parent), "--json", "giá vàng tuần này"]
     result = CliRunner().invoke(cli, args, env={"SEARCHSVC_FRESHNESS": "0.2"})
     assert [hit["id"] for hit in json.loads(result.output)["results"]][:2] == ["exact-old", "gold-2021"]
     result = CliRunner().invoke(cli, args, env={"SEARCHSVC_FRESHNESS": "nhiều"})
     assert result.exit_code == 1 and "SEARCHSVC_FRESHNESS phải là một số từ 0 đến 1" in result.output
+
+
+@pytest.mark.parametrize("q", ["giá vàng mới nhất", "gia vang hom nay"])
+def test_a_query_asking_for_the_latest_news_prefers_newer_articles_without_requiring_its_words(gold_view, q):
+    ranked = ranked_ids(gold_view, q, 0.0)
+    assert equally_relevant(ranked)[:2] == ["gold-2021", "gold-2017"]
+    assert {"gold-undated", "gold-future"} <= set(ranked)
 
 
 # --- a sentence remembered from an article --------------------------------------------------------------------
@@ -372,3 +379,56 @@ def citing_view(tmp_path_factory):
 ])
 def test_a_document_typed_finds_the_articles_citing_it_first(citing_view, typed, first):
     assert ids(citing_view, typed)[0] == first
+
+
+# --- typos read in the ranking: the words as typed first, then the corrected reading's articles ----------------
+
+TYPOS = [
+    *({"id": f"ntm-{n}", "title": f"Xã thứ {n} đạt chuẩn nông thôn mới", "body": "Xây dựng nông thôn mới ở xã."}
+      for n in range(6)),
+    *({"id": f"trom-{n}", "title": f"Bắt trộm chó lần {n}", "body": "Người dân bắt trộm chó giao công an."}
+      for n in range(6)),
+    *({"id": f"onhiem-{n}", "title": "Ô nhiễm môi trường ở khu công nghiệp", "body": "Dân kêu ô nhiễm môi trường."}
+      for n in range(6)),
+    # The typo as an article itself wrote it, and the typed words standing apart.
+    {"id": "literal", "title": "Bài viết sai chính tả", "body": "Chương trình nông thông mới của xã."},
+    {"id": "scattered", "title": "Tin tổng hợp", "body": "Nông dân nghe thông báo mới của tổng thống."},
+    # Common words, so that a pair one article holds is rare for them.
+    *({"id": f"tt-{n}", "title": "Tổng thống phát biểu", "body": "Thông tin mới nhất."} for n in range(60)),
+    *({"id": f"nd-{n}", "title": "Nông dân thu hoạch lúa", "body": "Nông dân vui."} for n in range(60)),
+]
+
+
+@pytest.fixture(scope="module")
+def typo_view(tmp_path_factory):
+    return index_records(tmp_path_factory.mktemp("typo-ranking"), TYPOS)
+
+
+def found(result):
+    """The articles of a result in order, each story's republished copies after it."""
+    return [doc for hit in result.hits for doc in (hit.id, *(similar["id"] for similar in hit.similar))]
+
+
+def test_a_typo_finds_what_was_meant_below_the_words_as_typed(typo_view):
+    result = search(typo_view, SearchRequest.from_pairs({"q": "nông thông mới", "per_page": "20"}.items()))
+    ranked = found(result)
+    assert ranked[0] == "literal"
+    assert set(ranked[1:7]) == {f"ntm-{n}" for n in range(6)}
+    assert ranked[7] == "scattered"  # the words as typed, standing apart, come after the reading's articles
+    assert result.reading == "nông thôn mới"
+    assert result.to_dict()["query"]["also_read_as"] == "nông thôn mới"
+
+
+@pytest.mark.parametrize(("q", "meant", "reading"), [
+    ("bắt chộm chó", "trom-", "bắt trộm chó"),  # ch typed for tr, as southern speakers say it
+    ("ô nhiểm môi trường", "onhiem-", "ô nhiễm môi trường"),  # a tone mark no article gives the word
+])
+def test_a_misspelt_word_is_read_as_the_word_articles_write(typo_view, q, meant, reading):
+    result = search(typo_view, SearchRequest.from_pairs({"q": q}.items()))
+    assert [doc[:len(meant)] for doc in found(result)[:6]] == [meant] * 6
+    assert result.reading == reading
+
+
+@pytest.mark.parametrize("q", ["nông thôn mới", '"nông thông mới"', "tổng thống"])
+def test_words_articles_hold_together_and_quoted_phrases_are_not_corrected(typo_view, q):
+    assert search(typo_view, SearchRequest.from_pairs({"q": q}.items())).reading is None
