@@ -79,24 +79,32 @@ class TextMatch:
     # Bit ``i`` of ``held[doc]`` is set when the document holds ``words[i]``.
     held: np.ndarray | None = None
     words: tuple[QueryWord, ...] = ()
+    # The documents found by a corrected reading of a typo (``with_reading``), whose ``held`` bits are of its words.
+    by_reading: np.ndarray | None = None
+    reading_words: tuple[QueryWord, ...] = ()
 
     def lacks_words(self, mask: np.ndarray) -> bool:
         """True when some document of ``mask`` lacks a query word."""
-        return self.held is not None and bool((self.held[mask] != self._every_word).any())
+        return self.held is not None and bool((self.held[mask] != self._every_word[mask]).any())
 
     def holding_every_word(self, mask: np.ndarray) -> np.ndarray:
         return mask if self.held is None else mask & (self.held == self._every_word)
 
     @property
-    def _every_word(self) -> int:
-        return (1 << len(self.words)) - 1
+    def _every_word(self) -> np.ndarray:
+        every = np.int64((1 << len(self.words)) - 1)
+        if self.by_reading is None:
+            return np.full(len(self.held), every)
+        return np.where(self.by_reading, np.int64((1 << len(self.reading_words)) - 1), every)
 
     def missing(self, doc: int) -> list[str]:
-        """The query words document ``doc`` lacks, as typed (normalized)."""
+        """The query words document ``doc`` lacks, as typed (normalized), or as read when it was found by a
+        corrected reading."""
         if self.held is None:
             return []
         held = int(self.held[doc])
-        return [word.exact for i, word in enumerate(self.words) if not held >> i & 1]
+        words = self.reading_words if self.by_reading is not None and self.by_reading[doc] else self.words
+        return [word.exact for i, word in enumerate(words) if not held >> i & 1]
 
     def best_tier(self, mask: np.ndarray) -> np.ndarray:
         """``mask`` kept to its best tier: the relevance floor of a date-ordered list."""
@@ -177,6 +185,21 @@ def _tiers(held: np.ndarray, idfs: list[float], citing: np.ndarray | None,
         tiers += 2 * ~citing
     tiers += by_variant
     return mask, tiers
+
+
+def with_reading(view: IndexView, literal: TextMatch, reading: TextMatch) -> TextMatch:
+    """One ranked list for a query and its corrected reading (``spelling.read_typos``): first the articles holding
+    every word as typed beside its neighbours (what the user typed, if some article says it), then the reading's
+    matches in its own tiers, then the rest of the query's matches in theirs."""
+    typed = np.flatnonzero(literal.holding_every_word(literal.mask))
+    first = np.zeros_like(literal.mask)
+    first[typed[holding_pairs(view, literal.words, typed)]] = True
+    by_reading = reading.mask & ~first
+    step = int(max(literal.tiers[literal.mask].max(initial=0), reading.tiers[reading.mask].max(initial=0))) + 1
+    tiers = np.where(first, literal.tiers, np.where(by_reading, step + reading.tiers, 2 * step + literal.tiers))
+    return TextMatch(mask=literal.mask | reading.mask, scores=np.where(by_reading, reading.scores, literal.scores),
+                     tiers=tiers.astype(np.int8), held=np.where(by_reading, reading.held, literal.held),
+                     words=literal.words, by_reading=by_reading, reading_words=reading.words)
 
 
 def _citing_documents(view: IndexView, query: DirectiveQuery) -> np.ndarray:

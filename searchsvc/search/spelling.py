@@ -12,10 +12,16 @@ never "corrected" as a typo (``thoai son`` is ``Thoại Sơn``, not ``thoái v�
 spell the place's syllables otherwise as part of a run going on past it (``tinh bien gioi`` stays ``tỉnh biên
 giới``; ``hoi nghi tinh bien`` is ``hội nghị Tịnh Biên``).
 
-Typos first (``correct_typos``): a syllable one letter away from the one typed is read instead when it makes the
-query's pairs of neighbouring syllables far more frequent in the index, so ``nông thông mới`` is ``nông
-thôn mới`` and ``hoi ngi giao ban`` is ``hội nghị giao ban``. Only syllables the index holds beside their
-neighbours are offered, never a non-word.
+Typos first (``correct_typos``): a syllable one letter away from the one typed, or one a Vietnamese speaker's
+spelling confuses with it (``ch``/``tr``, ``s``/``x``, ``d``/``gi``/``r``, ``l``/``n``, final ``c``/``t``, ``n``/``ng``),
+is read instead when it makes the query's pairs of neighbouring syllables far more frequent in the index, so ``nông
+thông mới`` is ``nông thôn mới``, ``hoi ngi giao ban`` is ``hội nghị giao ban`` and ``bắt chộm chó`` is ``bắt
+trộm chó``. Only syllables the index holds beside their neighbours are offered, never a non-word.
+
+The ranking reads typos too (``read_typos``): a query with a syllable found beside its neighbours in (almost) no
+article, or typed with marks that (almost) no article gives it there (``ô nhiểm môi trường``), is also searched as
+corrected; ``engine.with_reading`` ranks the articles holding the words as typed first, then the corrected
+reading's, then the rest.
 """
 
 from __future__ import annotations
@@ -24,10 +30,14 @@ import math
 import weakref
 from collections import Counter, defaultdict
 
+from dataclasses import replace
+
+import numpy as np
+
 from searchsvc.search.engine import PAIRS_FIELD, match_text, rank
 from searchsvc.search.postings import IndexView
-from searchsvc.search.query import parse_query
-from searchsvc.search.variants import is_syllable
+from searchsvc.search.query import ParsedQuery, QueryWord, parse_query
+from searchsvc.search.variants import CURATED_VARIANTS, Variants, is_syllable
 from searchsvc.text.analysis import AnalyzedToken, analyze
 from searchsvc.text.normalize import nfc
 
@@ -40,13 +50,18 @@ MAX_WORDS = 12
 TYPO_FACTOR = 10
 MIN_PAIR_DOCUMENTS = 3
 MAX_CORRECTIONS = 2
-# A pair of neighbouring syllables found in fewer articles than this makes its syllables suspect.
+# A pair of neighbouring syllables found in fewer articles than this makes its syllables suspect, if it is also
+# found in under this share of the articles holding its rarer word (``correct_typos``).
 SUSPECT_PAIR_DOCUMENTS = 5
+ASSOCIATION = 0.02
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Provinces and districts: commune names are too often common words (``Đoàn Kết``, ``Hòa Lợi``).
 PLACE_LEVELS = (1, 2)
 PLACE_FIELD = "locality_all"
 _places: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Spellings a Vietnamese speaker confuses (dialects merge the sounds): onsets, then finals, each a one-step edit.
+CONFUSED_ONSETS = (("ch", "tr"), ("s", "x"), ("d", "gi"), ("d", "r"), ("gi", "r"), ("l", "n"), ("d", "v"))
+CONFUSED_FINALS = (("c", "t"), ("n", "ng"), ("t", "ch"), ("n", "nh"))
 
 
 def suggest_spelling(view: IndexView, q: str) -> str | None:
@@ -59,8 +74,7 @@ def suggest_spelling(view: IndexView, q: str) -> str | None:
     if not typed or len(typed) > MAX_WORDS:
         return None
     places = find_places(view, [token.folded for token in typed])
-    protected = {i for start, end, _ in places for i in range(start, end)}
-    folded = correct_typos(view, [token.folded for token in typed], protected)
+    folded, _ = correct_typos(view, [token.folded for token in typed], [(start, end) for start, end, _ in places])
     folded_query = parse_query(" ".join(folded))
     match = match_text(view, folded_query)
     docs, _ = rank(view, match, match.mask, "relevance", 0, DOCUMENTS_READ)
@@ -82,35 +96,84 @@ def suggest_spelling(view: IndexView, q: str) -> str | None:
     return "".join(pieces)
 
 
-def correct_typos(view: IndexView, folded: list[str], protected: set[int] = frozenset()) -> list[str]:
-    """The folded syllables with up to ``MAX_CORRECTIONS`` of them replaced by a syllable one letter away; the
-    positions in ``protected`` (a place's name) are kept.
+def correct_typos(view: IndexView, folded: list[str], units=(), typed_pairs: list[int] | None = None,
+                  typed_words: list[int] | None = None) -> tuple[list[str], set[int]]:
+    """The folded syllables with up to ``MAX_CORRECTIONS`` of them replaced by a syllable one step away
+    (``_one_step_away``), and the positions read anew. ``units`` are ``(start, end)`` runs known as one name (a
+    place, an abbreviation's variant): they are kept, and the pair across their edge is no sign of a typo, since a
+    name can follow any word (``mưa lũ Thanh Hóa``).
 
-    A query is scored as a chain of neighbouring pairs, ``log(1 + articles holding the pair)`` summed: a correction
-    is made when it raises that score by ``log(TYPO_FACTOR)`` and every pair is then found in the index, the best
-    correction first (``nong thong moi``: ``nong thon`` and ``thon moi`` together beat ``tong thong``, common
-    alone, beside a rare ``thong moi``).
+    A correction must find clearly more: it raises the chain's ``log(1 + articles holding the pair)``, summed over
+    the query's pairs, by ``log(TYPO_FACTOR)``, and every pair is then found in at least ``MIN_PAIR_DOCUMENTS``
+    articles. Among those, the most likely one wins, as a model of neighbouring syllables sees it: the same sum
+    less ``log(1 + articles holding the syllable)`` for each syllable between two others (a syllable everyone
+    writes, such as ``cho``, stands beside anything): ``nong thong moi`` is ``nong thon moi``, and ``bat chom
+    cho`` is ``bat trom cho``, not ``bat cho cho``. ``typed_pairs`` and ``typed_words`` give how many articles
+    hold each pair and each word as typed when the marks typed matter; a syllable whose marks make its pairs rare
+    may then be read as itself, its marks ignored.
+
+    A syllable is suspect only in a pair found in fewer than ``SUSPECT_PAIR_DOCUMENTS`` articles that is also rare
+    for its words: in under ``ASSOCIATION`` of the articles holding its rarer word, or that word is itself found
+    almost nowhere. ``bệnh dại`` is rare, but not for ``dại``.
     """
     corrected = list(folded)
+    pairs = list(typed_pairs) if typed_pairs is not None else _pair_counts(view, corrected)
+    counted = list(typed_words) if typed_words is not None else [_count(view, {}, word) for word in corrected]
+    misspelt = {i for i in range(len(corrected)) for j in (i - 1, i)
+                if 0 <= j < len(pairs) and pairs[j] < view.doc_frequency(PAIRS_FIELD, _pair(corrected, j))}
+    read: set[int] = set()
+    syllables: dict[str, int] = {}
+    protected = {i for start, end in units for i in range(start, end)}
+    edges = {j for start, end in units for j in (start - 1, end - 1)}
     for _ in range(MAX_CORRECTIONS if len(corrected) > 1 else 0):
-        typed = _coherence(view, corrected)
-        pairs = [view.doc_frequency(PAIRS_FIELD, f"{a} {b}") for a, b in zip(corrected, corrected[1:])]
+        typed = sum(math.log1p(count) for count in pairs)
         best = None
         for i, syllable in enumerate(corrected):
-            # Only a syllable standing in a pair the index (almost) never holds is suspect.
-            touching = pairs[max(i - 1, 0):i + 1]
-            if min(touching) >= SUSPECT_PAIR_DOCUMENTS or not syllable.isascii() or not syllable.isalpha() \
-                    or i in protected:
+            suspect = any(_rare_pair(pairs[j], min(counted[j], counted[j + 1])) for j in (i - 1, i)
+                          if 0 <= j < len(pairs) and j not in edges)
+            if not suspect or i in protected or i in read:
                 continue
-            for candidate in _one_letter_away(syllable):
-                rarest, score = _coherence(view, corrected[:i] + [candidate] + corrected[i + 1:])
-                if rarest >= MIN_PAIR_DOCUMENTS and score >= typed[1] + math.log(TYPO_FACTOR) \
-                        and (best is None or score > best[0]):
-                    best = (score, i, candidate)
+            for candidate in _one_step_away(syllable) | ({syllable} if i in misspelt else set()):
+                words = corrected[:i] + [candidate] + corrected[i + 1:]
+                counts = list(pairs)
+                for j in (i - 1, i):
+                    if 0 <= j < len(counts):
+                        counts[j] = view.doc_frequency(PAIRS_FIELD, _pair(words, j))
+                        if counts[j] < MIN_PAIR_DOCUMENTS:
+                            break
+                else:
+                    found = sum(math.log1p(count) for count in counts)
+                    if found < typed + math.log(TYPO_FACTOR):
+                        continue
+                    likely = found - sum(math.log1p(_count(view, syllables, word)) for word in words[1:-1])
+                    if best is None or likely > best[0]:
+                        best = (likely, i, candidate, counts)
         if best is None:
             break
-        corrected[best[1]] = best[2]
-    return corrected
+        _, i, corrected[i], pairs = best
+        counted[i] = _count(view, syllables, corrected[i])
+        read.add(i)
+    return corrected, read
+
+
+def _rare_pair(count: int, rarer_word: int) -> bool:
+    """Whether a pair held by ``count`` articles, whose rarer word ``rarer_word`` articles hold, marks a typo."""
+    return count < SUSPECT_PAIR_DOCUMENTS and (rarer_word < SUSPECT_PAIR_DOCUMENTS or count < ASSOCIATION * rarer_word)
+
+
+def _count(view: IndexView, counted: dict[str, int], syllable: str) -> int:
+    """Articles holding the folded ``syllable``, remembered in ``counted``."""
+    if syllable not in counted:
+        counted[syllable] = view.doc_frequency("content_folded", syllable)
+    return counted[syllable]
+
+
+def _pair(words: list[str], j: int) -> str:
+    return f"{words[j]} {words[j + 1]}"
+
+
+def _pair_counts(view: IndexView, words: list[str]) -> list[int]:
+    return [view.doc_frequency(PAIRS_FIELD, _pair(words, j)) for j in range(len(words) - 1)]
 
 
 def find_places(view: IndexView, folded: list[str]) -> list[tuple[int, int, list[str]]]:
@@ -156,24 +219,86 @@ def has_suspect_pair(view: IndexView, q: str) -> bool:
                for a, b in zip(folded, folded[1:]))
 
 
-def _coherence(view: IndexView, words: list[str]) -> tuple[int, float]:
-    """How many articles hold the rarest pair of neighbouring ``words``, and the chain's log score."""
-    counts = [view.doc_frequency(PAIRS_FIELD, f"{a} {b}") for a, b in zip(words, words[1:])]
-    return min(counts), sum(math.log1p(count) for count in counts)
+def _one_step_away(word: str) -> set[str]:
+    """Vietnamese syllables (folded) one deletion, insertion, substitution or transposition away from ``word``, or
+    one confused onset or final away (``CONFUSED_ONSETS``, ``CONFUSED_FINALS``).
 
-
-def _one_letter_away(word: str) -> set[str]:
-    """Vietnamese syllables (folded) one deletion, insertion, substitution or transposition away from ``word``.
-
-    >>> sorted(_one_letter_away("thong") & {"thon", "thong", "thongg", "khong"})
+    >>> sorted(_one_step_away("thong") & {"thon", "thong", "thongg", "khong"})
     ['khong', 'thon']
+    >>> sorted(_one_step_away("chom") & {"trom", "xom"})
+    ['trom']
     """
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     edits = {a + b[1:] for a, b in splits if b}
     edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
     edits |= {a + c + b[1:] for a, b in splits if b for c in LETTERS}
     edits |= {a + c + b for a, b in splits for c in LETTERS}
+    for one, other in CONFUSED_ONSETS:
+        for typed, meant in ((one, other), (other, one)):
+            if word.startswith(typed):
+                edits.add(meant + word[len(typed):])
+    for one, other in CONFUSED_FINALS:
+        for typed, meant in ((one, other), (other, one)):
+            if word.endswith(typed):
+                edits.add(word[:-len(typed)] + meant)
     return {edit for edit in edits if edit != word and is_syllable(edit)}
+
+
+def read_typos(view: IndexView, query: ParsedQuery, variants: Variants = CURATED_VARIANTS) -> ParsedQuery | None:
+    """``query`` as meant when some of its words look like typos, or None when none does (or the query quotes a
+    phrase, which asks for the words as typed).
+
+    A syllable found beside its neighbours in (almost) no article is corrected as ``correct_typos`` does (a Telex or
+    VNI leftover taken as the syllable it spells); a place's name is never corrected. A word typed with marks that
+    (almost) no article holding its neighbouring pair gives it, while many articles hold the pair, is read without
+    its marks (``ô nhiểm môi trường``: ``nhiễm``). Corrected words match every marked form.
+    """
+    words = list(query.words)
+    if query.phrases or not 1 < len(words) <= MAX_WORDS:
+        return None
+    folded = [word.folded for word in words]
+    for expansion in query.expansions:
+        if expansion.reading:
+            folded[expansion.start] = expansion.alternatives[0][0].folded
+    units = [(start, end) for start, end, _ in find_places(view, folded)]
+    units += [(expansion.start, expansion.end) for expansion in query.expansions if not expansion.reading]
+    typed_words = [view.doc_frequency("content", word.exact) if word.marked else view.doc_frequency(
+        "content_folded", syllable) for word, syllable in zip(words, folded)]
+    corrected, read = correct_typos(view, folded, units, _typed_pairs(view, words, folded), typed_words)
+    if not read:
+        return None
+    meant = [QueryWord(syllable, syllable) if i in read else word for i, (word, syllable) in enumerate(zip(words, corrected))]
+    reading = parse_query(" ".join(word.exact for word in meant), variants)
+    return replace(reading, excluded=query.excluded, optional=query.optional, wants_news=query.wants_news)
+
+
+def _typed_pairs(view: IndexView, words: list[QueryWord], folded: list[str]) -> list[int]:
+    """How many articles hold each pair of neighbouring ``words`` as typed: among those holding the folded pair,
+    the ones holding each word typed with marks in that form (a close count: the marked word may stand elsewhere).
+    Only a marked word far rarer in its typed form than without marks is looked up."""
+    pairs = _pair_counts(view, folded)
+    for i, word in enumerate(words):
+        if not word.marked or view.doc_frequency("content", word.exact) * TYPO_FACTOR > \
+                view.doc_frequency("content_folded", word.folded):
+            continue
+        holders = view.postings("content", word.exact).docs
+        for j in (i - 1, i):
+            if 0 <= j < len(pairs) and pairs[j]:
+                docs = view.postings(PAIRS_FIELD, _pair(folded, j)).docs
+                pairs[j] = min(pairs[j], int(np.isin(docs, holders, assume_unique=True).sum()))
+    return pairs
+
+
+def spell_reading(reading: ParsedQuery, documents: list[dict]) -> str:
+    """The words of a corrected reading as ``documents`` (the articles found) spell them, to show the user.
+
+    >>> spell_reading(parse_query("nông thon mới"), [{"title": "Xây dựng nông thôn mới", "body": ""}])
+    'nông thôn mới'
+    """
+    texts = [text for document in documents for text in (document["title"], document["body"])]
+    spelled = respell([word.folded for word in reading.words], texts)
+    return " ".join(word.exact if word.marked or spelling is None else spelling
+                    for word, spelling in zip(reading.words, spelled))
 
 
 def respell(folded: list[str], texts: list[str], places=()) -> list[str | None]:
