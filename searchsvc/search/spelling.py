@@ -260,14 +260,18 @@ def read_typos(view: IndexView, query: ParsedQuery, variants: Variants = CURATED
     for expansion in query.expansions:
         if expansion.reading:
             folded[expansion.start] = expansion.alternatives[0][0].folded
-    units = [(start, end) for start, end, _ in find_places(view, folded)]
-    units += [(expansion.start, expansion.end) for expansion in query.expansions if not expansion.reading]
+    typed_pairs = _typed_pairs(view, words, folded)
     typed_words = [view.doc_frequency("content", word.exact) if word.marked else view.doc_frequency(
         "content_folded", syllable) for word, syllable in zip(words, folded)]
-    corrected, read = correct_typos(view, folded, units, _typed_pairs(view, words, folded), typed_words)
+    if not any(_rare_pair(count, min(typed_words[j], typed_words[j + 1])) for j, count in enumerate(typed_pairs)):
+        return None
+    units = [(start, end) for start, end, _ in find_places(view, folded)]
+    units += [(expansion.start, expansion.end) for expansion in query.expansions if not expansion.reading]
+    corrected, read = correct_typos(view, folded, units, typed_pairs, typed_words)
     if not read:
         return None
-    meant = [QueryWord(syllable, syllable) if i in read else word for i, (word, syllable) in enumerate(zip(words, corrected))]
+    meant = [QueryWord(syllable, syllable) if i in read else word
+             for i, (word, syllable) in enumerate(zip(words, corrected))]
     reading = parse_query(" ".join(word.exact for word in meant), variants)
     return replace(reading, excluded=query.excluded, optional=query.optional, wants_news=query.wants_news)
 

@@ -110,6 +110,10 @@ SCHEMAS = {
                                   "description": "False when some result lacks a query word (see each result's `missing_words`)."},
             "words_ignored": {"type": "integer", "minimum": 0,
                               "description": "Query words past the limit of 32, left out of the search."},
+            "also_read_as": {**_nullable(STRING),
+                             "description": "The query as corrected when some of its words looked like typos "
+                                            "(`nông thông mới`: `nông thôn mới`): the results include its articles, "
+                                            "after those holding the words as typed."},
         }),
         "total": COUNT,
         "page": {"type": "integer", "minimum": 1},

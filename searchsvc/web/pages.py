@@ -135,7 +135,8 @@ def search_page(view: IndexView, pairs: Pairs, freshness: float = 0.0) -> dict:
         "chips": chips,
         "clear_url": search_url([pair for pair in pairs if pair[0] in ("q", "sort", "per_page")]),
         "suggestions": suggestions,
-        "did_you_mean": _did_you_mean(view, search_request.q, pairs, result.total),
+        "also_read_as": _also_read_as(result.reading, pairs),
+        "did_you_mean": None if result.reading else _did_you_mean(view, search_request.q, pairs, result.total),
         "pages": pagination(search_request.page, result.pages,
                             lambda number: search_url(_page_pairs(pairs, number))),
         # The search box keeps filters, range, order and page size; a new search starts again at page 1.
@@ -291,6 +292,13 @@ def _chips(view: IndexView, pairs: Pairs) -> list[dict]:
             chips.append({"title": "Từ ngày" if name == "date_from" else "Đến ngày", "label": params.day_text(value),
                           "url": search_url(_without(pairs, "page", name))})
     return chips
+
+
+def _also_read_as(reading: str | None, pairs: Pairs) -> dict | None:
+    """The corrected reading whose articles the results include after those holding the words as typed."""
+    if reading is None:
+        return None
+    return {"q": reading, "url": search_url([("q", reading)] + _without(pairs, "q", "page"))}
 
 
 def _did_you_mean(view: IndexView, q: str, pairs: Pairs, total: int) -> dict | None:

@@ -378,3 +378,20 @@ def test_a_place_name_in_the_address_becomes_its_code_in_the_links(client):
     html, _ = page(client, "/?q=tinh+bien&locality=An+Giang")
     assert 'class="chip" href="/?q=tinh+bien"' in html
     assert "Địa phương:</span> An Giang" in html and "locality=An" not in html
+
+
+def test_a_typo_read_otherwise_is_said_above_the_results(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("typos")
+    records = [{"id": f"ntm-{n}", "title": f"Xã thứ {n} đạt chuẩn nông thôn mới", "body": "Nông thôn mới."}
+               for n in range(6)]
+    records += [{"id": f"tt-{n}", "title": "Tổng thống phát biểu", "body": "Thông tin mới."} for n in range(60)]
+    records += [{"id": f"nd-{n}", "title": "Nông dân thu hoạch lúa", "body": "Nông dân vui."} for n in range(60)]
+    (corpus / "tin.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    index_dir = tmp_path_factory.mktemp("typos-index")
+    index_paths([corpus], index_dir)
+    client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+    html, _ = page(client, "/?q=n%C3%B4ng+th%C3%B4ng+m%E1%BB%9Bi")
+    assert ('Kết quả có cả các bài viết «<a href="/?q=n%C3%B4ng+th%C3%B4n+m%E1%BB%9Bi" lang="vi">nông thôn mới</a>»'
+            in html)
+    assert "Có phải bạn muốn tìm" not in html
+    assert 'href="/articles/ntm-0' in html
