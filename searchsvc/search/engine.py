@@ -187,13 +187,13 @@ def _tiers(held: np.ndarray, idfs: list[float], citing: np.ndarray | None,
     return mask, tiers
 
 
-def with_reading(view: IndexView, literal: TextMatch, reading: TextMatch) -> TextMatch:
-    """One ranked list for a query and its corrected reading (``spelling.read_typos``): first the articles holding
-    every word as typed beside its neighbours (what the user typed, if some article says it), then the reading's
-    matches in its own tiers, then the rest of the query's matches in theirs."""
+def with_reading(view: IndexView, query: ParsedQuery, literal: TextMatch, reading: TextMatch) -> TextMatch:
+    """One ranked list for ``query`` and its corrected reading (``spelling.read_typos``), matched as ``literal``
+    and ``reading``: first the articles holding every word as typed beside its neighbours (what the user typed, if
+    some article says it), then the reading's matches in its own tiers, then the rest of the query's matches."""
     typed = np.flatnonzero(literal.holding_every_word(literal.mask))
     first = np.zeros_like(literal.mask)
-    first[typed[holding_pairs(view, literal.words, typed)]] = True
+    first[typed[holding_pairs(view, query.words, typed)]] = True
     by_reading = reading.mask & ~first
     step = int(max(literal.tiers[literal.mask].max(initial=0), reading.tiers[reading.mask].max(initial=0))) + 1
     tiers = np.where(first, literal.tiers, np.where(by_reading, step + reading.tiers, 2 * step + literal.tiers))

@@ -275,7 +275,7 @@ def _select(view: IndexView, request: SearchRequest):
     match = match_text(view, query)
     if reading is not None:
         check_budget()
-        match = with_reading(view, match, match_text(view, reading))
+        match = with_reading(view, query, match, match_text(view, reading))
     check_budget()
     base = match.mask & _date_range(view, request)
     if request.effective_sort != "relevance":
