@@ -25,7 +25,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from searchsvc.index.numbering import NumberedTerms, TermSources
-from searchsvc.index.w3 import close_field_writer, read_blocks, read_field_lengths, write_field_postings
+from searchsvc.index.w3 import close_field_writer, encode_lengths, read_blocks, read_field_lengths, write_field_postings
 
 
 class ArrayPool:
@@ -197,7 +197,8 @@ class FastSegmentWriter(SegmentWriter):
         lengths = self.per_document_reader()
         try:
             for fieldname in sorted(self.pool.fields):
-                self._write_field(fieldname, self.pool.fields[fieldname], lengths)
+                # Taken out of the pool as it is written: a written field's arrays are freed before the next.
+                self._write_field(fieldname, self.pool.fields.pop(fieldname), lengths)
         finally:
             lengths.close()
         close_field_writer(self.fieldwriter)
@@ -207,17 +208,20 @@ class FastSegmentWriter(SegmentWriter):
         if fieldobj.format.posting_size != 0:
             raise TypeError(f"field {fieldname!r} has posting values; FastSegmentWriter writes only weights")
         terms = sorted(postings.terms)
-        rank_of_id = np.empty(len(terms), dtype=np.int64)
-        rank_of_id[[postings.terms[term] for term in terms]] = np.arange(len(terms))
+        rank_of_id = np.empty(len(terms), dtype=np.uint32)
+        rank_of_id[[postings.terms[term] for term in terms]] = np.arange(len(terms), dtype=np.uint32)
         ranks = rank_of_id[np.frombuffer(postings.term_ids, dtype=np.uint32)]
         docs = np.frombuffer(postings.docs, dtype=np.uint32)
         order = np.lexsort((docs, ranks))
         ranks, docs = ranks[order], docs[order]
         weights = np.frombuffer(postings.weights, dtype=np.float32)[order]
+        del order
+        documents = self.docnum - self.docbase
         if fieldobj.scorable:
-            doc_lengths = read_field_lengths(lengths, fieldname, self.docnum - self.docbase)[docs - self.docbase]
+            per_document = encode_lengths(read_field_lengths(lengths, fieldname, documents))
         else:
-            doc_lengths = np.zeros(len(docs), dtype=np.int64)
-        starts = np.flatnonzero(np.diff(ranks, prepend=-1))
+            per_document = np.zeros(documents, dtype=np.uint8)
+        starts = np.flatnonzero(np.r_[True, ranks[1:] != ranks[:-1]]) if len(ranks) else np.zeros(0, dtype=np.int64)
         write_field_postings(self.fieldwriter, fieldname, fieldobj, [terms[rank] for rank in ranks[starts].tolist()],
-                             np.append(starts, len(ranks)), docs, weights, doc_lengths)
+                             np.append(starts, len(ranks)), docs, weights,
+                             per_document[docs - np.uint32(self.docbase)])

@@ -113,20 +113,26 @@ def read_blocks(matcher):
         matcher._goto(matcher._nextoffset)
 
 
+def encode_lengths(lengths: np.ndarray) -> np.ndarray:
+    """Whoosh's one-byte form of each field length (``length_to_byte``), what posting blocks record."""
+    encoded = np.searchsorted(LENGTH_BYTE_CACHE, np.minimum(lengths, LONGEST_LENGTH), side="left")
+    encoded[lengths >= LONGEST_LENGTH] = 255
+    return encoded.astype(np.uint8)
+
+
 def write_field_postings(fieldwriter, fieldname: str, fieldobj, terms: list[bytes], bounds: np.ndarray,
-                         docs: np.ndarray, weights: np.ndarray, doc_lengths: np.ndarray) -> None:
+                         docs: np.ndarray, weights: np.ndarray, length_bytes: np.ndarray) -> None:
     """Write one field's terms and posting lists with the bytes Whoosh's ``W3FieldWriter`` would write.
 
     Term ``i`` (``terms`` sorted) has the postings ``bounds[i]:bounds[i + 1]`` of ``docs`` (ascending within a
-    term), ``weights`` and ``doc_lengths``. Whoosh spends ~30 Python calls per term (start, block, term info,
-    hash table); Vietnamese syllable pairs make ~50 new terms per article, most with one posting, so a loop
-    builds the same blocks (pickled ids and weights after a pickled block header), term infos and hash-table
-    records directly into buffers, ``CHUNK_POSTINGS`` postings at a time as Python lists (memory stays bounded).
+    term), ``weights`` and ``length_bytes`` (each posting's document length, ``encode_lengths``). Whoosh spends
+    ~30 Python calls per term (start, block, term info, hash table); Vietnamese syllable pairs make ~50 new terms
+    per article, most with one posting, so a loop builds the same blocks (pickled ids and weights after a pickled
+    block header), term infos and hash-table records directly into buffers, ``CHUNK_POSTINGS`` postings at a time
+    as Python lists (memory stays bounded).
     ``tests/test_w3.py`` compares the files byte for byte with Whoosh's.
     """
     fieldwriter.start_field(fieldname, fieldobj)
-    length_bytes = np.searchsorted(LENGTH_BYTE_CACHE, np.minimum(doc_lengths, LONGEST_LENGTH), side="left")
-    length_bytes[doc_lengths >= LONGEST_LENGTH] = 255
     first = 0
     while first < len(terms):
         fitting = int(np.searchsorted(bounds, bounds[first] + CHUNK_POSTINGS, "right")) - 1
