@@ -21,7 +21,7 @@ import numpy as np
 
 from searchsvc.index.schema import SCHEMA
 
-WORKER_TERMS = 1_000_000
+WORKER_TERMS = 500_000
 NUMBERED_FIELDS = tuple(name for name, field in SCHEMA.items() if hasattr(field, "counted_terms"))
 
 
