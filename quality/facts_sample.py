@@ -5,8 +5,9 @@ articles in the scraper's text layout, so that layout is measured too), leaving 
 of the earlier rounds. Round 1 (321 articles) seals a fixed share by a hash of the id, so the split cannot drift with
 the order of the files: the tuning part is what rules may be adjusted on, the sealed part is scored once, at the end.
 Once that sealed part had been scored, round 2 drew about 150 new articles in the same proportions, all of them sealed
-(part ``sealed2``). Run as ``python -m quality.facts_sample`` (it rewrites ``gold/facts_sample.jsonl``, round after
-round; each draw is seeded and repeatable).
+(part ``sealed2``), and round 3 another 120 (part ``sealed3``) for the next round of rule changes. Run as
+``python -m quality.facts_sample`` (it rewrites ``gold/facts_sample.jsonl``, round after round; each draw is seeded
+and repeatable).
 """
 
 from __future__ import annotations
@@ -54,6 +55,11 @@ ROUNDS = {
              draws={"baomoi_2017.jsonl": 84, "news_mds_phenikaa.jsonl": 28, "vietnamese_mds_ktlab.jsonl": 21},
              text_layout_draws={"binhdinh": 14}, extra_files=(),
              strict=True, part="sealed2"),
+    # Round 2's proportions at 120/147: a third sealed part, drawn while the rules were being changed again.
+    3: Round(seed=202612023,
+             draws={"baomoi_2017.jsonl": 69, "news_mds_phenikaa.jsonl": 23, "vietnamese_mds_ktlab.jsonl": 17},
+             text_layout_draws={"binhdinh": 11}, extra_files=(),
+             strict=True, part="sealed3"),
 }
 
 

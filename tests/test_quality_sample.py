@@ -18,11 +18,13 @@ def test_the_recorded_sample_is_the_seeded_draw_of_every_round():
     assert draw_all() == recorded
 
 
-def test_the_second_sealed_round_reuses_no_id_of_the_earlier_gold():
+@pytest.mark.parametrize(("number", "size"), [(2, 147), (3, 120)])
+def test_a_later_sealed_round_reuses_no_id_of_the_earlier_gold(number, size):
     rows = [json.loads(line) for line in SAMPLE_FILE.read_text(encoding="utf-8").splitlines()]
-    second = {row["id"] for row in rows if row["part"] == "sealed2"}
-    earlier = {row["id"] for row in rows if row["part"] != "sealed2"}
+    part = ROUNDS[number].part
+    drawn = {row["id"] for row in rows if row["part"] == part}
+    earlier = {row["id"] for row in rows[:rows.index(next(row for row in rows if row["part"] == part))]}
     for name in ("authors.jsonl", "directives.jsonl", "localities.jsonl", "facts.jsonl"):
         earlier |= {json.loads(line)["id"] for line in (GOLD / name).read_text(encoding="utf-8").splitlines()}
-    assert len(second) == sum(ROUNDS[2].draws.values()) + sum(ROUNDS[2].text_layout_draws.values()) == 147
-    assert not second & earlier
+    assert len(drawn) == sum(ROUNDS[number].draws.values()) + sum(ROUNDS[number].text_layout_draws.values()) == size
+    assert not drawn & earlier
