@@ -7,7 +7,8 @@ the scraper-layout reader, then ``enrich``. ``--errors`` lists the per-article d
 part was scored once, at the end of the session that drew it, and is spent: it is tuning data now (``--part tune
 --part sealed`` scores both together). A part drawn later to be sealed is scored in aggregate only, so nobody sees
 what went wrong on it: ``sealed2``, 147 new articles drawn by the same rule, annotated in ``gold/facts_sealed2.jsonl``
-(``--part sealed2``).
+(``--part sealed2``), and ``sealed3``, 120 more in ``gold/facts_sealed3.jsonl`` (``--part sealed3``). Each part's
+annotations are read from its own file only, so a tuning run never loads a later sealed part.
 """
 
 from __future__ import annotations
@@ -28,8 +29,11 @@ from searchsvc.ingest.parse import article_from_record, read_articles
 from searchsvc.text.documents import number_key
 from searchsvc.text.normalize import normalize_text
 
-# Round 1 (tune, sealed) and round 2 (sealed2), kept apart so the second sealed part is never in the tuning file.
-GOLD_FILES = (SAMPLE_FILE.with_name("facts.jsonl"), SAMPLE_FILE.with_name("facts_sealed2.jsonl"))
+# Each part's annotation file: round 1 (tune, sealed), round 2 (sealed2) and round 3 (sealed3) are kept apart so a
+# sealed part is never loaded by a run on the others.
+GOLD_FILES = {"tune": SAMPLE_FILE.with_name("facts.jsonl"), "sealed": SAMPLE_FILE.with_name("facts.jsonl"),
+              "sealed2": SAMPLE_FILE.with_name("facts_sealed2.jsonl"),
+              "sealed3": SAMPLE_FILE.with_name("facts_sealed3.jsonl")}
 EARLIEST_YEAR = 1945
 # Parts whose per-article differences may be listed: ``sealed`` and ``sealed2`` were each scored as the headline
 # once and are spent.
@@ -72,6 +76,11 @@ class Scores:
     directives: Counts = field(default_factory=Counts)
     years_given: int = 0
     years_found: int = 0
+
+
+def gold_files_of(parts: list[str]) -> list[Path]:
+    """The annotation files of the given parts, each once, in a stable order."""
+    return sorted({GOLD_FILES[part] for part in parts})
 
 
 def read_gold(paths: list[Path]) -> list[dict]:
@@ -208,9 +217,10 @@ def report(part: str, scores: Scores) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m quality.extraction_facts", description=__doc__.splitlines()[0])
-    parser.add_argument("--part", action="append", help="sample part, repeatable (default: tune)")
+    parser.add_argument("--part", action="append", choices=sorted(GOLD_FILES),
+                        help="sample part, repeatable (default: tune)")
     parser.add_argument("--gold", type=Path, action="append",
-                        help="annotation files, concatenated (default: quality/gold/facts.jsonl and facts_sealed2.jsonl)")
+                        help="annotation files, concatenated (default: the parts' own files in quality/gold/)")
     parser.add_argument("--errors", action="store_true", help="list each article's differences (tuning part only)")
     args = parser.parse_args(argv)
     parts = args.part or ["tune"]
@@ -220,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Shared corpus not found at {CORPUS}: the gold holds ids only, so there is nothing to score.",
               file=sys.stderr)
         return 2
-    gold_files = args.gold or list(GOLD_FILES)
+    gold_files = args.gold or gold_files_of(parts)
     missing = [str(path) for path in gold_files if not path.is_file()]
     if missing:
         print(f"Gold file not found: {', '.join(missing)}", file=sys.stderr)
