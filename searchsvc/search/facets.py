@@ -70,9 +70,11 @@ def count_values(view: IndexView, facet: str, base: np.ndarray, selected: tuple[
         open_parents = widened
     eligible = (parents < 0) | open_parents[np.maximum(parents, 0)]
     candidates = np.flatnonzero(eligible & ((counts > 0) | chosen))
+    listed = len(candidates)
     if facet == "date":
         candidates = candidates[np.argsort(np.array([table.values[i] for i in candidates]))[::-1]]
     else:
+        candidates = _first_of_one_list(table, candidates, counts, chosen, size)
         candidates = candidates[np.lexsort((table.label_ranks[candidates], -counts[candidates], ~chosen[candidates]))]
     # ``size`` per list of siblings: the provinces, the districts of an open province, the communes of a district.
     groups = parents[candidates]
@@ -86,7 +88,22 @@ def count_values(view: IndexView, facet: str, base: np.ndarray, selected: tuple[
                    table.values[parents[i]] if parents[i] >= 0 else None)
         for i in kept
     ]
-    return values, len(kept) < len(candidates)
+    return values, len(kept) < listed
+
+
+def _first_of_one_list(table, candidates: np.ndarray, counts: np.ndarray, chosen: np.ndarray,
+                       size: int) -> np.ndarray:
+    """``candidates`` without the values that cannot be listed, when they are all siblings (every author, every
+    directive): the chosen ones and the ``size`` others that come first (most frequent, then by label). The sort
+    that follows then orders a few dozen values, not the thousands a common word's articles hold."""
+    others = np.flatnonzero(~chosen[candidates])
+    parents = table.parent_positions[candidates]
+    if len(others) <= size or size < 1 or not (parents == parents[0]).all():
+        return candidates
+    # One integer per value in the listing order: a higher count first, then the label's rank (unique per value).
+    order = -counts[candidates[others]] * len(table.values) + table.label_ranks[candidates[others]]
+    first = others[np.argpartition(order, size - 1)[:size]]
+    return candidates[np.sort(np.concatenate((np.flatnonzero(chosen[candidates]), first)))]
 
 
 def search_values(view: IndexView, facet: str, matches) -> list[FacetValue]:
