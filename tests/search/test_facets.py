@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from searchsvc.search.facets import FACETS, filter_mask
+from searchsvc.search.facets import FACETS, count_values, filter_mask
 
 
 def _count_by_hand(table, documents) -> list[int]:
@@ -45,3 +45,22 @@ def test_a_filter_holds_exactly_the_documents_of_its_values(sample_view):
         expected = {doc for doc, v in zip(table.entry_docs.tolist(), table.entry_values.tolist())
                     if table.values[v] == value}
         assert set(np.flatnonzero(mask).tolist()) == expected
+
+
+@pytest.mark.parametrize("facet", ["author", "directive"])
+@pytest.mark.parametrize("size", [1, 3, 10])
+def test_a_list_of_values_shows_the_chosen_ones_then_the_most_frequent_by_label(sample_view, facet, size):
+    """Chosen values first, then the ``size`` most frequent others (ties by label), cut when more were held."""
+    table = sample_view.facet_table(facet)
+    rng = np.random.default_rng(size)
+    for share in (0.3, 1.0):
+        base = (rng.random(sample_view.doc_count_all) < share) & sample_view.live
+        counts = _count_by_hand(table, set(np.flatnonzero(base).tolist()))
+        held = [i for i, count in enumerate(counts) if count]
+        for chosen in ([], [table.values[held[-1]]]):
+            order = sorted(held, key=lambda i: (table.values[i] not in chosen, -counts[i], table.labels[i]))
+            others = [i for i in order if table.values[i] not in chosen]
+            expected = chosen + [table.values[i] for i in others[:size]]
+            values, cut = count_values(sample_view, facet, base, tuple(chosen), size=size)
+            assert [v.value for v in values] == expected
+            assert cut == (len(others) > size)
