@@ -63,14 +63,17 @@ BARE_SYMBOL = re.compile(
 )
 SHARED_JOIN = re.compile(r"\s*(?:,|và|&)\s*")
 DATE_CONTINUES = re.compile(r"\s*[/.-]\s*\d")
+# What follows a mention on its own line: a title's last word and the lead's "Ngày 30/6, …" are not one clause.
+_SAME_LINE = r"[^\S\n]*"
 ATTACHED_DATE = re.compile(
-    r"\s*[,(]?\s*(?:(?i:ban hành|ký|kí|cấp)\s+)?(?:(?i:ngày)\s+)?"
+    rf"{_SAME_LINE}[,(]?{_SAME_LINE}(?:(?i:ban hành|ký|kí|cấp)\s+)?(?:(?i:ngày)\s+)?"
     r"(?:(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})(?:\s*[/.-]\s*(?P<year>(?:19|20)\d\d))?(?!\d)"
     r"|(?P<day2>\d{1,2})\s+tháng\s+(?P<month2>\d{1,2})(?:\s+năm\s+(?P<year2>(?:19|20)\d\d))?)"
 )
 # "năm 2016", "ban hành tháng 7/2014", "(năm 2014)" right after a mention.
 ATTACHED_YEAR = re.compile(
-    r"\s*[,(]?\s*(?:(?i:ban hành|ký|kí)\s+)?(?:(?i:vào)\s+)?(?:(?i:năm)\s+|(?i:tháng)\s+\d{1,2}\s*[/.-]\s*)"
+    rf"{_SAME_LINE}[,(]?{_SAME_LINE}"
+    r"(?:(?i:ban hành|ký|kí)\s+)?(?:(?i:vào)\s+)?(?:(?i:năm)\s+|(?i:tháng)\s+\d{1,2}\s*[/.-]\s*)"
     r"(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*[-–]\s*\d)"
 )
 # A date that opens the clause of the citation: "Ngày 6/6/2017, Bộ trưởng Bộ TT&TT đã ký Quyết định số 866",
@@ -224,7 +227,7 @@ def _is_bare_citation(text: str, match: re.Match, type_name: str, number: str, a
         return False
     if not match["so"] and not attached and re.fullmatch(r"(?:19|20)\d\d", number):
         return False
-    following = re.match(r"\s*([^\W\d_]+|%)", text[match.end() : match.end() + 20])
+    following = re.match(_SAME_LINE + r"([^\W\d_]+|%)", text[match.end() : match.end() + 20])
     next_word = following[1].lower() if following else ""
     if (next_word in UNIT_WORDS and not attached) or next_word == "%":
         return False

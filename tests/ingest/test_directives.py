@@ -92,6 +92,16 @@ def test_date_without_year_takes_the_publication_year():
     assert directive.year == 2020
 
 
+def test_a_title_ending_in_a_citation_is_not_dated_by_the_leads_opening_date():
+    """The title and the body are joined by a line break: ``… theo Nghị định 67`` / ``Ngày 30/6, Bộ …``."""
+    title = "Báo cáo chính thức về chất lượng tàu cá đóng theo Nghị định 67"
+    alone = extract_directives(f"{title}\nNgày 30/6, Bộ Nông nghiệp đã có báo cáo.", date(2017, 7, 1))
+    assert [(d.label, d.year) for d in alone] == [("Nghị định 67", None)]
+    cited = extract_directives(f"{title}\nNgày 30/6, Bộ đã báo cáo về tàu đóng theo Nghị định 67/2014/NĐ-CP.",
+                               date(2017, 7, 1))
+    assert [d.id for d in cited] == ["nghi-dinh-67-cp-2014"]
+
+
 def test_short_mention_refers_back_to_the_nearest_full_one():
     text = (
         "Chỉ thị số 05 của Bộ Chính trị. Chỉ thị số 05, ngày 28/01/2020 của Thủ tướng Chính phủ. "
