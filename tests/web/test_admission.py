@@ -113,8 +113,12 @@ def test_a_closing_time_from_before_a_reboot_is_ignored(tmp_path, clock):
 
 
 @pytest.fixture
-def fresh_app(sample_index_dir):
-    return create_app({"INDEX_DIR": str(sample_index_dir), "TESTING": True})
+def fresh_app(sample_index_dir, tmp_path):
+    """An app whose heavy lane is its own: a lane these tests leave taken would stay locked for every later test
+    on the sample index until the garbage collector closed this app's file."""
+    app = create_app({"INDEX_DIR": str(sample_index_dir), "TESTING": True})
+    app.extensions[ADMISSION_EXTENSION] = Admission(tmp_path / "own-lane")
+    return app
 
 
 def test_a_busy_heavy_lane_answers_429_with_retry_after_and_light_searches_go_on(fresh_app, monkeypatch):
