@@ -385,9 +385,14 @@ def freshness_factors(view: IndexView, docs: np.ndarray, freshness: float) -> np
 
 
 def _top_k(keys: np.ndarray, k: int) -> np.ndarray:
-    """Indexes of the ``k`` smallest keys, sorted (ties by index, so pages are stable)."""
+    """Indexes of the ``k`` smallest keys, sorted (ties by index, so pages are stable).
+
+    Among keys equal to the ``k``-th, the lowest indexes are taken: ``argpartition`` alone picks any of them, so an
+    article tied across a page boundary could show on two pages or on neither."""
     if k < len(keys):
-        part = np.argpartition(keys, k - 1)[:k]
+        threshold = keys[np.argpartition(keys, k - 1)[k - 1]]
+        below = np.flatnonzero(keys < threshold)
+        part = np.concatenate((below, np.flatnonzero(keys == threshold)[: k - len(below)]))
     else:
         part = np.arange(len(keys))
     return part[np.lexsort((part, keys[part]))]

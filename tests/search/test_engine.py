@@ -89,3 +89,12 @@ def test_tiers_are_the_same_looked_up_by_the_words_held_or_worked_out_per_articl
     per_article = match_text(view, parse_query(q))
     assert looked_up.mask.any()
     assert (looked_up.mask == per_article.mask).all() and (looked_up.tiers == per_article.tiers).all()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_pages_cut_through_tied_scores_by_article_order(seed):
+    """Consecutive pages of a ranking with many equal scores never repeat or skip an article."""
+    keys = np.random.default_rng(seed).integers(0, 4, size=300).astype(np.float64)
+    ranked = np.lexsort((np.arange(len(keys)), keys))
+    for k in (1, 10, 20, 57, 299):
+        assert engine._top_k(keys, k).tolist() == ranked[:k].tolist()
