@@ -117,12 +117,13 @@ def correct_typos(view: IndexView, folded: list[str], units=(), typed_pairs: lis
     almost nowhere. ``bệnh dại`` is rare, but not for ``dại``.
     """
     corrected = list(folded)
-    pairs = list(typed_pairs) if typed_pairs is not None else _pair_counts(view, corrected)
-    counted = list(typed_words) if typed_words is not None else [_count(view, {}, word) for word in corrected]
-    misspelt = {i for i in range(len(corrected)) for j in (i - 1, i)
-                if 0 <= j < len(pairs) and pairs[j] < view.doc_frequency(PAIRS_FIELD, _pair(corrected, j))}
-    read: set[int] = set()
+    folded_pairs = _pair_counts(view, corrected)
+    pairs = list(typed_pairs) if typed_pairs is not None else list(folded_pairs)
     syllables: dict[str, int] = {}
+    counted = list(typed_words) if typed_words is not None else [_count(view, syllables, word) for word in corrected]
+    misspelt = {i for i in range(len(corrected)) for j in (i - 1, i)
+                if 0 <= j < len(pairs) and pairs[j] < folded_pairs[j]}
+    read: set[int] = set()
     protected = {i for start, end in units for i in range(start, end)}
     edges = {j for start, end in units for j in (start - 1, end - 1)}
     for _ in range(MAX_CORRECTIONS if len(corrected) > 1 else 0):
