@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from quality.corpus import CORPUS
 
 
 def measure(repeat: int) -> dict:
