@@ -7,8 +7,9 @@ the scraper-layout reader, then ``enrich``. ``--errors`` lists the per-article d
 part was scored once, at the end of the session that drew it, and is spent: it is tuning data now (``--part tune
 --part sealed`` scores both together). A part drawn later to be sealed is scored in aggregate only, so nobody sees
 what went wrong on it: ``sealed2``, 147 new articles drawn by the same rule, annotated in ``gold/facts_sealed2.jsonl``
-(``--part sealed2``), and ``sealed3``, 120 more in ``gold/facts_sealed3.jsonl`` (``--part sealed3``). Each part's
-annotations are read from its own file only, so a tuning run never loads a later sealed part.
+(``--part sealed2``), ``sealed3``, 120 more in ``gold/facts_sealed3.jsonl`` (``--part sealed3``), and ``sealed4``, 120
+more in ``gold/facts_sealed4.jsonl`` (``--part sealed4``). Each part's annotations are read from its own file only, so
+a tuning run never loads a later sealed part.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ from searchsvc.ingest.parse import article_from_record, read_articles
 from searchsvc.text.documents import number_key
 from searchsvc.text.normalize import normalize_text
 
-# Each part's annotation file: round 1 (tune, sealed), round 2 (sealed2) and round 3 (sealed3) are kept apart so a
-# sealed part is never loaded by a run on the others.
+# Each part's annotation file: round 1 (tune, sealed) and rounds 2, 3 and 4 (sealed2, sealed3, sealed4) are kept apart
+# so a sealed part is never loaded by a run on the others.
 GOLD_FILES = {"tune": SAMPLE_FILE.with_name("facts.jsonl"), "sealed": SAMPLE_FILE.with_name("facts.jsonl"),
               "sealed2": SAMPLE_FILE.with_name("facts_sealed2.jsonl"),
-              "sealed3": SAMPLE_FILE.with_name("facts_sealed3.jsonl")}
+              "sealed3": SAMPLE_FILE.with_name("facts_sealed3.jsonl"),
+              "sealed4": SAMPLE_FILE.with_name("facts_sealed4.jsonl")}
 EARLIEST_YEAR = 1945
 # Parts whose per-article differences may be listed: ``sealed`` and ``sealed2`` were each scored as the headline
 # once and are spent.
