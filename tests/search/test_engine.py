@@ -98,3 +98,16 @@ def test_pages_cut_through_tied_scores_by_article_order(seed):
     ranked = np.lexsort((np.arange(len(keys)), keys))
     for k in (1, 10, 20, 57, 299):
         assert engine._top_k(keys, k).tolist() == ranked[:k].tolist()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_ranking_of_many_articles_is_the_full_sort_cut_at_the_page(seed):
+    """Past ``TOP_K_SAMPLE`` articles the cut is bounded by a sample first: the same articles in the same order as
+    sorting every one, ties by article order, whatever the keys (many equal, all distinct, or sorted backwards)."""
+    rng = np.random.default_rng(seed)
+    n = 4 * engine.TOP_K_SAMPLE + 1 + seed * 997
+    for keys in (rng.integers(0, 50, size=n).astype(np.float64), rng.random(n), np.arange(n, 0, -1.0),
+                 -rng.integers(0, 3, size=n) * 10.0 - rng.random(n)):
+        ranked = np.lexsort((np.arange(len(keys)), keys))
+        for k in (1, 30, 500, engine.TOP_K_SAMPLE):
+            assert engine._top_k(keys, k).tolist() == ranked[:k].tolist()
