@@ -33,8 +33,9 @@ def test_the_three_ways_of_counting_agree_with_the_definition(sample_view, monke
             base = (rng.random(sample_view.doc_count_all) < share) & sample_view.live
             expected = _count_by_hand(table, set(np.flatnonzero(base).tolist()))
             outsiders = int((sample_view.live & ~base).sum())
-            for sparse_share in (0, 10**9, len(table.entry_docs) // max(outsiders, 1)):
-                monkeypatch.setattr("searchsvc.search.postings.SPARSE_SHARE", sparse_share)
+            for cheaper in (lambda documents: True, lambda documents: False,
+                            lambda documents: documents == outsiders):
+                monkeypatch.setattr(type(table), "_cheaper_by_documents", lambda self, documents: cheaper(documents))
                 assert table.count(base).tolist() == expected
 
 
