@@ -39,7 +39,7 @@ from searchsvc.search.postings import IndexView
 from searchsvc.search.query import ParsedQuery, QueryWord, parse_query
 from searchsvc.search.variants import CURATED_VARIANTS, Variants, is_syllable
 from searchsvc.text.analysis import AnalyzedToken, analyze
-from searchsvc.text.normalize import nfc
+from searchsvc.text.normalize import fold, nfc
 
 # The top documents read for spellings: enough to outvote a typo, few enough to stay a small part of a search.
 DOCUMENTS_READ = 20
@@ -97,7 +97,8 @@ def suggest_spelling(view: IndexView, q: str) -> str | None:
 
 
 def correct_typos(view: IndexView, folded: list[str], units=(), typed_pairs: list[int] | None = None,
-                  typed_words: list[int] | None = None) -> tuple[list[str], set[int]]:
+                  typed_words: list[int] | None = None,
+                  marked: dict[int, str] | None = None) -> tuple[list[str], set[int]]:
     """The folded syllables with up to ``MAX_CORRECTIONS`` of them replaced by a syllable one step away
     (``_one_step_away``), and the positions read anew. ``units`` are ``(start, end)`` runs known as one name (a
     place, an abbreviation's variant): they are kept, and the pair across their edge is no sign of a typo, since a
@@ -110,7 +111,9 @@ def correct_typos(view: IndexView, folded: list[str], units=(), typed_pairs: lis
     writes, such as ``cho``, stands beside anything): ``nong thong moi`` is ``nong thon moi``, and ``bat chom
     cho`` is ``bat trom cho``, not ``bat cho cho``. ``typed_pairs`` and ``typed_words`` give how many articles
     hold each pair and each word as typed when the marks typed matter; a syllable whose marks make its pairs rare
-    may then be read as itself, its marks ignored.
+    may then be read as itself, its marks ignored. ``marked`` gives the words typed with marks (position -> exact
+    form): a typist who types marks types them as meant, so such a word is read only as a syllable one step away
+    with the marks it was typed with, as the index holds it (``chốn thuế`` is ``trốn thuế``, not ``cho thuê``).
 
     A syllable is suspect only in a pair found in fewer than ``SUSPECT_PAIR_DOCUMENTS`` articles that is also rare
     for its words: in under ``ASSOCIATION`` of the articles holding its rarer word, or that word is itself found
@@ -134,7 +137,8 @@ def correct_typos(view: IndexView, folded: list[str], units=(), typed_pairs: lis
                           if 0 <= j < len(pairs) and j not in edges)
             if not suspect or i in protected or i in read:
                 continue
-            for candidate in _one_step_away(syllable) | ({syllable} if i in misspelt else set()):
+            nearby = _marked_one_step_away(view, marked[i]) if marked and i in marked else _one_step_away(syllable)
+            for candidate in nearby | ({syllable} if i in misspelt else set()):
                 words = corrected[:i] + [candidate] + corrected[i + 1:]
                 counts = list(pairs)
                 for j in (i - 1, i):
@@ -229,6 +233,12 @@ def _one_step_away(word: str) -> set[str]:
     >>> sorted(_one_step_away("chom") & {"trom", "xom"})
     ['trom']
     """
+    return {edit for edit in _edits(word) if is_syllable(edit)}
+
+
+def _edits(word: str) -> set[str]:
+    """Every string one deletion, insertion or substitution of an ASCII letter, transposition, confused onset or
+    confused final away from ``word``."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     edits = {a + b[1:] for a, b in splits if b}
     edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
@@ -242,7 +252,19 @@ def _one_step_away(word: str) -> set[str]:
         for typed, meant in ((one, other), (other, one)):
             if word.endswith(typed):
                 edits.add(word[:-len(typed)] + meant)
-    return {edit for edit in edits if edit != word and is_syllable(edit)}
+    edits.discard(word)
+    return edits
+
+
+def _marked_one_step_away(view: IndexView, word: str) -> set[str]:
+    """The folded forms of the syllables one step from the marked ``word`` (``_one_step_away``'s edits of its letters,
+    its marks kept where its letters are), that the index holds with those marks.
+
+    >>> sorted(_edits("chốn") & {"trốn", "cho", "chố", "chốt"})
+    ['chố', 'chốt', 'trốn']
+    """
+    return {fold(edit) for edit in _edits(word)
+            if is_syllable(fold(edit)) and view.doc_frequency("content", edit)}
 
 
 def read_typos(view: IndexView, query: ParsedQuery, variants: Variants = CURATED_VARIANTS) -> ParsedQuery | None:
@@ -268,7 +290,8 @@ def read_typos(view: IndexView, query: ParsedQuery, variants: Variants = CURATED
         return None
     units = [(start, end) for start, end, _ in find_places(view, folded)]
     units += [(expansion.start, expansion.end) for expansion in query.expansions if not expansion.reading]
-    corrected, read = correct_typos(view, folded, units, typed_pairs, typed_words)
+    marked = {i: word.exact for i, word in enumerate(words) if word.marked}
+    corrected, read = correct_typos(view, folded, units, typed_pairs, typed_words, marked)
     if not read:
         return None
     meant = [QueryWord(syllable, syllable) if i in read else word

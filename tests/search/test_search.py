@@ -390,6 +390,10 @@ TYPOS = [
       for n in range(6)),
     *({"id": f"onhiem-{n}", "title": "Ô nhiễm môi trường ở khu công nghiệp", "body": "Dân kêu ô nhiễm môi trường."}
       for n in range(6)),
+    *({"id": f"tron-{n}", "title": f"Doanh nghiệp trốn thuế thứ {n} bị phạt", "body": "Cục thuế phát hiện trốn thuế."}
+      for n in range(12)),
+    # Renting out is written more often than tax evasion, but not with the marks ``chốn thuế`` was typed with.
+    *({"id": f"rent-{n}", "title": "Cho thuê nhà trọ", "body": "Giá cho thuê nhà trọ tăng."} for n in range(30)),
     # The typo as an article itself wrote it, and the typed words standing apart.
     {"id": "literal", "title": "Bài viết sai chính tả", "body": "Chương trình nông thông mới của xã."},
     {"id": "scattered", "title": "Tin tổng hợp", "body": "Nông dân nghe thông báo mới của tổng thống."},
@@ -422,6 +426,7 @@ def test_a_typo_finds_what_was_meant_below_the_words_as_typed(typo_view):
 @pytest.mark.parametrize(("q", "meant", "reading"), [
     ("bắt chộm chó", "trom-", "bắt trộm chó"),  # ch typed for tr, as southern speakers say it
     ("ô nhiểm môi trường", "onhiem-", "ô nhiễm môi trường"),  # a tone mark no article gives the word
+    ("chốn thuế", "tron-", "trốn thuế"),  # marks typed are meant: not ``cho thuê``, though articles say it more
 ])
 def test_a_misspelt_word_is_read_as_the_word_articles_write(typo_view, q, meant, reading):
     result = search(typo_view, SearchRequest.from_pairs({"q": q}.items()))
