@@ -1,4 +1,4 @@
-"""The relevance set's second sealed part stays apart: only ``--part sealed2`` reads its files or shows its needs."""
+"""The relevance set's later sealed parts stay apart: only a run of that part reads its files, and none shows its needs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from quality.relevance import __main__ as relevance
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
 
-SEALED2_FILES = set(relevance.SOURCES["sealed2"])
+LATER_SEALED = ("sealed2", "sealed3")
+LATER_SEALED_FILES = {path for part in LATER_SEALED for path in relevance.SOURCES[part]}
 
 
 def files_read_before_running(monkeypatch, tmp_path, part: str) -> set[Path]:
@@ -31,28 +32,32 @@ def files_read_before_running(monkeypatch, tmp_path, part: str) -> set[Path]:
 
 
 @pytest.mark.parametrize("part", ["tune", "sealed", "all"])
-def test_the_earlier_parts_never_read_the_second_sealed_part(monkeypatch, tmp_path, part):
+def test_the_earlier_parts_never_read_a_later_sealed_part(monkeypatch, tmp_path, part):
     opened = files_read_before_running(monkeypatch, tmp_path, part)
     assert relevance.NEEDS in opened
-    assert not opened & SEALED2_FILES
+    assert not opened & LATER_SEALED_FILES
 
 
-def test_the_second_sealed_part_reads_only_its_own_files(monkeypatch, tmp_path):
-    opened = files_read_before_running(monkeypatch, tmp_path, "sealed2")
-    assert relevance.SOURCES["sealed2"][0] in opened
-    assert relevance.NEEDS not in opened and relevance.JUDGMENTS not in opened
+@pytest.mark.parametrize("part", LATER_SEALED)
+def test_a_later_sealed_part_reads_only_its_own_files(monkeypatch, tmp_path, part):
+    opened = files_read_before_running(monkeypatch, tmp_path, part)
+    assert relevance.SOURCES[part][0] in opened
+    assert not opened & ({relevance.NEEDS, relevance.JUDGMENTS} | LATER_SEALED_FILES - set(relevance.SOURCES[part]))
 
 
-def test_a_second_sealed_need_is_never_shown(tmp_path, capsys):
-    first = json.loads(relevance.SOURCES["sealed2"][0].read_text(encoding="utf-8").splitlines()[0])["id"]
+@pytest.mark.parametrize("part", LATER_SEALED)
+def test_a_later_sealed_need_is_never_shown(tmp_path, capsys, part):
+    first = json.loads(relevance.SOURCES[part][0].read_text(encoding="utf-8").splitlines()[0])["id"]
     with pytest.raises(SystemExit) as stop:
-        relevance.main(["--part", "sealed2", "--cache", str(tmp_path), "--show", first])
+        relevance.main(["--part", part, "--cache", str(tmp_path), "--show", first])
     assert stop.value.code == 2
     assert "chỉ in số liệu tổng" in capsys.readouterr().err
 
 
-def test_the_second_sealed_needs_are_their_own_part_with_ids_of_their_own():
-    earlier = relevance.load_needs(relevance.NEEDS)
-    second = relevance.load_needs(relevance.SOURCES["sealed2"][0])
-    assert {need.part for need in second} == {"sealed2"}
-    assert not {need.id for need in second} & {need.id for need in earlier}
+def test_each_later_sealed_part_has_needs_and_ids_of_its_own():
+    seen = {need.id for need in relevance.load_needs(relevance.NEEDS)}
+    for part in LATER_SEALED:
+        needs = relevance.load_needs(relevance.SOURCES[part][0])
+        assert {need.part for need in needs} == {part}
+        assert not {need.id for need in needs} & seen
+        seen |= {need.id for need in needs}

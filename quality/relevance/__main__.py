@@ -6,8 +6,9 @@ variants, Telex/VNI leftovers, typos, questions, longer descriptions, wanting th
 (the needs the engine was tuned on) or ``sealed`` (held out for an honest figure: never tuned on, scored once at
 the end). A run scores the ``tune`` part unless ``--part`` says ``sealed`` or ``all`` (both). ``judgments.tsv`` holds
 ``need<TAB>article id<TAB>grade``, graded by reading the article: 2 about the need, 1 partly (the need is a
-substantial part of it), 0 not relevant. A second sealed part, ``sealed2``, written after the first had been scored,
-lives in ``needs_sealed2.jsonl`` and ``judgments_sealed2.tsv``: only ``--part sealed2`` reads those files.
+substantial part of it), 0 not relevant. Later sealed parts, each written after the one before had been scored, live
+in files of their own: ``sealed2`` in ``needs_sealed2.jsonl`` and ``judgments_sealed2.tsv``, ``sealed3`` in
+``needs_sealed3.jsonl`` and ``judgments_sealed3.tsv``; only a run of that part reads them.
 
 One run:
 
@@ -25,7 +26,7 @@ Our engine runs with the operator's settings as a server would read them (``SEAR
 Unjudged results count as not relevant and are listed, so judge them before trusting a figure. Needs with no
 relevant article known are left out of the means and listed.
 
-Run: ``python -m quality.relevance [--part tune|sealed|sealed2|all] [--no-known-item] [--show NEED_ID]``.
+Run: ``python -m quality.relevance [--part tune|sealed|sealed2|sealed3|all] [--no-known-item] [--show NEED_ID]``.
 """
 
 from __future__ import annotations
@@ -61,10 +62,11 @@ SYSTEMS = ("searchsvc", "fts5")
 # The code that decides what the index holds: changing anything else does not rebuild it.
 INDEX_SIDE = frozenset({"text", "ingest", "index", "article.py"})
 EXCERPT_CHARS = 200
-PARTS = ("tune", "sealed", "sealed2")
-# Which files a run reads: the second sealed part has its own, so no other run reads or prints it.
+PARTS = ("tune", "sealed", "sealed2", "sealed3")
+# Which files a run reads: each later sealed part has its own, so no other run reads or prints it.
 SOURCES = {"tune": (NEEDS, JUDGMENTS), "sealed": (NEEDS, JUDGMENTS), "all": (NEEDS, JUDGMENTS),
-           "sealed2": (HERE / "needs_sealed2.jsonl", HERE / "judgments_sealed2.tsv")}
+           "sealed2": (HERE / "needs_sealed2.jsonl", HERE / "judgments_sealed2.tsv"),
+           "sealed3": (HERE / "needs_sealed3.jsonl", HERE / "judgments_sealed3.tsv")}
 
 
 @dataclass(frozen=True)
@@ -267,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=default_cache(), help="where the index and baseline are kept")
     parser.add_argument("--part", choices=tuple(SOURCES), default="tune",
                         help="which needs to run and score (default: tune; all = tune and sealed; "
-                             "sealed and sealed2 only for the final figure)")
+                             "the sealed parts only for the final figure)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the index and baseline even if cached")
     parser.add_argument("--no-known-item", action="store_true", help="skip the known-item evaluation")
     parser.add_argument("--show", action="append", default=[], help="print both rankings of this need, with grades")
@@ -287,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     needs = in_part(needs, args.part)
     shown = {need.id: need for need in needs if need.id in args.show}
     if set(args.show) - shown.keys() or any(need.part != "tune" for need in shown.values()):
-        parser.error("--show chỉ dùng cho nhu cầu của phần tune (phần sealed, sealed2 chỉ in số liệu tổng)")
+        parser.error("--show chỉ dùng cho nhu cầu của phần tune (các phần sealed chỉ in số liệu tổng)")
     print(f"phần {args.part}: {len(needs)} nhu cầu")
     index_dir, db_path = ensure_systems(args.cache, args.rebuild)
     freshness = config.check_freshness(config.from_environment()["FRESHNESS"])
