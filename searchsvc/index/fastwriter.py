@@ -24,8 +24,11 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
-from searchsvc.index.numbering import NumberedTerms, TermSources
+from searchsvc.index.numbering import PAIR_FIELDS, NumberedTerms, TermSources
 from searchsvc.index.w3 import close_field_writer, encode_lengths, read_blocks, read_field_lengths, write_field_postings
+
+
+PAIR_CHUNK = 1 << 20
 
 
 class ArrayPool:
@@ -50,7 +53,8 @@ class ArrayPool:
 
 
 class _FieldPostings:
-    __slots__ = ("term_ids", "terms", "docs", "weights", "renumbering")
+    __slots__ = ("term_ids", "terms", "docs", "weights", "renumbering", "syllables", "pair_keys", "pair_docs",
+                 "pair_weights")
 
     def __init__(self):
         self.terms: dict[bytes, int] = {}
@@ -58,6 +62,11 @@ class _FieldPostings:
         self.docs = array("I")
         self.weights = array("f")
         self.renumbering: dict[str, np.ndarray] = {}  # a worker's term numbers -> this segment's, -1 if not met yet
+        # A pair field's postings as pairs of syllable numbers (first << 32 | second) until the commit spells them.
+        self.syllables: dict[bytes, int] = {}
+        self.pair_keys = array("q")
+        self.pair_docs = array("I")
+        self.pair_weights = array("f")
 
     def add_term(self, term: bytes, docs: np.ndarray, weights: np.ndarray) -> None:
         """Every posting of one term at once: how a merged segment's posting lists arrive."""
@@ -77,23 +86,53 @@ class _FieldPostings:
 
     def add_numbered(self, value: NumberedTerms, source_terms: list[bytes], docnum: int) -> None:
         """All postings of one document, numbered by a worker whose terms so far are ``source_terms``."""
-        renumbering = self.renumbering.get(value.source)
+        ids = self._renumber(value.source, value.ids, source_terms, self.terms)
+        self.term_ids.frombytes(ids.astype(np.uint32).tobytes())
+        self.docs.frombytes(np.full(len(ids), docnum, dtype=np.uint32).tobytes())
+        self.weights.frombytes(value.freqs.tobytes())
+
+    def add_numbered_pairs(self, value: NumberedTerms, source_terms: list[bytes], docnum: int) -> None:
+        """All postings of one document in a pair field: pairs of syllables a worker numbered (``source_terms``)."""
+        first = self._renumber(value.source, value.ids >> 32, source_terms, self.syllables)
+        second = self._renumber(value.source, value.ids & 0xFFFFFFFF, source_terms, self.syllables)
+        self.pair_keys.frombytes((first << 32 | second).tobytes())
+        self.pair_docs.frombytes(np.full(len(first), docnum, dtype=np.uint32).tobytes())
+        self.pair_weights.frombytes(value.freqs.tobytes())
+
+    def spell_pairs(self) -> None:
+        """Turn the pairs of syllable numbers into terms (``first second``), a chunk of postings at a time."""
+        if not self.pair_keys:
+            return
+        words = list(self.syllables)  # by number: numbers are given in the order syllables are first met
+        known = self.terms
+        keys = np.frombuffer(self.pair_keys, dtype=np.int64)
+        for start in range(0, len(keys), PAIR_CHUNK):
+            unique, inverse = np.unique(keys[start:start + PAIR_CHUNK], return_inverse=True)
+            ids = np.array([known.setdefault(words[key >> 32] + b" " + words[key & 0xFFFFFFFF], len(known))
+                            for key in unique.tolist()], dtype=np.uint32)
+            self.term_ids.frombytes(ids[inverse].tobytes())
+        del keys
+        self.docs.extend(self.pair_docs)
+        self.weights.extend(self.pair_weights)
+        self.pair_keys, self.pair_docs, self.pair_weights = array("q"), array("I"), array("f")
+
+    def _renumber(self, source: str, numbers: np.ndarray, source_terms: list[bytes], known: dict[bytes, int]) -> np.ndarray:
+        """A worker's ``numbers`` as this segment's (``known``: term -> number here); a term met for the first time
+        gets the next number."""
+        renumbering = self.renumbering.get(source)
         if renumbering is None or len(renumbering) < len(source_terms):
             grown = np.full(max(len(source_terms), 2 * len(renumbering) if renumbering is not None else 0), -1,
                             dtype=np.int64)
             if renumbering is not None:
                 grown[: len(renumbering)] = renumbering
-            renumbering = self.renumbering[value.source] = grown
-        ids = renumbering[value.ids]
+            renumbering = self.renumbering[source] = grown
+        ids = renumbering[numbers]
         unmet = ids < 0
         if unmet.any():
-            known = self.terms
-            for number in value.ids[unmet].tolist():
+            for number in numbers[unmet].tolist():
                 renumbering[number] = known.setdefault(source_terms[number], len(known))
-            ids = renumbering[value.ids]
-        self.term_ids.frombytes(ids.astype(np.uint32).tobytes())
-        self.docs.frombytes(np.full(len(ids), docnum, dtype=np.uint32).tobytes())
-        self.weights.frombytes(value.freqs.tobytes())
+            ids = renumbering[numbers]
+        return ids
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -128,7 +167,11 @@ class FastSegmentWriter(SegmentWriter):
                 field = self.schema[fieldname]
                 length = 0
                 if isinstance(value, NumberedTerms):
-                    self.pool.field(fieldname).add_numbered(value, self.sources.terms[value.source][fieldname], docnum)
+                    postings, terms = self.pool.field(fieldname), self.sources.of(value.source, fieldname)
+                    if fieldname in PAIR_FIELDS:
+                        postings.add_numbered_pairs(value, terms, docnum)
+                    else:
+                        postings.add_numbered(value, terms, docnum)
                     length = value.length if field.scorable else 0
                 elif field.indexed:
                     if hasattr(field, "counted_terms"):
@@ -207,6 +250,7 @@ class FastSegmentWriter(SegmentWriter):
         fieldobj = self.schema[fieldname]
         if fieldobj.format.posting_size != 0:
             raise TypeError(f"field {fieldname!r} has posting values; FastSegmentWriter writes only weights")
+        postings.spell_pairs()
         terms = sorted(postings.terms)
         rank_of_id = np.empty(len(terms), dtype=np.uint32)
         rank_of_id[[postings.terms[term] for term in terms]] = np.arange(len(terms), dtype=np.uint32)

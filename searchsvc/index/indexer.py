@@ -243,12 +243,13 @@ def _articles(files: list[Path], report: IndexReport) -> Iterator[Article]:
 def make_document(article: Article | Deletion) -> dict | ParseError | None:
     """Extraction and analysis of one article: the CPU-heavy part, run in worker processes.
 
-    An extractor bug on strange input skips that article with a reason instead of ending the run.
+    An extractor bug on strange input skips that article with a reason instead of ending the run. The text
+    fields are left to the term numbering (``prepare_batch``), which makes them from raw tokens.
     """
     if isinstance(article, Deletion):
         return None
     try:
-        return article_to_document(enrich(article), parsed=article)
+        return article_to_document(enrich(article), parsed=article, analyzed=False)
     except Exception as error:  # noqa: BLE001 - any failure here is one article's, reported and skipped
         logger.exception("extraction failed for %s", article.id)
         return ParseError(article.source or article.id, article.line, f"lỗi khi trích xuất siêu dữ liệu: {error}")

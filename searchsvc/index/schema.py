@@ -32,6 +32,17 @@ from searchsvc.ingest.gazetteer import load_gazetteer
 from searchsvc.text.normalize import fold_text
 
 FACET_SEPARATOR = "\x1f"
+# What each text field holds: one form of the syllables of one part of the article. Forms: "exact", "folded", or
+# "pairs" of neighbouring folded syllables; parts: "title", or "content" (the title then the body: no syllable spans
+# the line between them, a pair does).
+TEXT_FIELDS = {
+    "title": ("exact", "title"),
+    "title_folded": ("folded", "title"),
+    "content": ("exact", "content"),
+    "content_folded": ("folded", "content"),
+    "content_pairs": ("pairs", "content"),
+}
+TEXT = "text"  # in a document made with analyzed=False: (title, body), what its text fields are to be made of
 INPUT = "input"
 MONTH_NAMES = "Tháng {month}/{year}"
 
@@ -108,21 +119,17 @@ def author_value(name: str) -> str:
     return fold_text(name).replace(" ", "-")
 
 
-def article_to_document(article: Article, parsed: Article | None = None) -> dict:
+def article_to_document(article: Article, parsed: Article | None = None, analyzed: bool = True) -> dict:
     """The Whoosh document of an ``article`` (extracted from ``parsed``, the article as read): searchable text,
-    facet terms, and the stored article with what the extractors need to read it again."""
+    facet terms, and the stored article with what the extractors need to read it again.
+
+    ``analyzed=False``: the text fields are left to the caller (``numbering`` makes them from raw tokens), which
+    finds the title and the body under ``TEXT``.
+    """
     parsed = parsed or article
-    # The content is the title then the body: no syllable spans the line between them.
-    title_exact, title_folded = syllable_forms(article.title)
-    body_exact, body_folded = syllable_forms(article.body)
-    content_folded = title_folded + body_folded
     document = {
         "id": article.id,
-        "title": Counter(title_exact),
-        "title_folded": Counter(title_folded),
-        "content": Counter(title_exact + body_exact),
-        "content_folded": Counter(content_folded),
-        "content_pairs": Counter(adjacent_pairs(content_folded)),
+        **(text_terms(article.title, article.body) if analyzed else {TEXT: (article.title, article.body)}),
         "document": {**article.to_dict(), INPUT: {
             "byline": parsed.byline,
             "published": parsed.published.isoformat() if parsed.published else None,
@@ -142,6 +149,20 @@ def article_to_document(article: Article, parsed: Article | None = None) -> dict
     if article.published:
         document["day"] = article.published.isoformat()
     return document
+
+
+def text_terms(title: str, body: str) -> dict[str, Counter]:
+    """Each text field's terms with their frequencies (``TEXT_FIELDS``).
+
+    >>> text_terms("Hội nghị", "Hội nghị")["content_pairs"]
+    Counter({'hoi nghi': 2, 'nghi hoi': 1})
+    """
+    title_exact, title_folded = syllable_forms(title)
+    body_exact, body_folded = syllable_forms(body)
+    syllables = {("exact", "title"): title_exact, ("folded", "title"): title_folded,
+                 ("exact", "content"): title_exact + body_exact, ("folded", "content"): title_folded + body_folded}
+    syllables["pairs", "content"] = adjacent_pairs(syllables["folded", "content"])
+    return {field: Counter(syllables[rule]) for field, rule in TEXT_FIELDS.items()}
 
 
 def shown_document(stored: dict) -> dict:

@@ -127,10 +127,10 @@ def write_field_postings(fieldwriter, fieldname: str, fieldobj, terms: list[byte
     Term ``i`` (``terms`` sorted) has the postings ``bounds[i]:bounds[i + 1]`` of ``docs`` (ascending within a
     term), ``weights`` and ``length_bytes`` (each posting's document length, ``encode_lengths``). Whoosh spends
     ~30 Python calls per term (start, block, term info, hash table); Vietnamese syllable pairs make ~50 new terms
-    per article, most with one posting, so a loop builds the same blocks (pickled ids and weights after a pickled
-    block header), term infos and hash-table records directly into buffers, ``CHUNK_POSTINGS`` postings at a time
-    as Python lists (memory stays bounded).
-    ``tests/test_w3.py`` compares the files byte for byte with Whoosh's.
+    per article, most with one posting, so the blocks' and terms' figures (gaps, maxima, totals) are worked out
+    with numpy, and one loop builds the same blocks (pickled ids and weights after a pickled block header), term
+    infos and hash-table records directly into buffers, ``CHUNK_POSTINGS`` postings at a time (memory stays
+    bounded). ``tests/test_w3.py`` compares the files byte for byte with Whoosh's.
     """
     fieldwriter.start_field(fieldname, fieldobj)
     first = 0
@@ -138,48 +138,50 @@ def write_field_postings(fieldwriter, fieldname: str, fieldobj, terms: list[byte
         fitting = int(np.searchsorted(bounds, bounds[first] + CHUNK_POSTINGS, "right")) - 1
         last = min(len(terms), max(first + 1, fitting))
         low, high = bounds[first], bounds[last]
-        _write_terms(fieldwriter, terms[first:last], (bounds[first:last + 1] - low).tolist(), docs[low:high].tolist(),
-                     weights[low:high].tolist(), length_bytes[low:high].tolist())
+        _write_terms(fieldwriter, terms[first:last], bounds[first:last + 1] - low, docs[low:high].astype(np.int64),
+                     weights[low:high], length_bytes[low:high])
         first = last
     fieldwriter.finish_field()
 
 
-def _write_terms(fieldwriter, terms: list[bytes], bounds: list[int], docs: list[int], weights: list[float],
-                 length_bytes: list[int]) -> None:
+def _write_terms(fieldwriter, terms: list[bytes], bounds: np.ndarray, docs: np.ndarray, weights: np.ndarray,
+                 length_bytes: np.ndarray) -> None:
+    starts, counts = bounds[:-1], np.diff(bounds)
+    within_term = np.arange(len(docs)) - np.repeat(starts, counts)
+    block_starts = np.flatnonzero(within_term % BLOCK_SIZE == 0)  # a term's first posting starts a block
+    block_ends = np.r_[block_starts[1:], len(docs)]
+    gaps = np.diff(docs, prepend=0)
+    gaps[block_starts] = docs[block_starts]  # a block's first id is a document number, the next ones are gaps
+    block_max, block_min = np.maximum.reduceat(weights, block_starts), np.minimum.reduceat(weights, block_starts)
+    blocks = zip((block_ends - block_starts).tolist(), docs[block_ends - 1].tolist(), block_max.tolist(),
+                 np.minimum.reduceat(length_bytes, block_starts).tolist(),
+                 np.maximum.reduceat(length_bytes, block_starts).tolist(), (block_max == block_min).tolist(),
+                 block_starts.tolist(), block_ends.tolist())
+    term_figures = zip(terms, ((counts + BLOCK_SIZE - 1) // BLOCK_SIZE).tolist(), counts.tolist(),
+                       np.add.reduceat(weights.astype(np.float64), starts).tolist(),
+                       np.maximum.reduceat(weights, starts).tolist(), np.minimum.reduceat(length_bytes, starts).tolist(),
+                       np.maximum.reduceat(length_bytes, starts).tolist(), docs[starts].tolist(),
+                       docs[bounds[1:] - 1].tolist())
+    gaps, weights = gaps.tolist(), weights.tolist()
     postfile, tindex = fieldwriter._postwriter._postfile, fieldwriter._tindex
     prefix, buckets, positions = pack_ushort(fieldwriter._fieldid), tindex.buckets, []
     posts, post_base = bytearray(), postfile.tell()
     records, record_base = bytearray(), tindex.dbfile.tell()
-    for term, start, end in zip(terms, bounds, bounds[1:]):
+    for term, block_count, count, total, max_weight, min_byte, max_byte, first_doc, last_doc in term_figures:
         offset = post_base + len(posts)
         posts += WHOOSH3_HEADER_MAGIC
-        if end - start == 1:  # most terms (syllable pairs): the general case below, worked out for one posting
-            doc, weight, length_byte = docs[start], weights[start], length_bytes[start]
-            total = max_weight = weight
-            min_byte = max_byte = length_byte
-            info = dumps((1, doc, weight, 0, length_byte, length_byte), 2)
-            data = dumps(((doc,), None if weight == 1.0 else weight, None), 2)
-            posts += pack_int(-len(info) - len(data))
+        for remaining in range(block_count - 1, -1, -1):
+            length, last_id, top, low, high, equal, start, end = next(blocks)
+            info = dumps((length, last_id, top, 0, low, high), 2)
+            # Whoosh stores a block's weights as nothing when all are 1, one number when all are equal.
+            data = dumps((tuple(gaps[start:end]), (None if top == 1.0 else top) if equal else tuple(weights[start:end]),
+                          None), 2)
+            size = len(info) + len(data)
+            posts += pack_int(size if remaining else -size)
             posts += info
             posts += data
-        else:
-            total, max_weight, min_byte, max_byte = 0, 0, 255, 0
-            for block_start in range(start, end, BLOCK_SIZE):
-                block_end = min(block_start + BLOCK_SIZE, end)
-                ids, block_weights = docs[block_start:block_end], weights[block_start:block_end]
-                block_bytes = length_bytes[block_start:block_end]
-                block_max = max(block_weights)
-                low, high = min(block_bytes), max(block_bytes)
-                total += sum(block_weights)
-                max_weight, min_byte, max_byte = max(max_weight, block_max), min(min_byte, low), max(max_byte, high)
-                info = dumps((len(ids), ids[-1], block_max, 0, low, high), 2)
-                data = dumps((tuple(_deltas(ids)), _mini_weights(block_weights), None), 2)
-                size = len(info) + len(data)
-                posts += pack_int(-size if block_end == end else size)
-                posts += info
-                posts += data
         key = prefix + term
-        value = TERM_INFO.pack(0, total, end - start, min_byte, max_byte, max_weight, docs[start], docs[end - 1]) \
+        value = TERM_INFO.pack(0, total, count, min_byte, max_byte, max_weight, first_doc, last_doc) \
             + pack_long(offset) + pack_int(post_base + len(posts) - offset)
         position = record_base + len(records)
         positions.append(position)
@@ -216,15 +218,3 @@ def close_field_writer(fieldwriter) -> None:
     dbfile.close()
     fieldwriter._postfile.close()
     fieldwriter.is_closed = True
-
-
-def _deltas(ids: list[int]) -> list[int]:
-    return [ids[0], *(b - a for a, b in zip(ids, ids[1:]))]
-
-
-def _mini_weights(weights: list[float]):
-    """How Whoosh stores a block's weights: nothing when all are 1, one number when all are equal."""
-    first = weights[0]
-    if all(weight == first for weight in weights):
-        return None if first == 1.0 else first
-    return tuple(weights)

@@ -53,6 +53,24 @@ def analyze(text: str) -> tuple[AnalyzedToken, ...]:
     return tuple(tokens)
 
 
+def raw_tokens(text: str) -> list[str]:
+    """Every token of ``text`` as written, in order; ``token_forms`` says which are syllables, and their forms.
+
+    >>> raw_tokens("Thuỷ lợi, 2025")
+    ['Thuỷ', 'lợi', '2025']
+    """
+    return TOKEN_PATTERN.findall(text)
+
+
+def token_forms(raw: str) -> tuple[str, str] | None:
+    """The exact and the folded form of one raw token, or ``None`` for a token too long to be a word (not indexed).
+
+    >>> token_forms("Thuỷ"), token_forms("x" * 41)
+    (('thủy', 'thuy'), None)
+    """
+    return None if len(raw) > MAX_TOKEN_LENGTH else _forms(raw)
+
+
 def syllable_forms(text: str) -> tuple[list[str], list[str]]:
     """The exact and the folded form of every syllable of ``text``, in order: what ``analyze`` finds, without the
     offsets and the token objects, which are most of its cost when indexing.
