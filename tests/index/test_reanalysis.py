@@ -91,8 +91,8 @@ def test_the_stored_input_is_not_shown_to_readers(index_without_sources):
 
 
 def test_an_index_stored_before_it_kept_its_input_is_refused_with_the_command_to_run(tmp_path, monkeypatch):
-    def without_input(article, parsed=None):
-        document = article_to_document(article, parsed)
+    def without_input(article, parsed=None, **options):
+        document = article_to_document(article, parsed, **options)
         del document["document"][INPUT]
         return document
 
