@@ -8,7 +8,7 @@ import json
 import pytest
 
 from quality.corpus import CORPUS
-from quality.extraction_facts import GOLD_FILES, gold_files_of
+from quality.extraction_facts import GOLD_FILES, TUNING_PARTS, gold_files_of, main
 from quality.facts_sample import GOLD, SAMPLE_FILE
 
 GAZETTEER = CORPUS.parent / "gazetteer" / "vn_admin_units_pre2025.csv"
@@ -46,3 +46,10 @@ def test_a_later_sealed_part_names_places_by_their_pre_2025_codes(part):
     rows = [json.loads(line) for line in (GOLD / f"facts_{part}.jsonl").read_text(encoding="utf-8").splitlines()]
     places = [place for row in rows for place in row["places_about"] + row["places_mentioned"]]
     assert places and all(levels.get(place["code"]) == place["level"] for place in places)
+
+
+def test_the_part_still_sealed_is_never_listed_article_by_article(capsys):
+    assert "sealed4" not in TUNING_PARTS
+    with pytest.raises(SystemExit):
+        main(["--part", "sealed4", "--errors"])
+    assert "aggregate only" in capsys.readouterr().err
