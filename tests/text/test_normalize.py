@@ -4,8 +4,8 @@ import unicodedata
 import pytest
 
 from searchsvc.text.normalize import (
-    CONTROL_CHARACTERS, UNENCODABLE, fold, fold_text, has_marks, nfc, normalize_text, normalize_word, repair_text,
-    unify_tone_marks,
+    CONTROL_CHARACTERS, NEEDS_REPAIR, UNENCODABLE, fold, fold_text, has_marks, nfc, normalize_text, normalize_word,
+    repair_text, unify_tone_marks,
 )
 
 
@@ -68,9 +68,10 @@ def test_corpus_old_and_new_tone_spellings_meet(shared_corpus):
 
 
 def test_repair_skips_only_text_that_needs_no_repair():
-    """The fast path (``str.isprintable``) may skip a string only if neither pattern would change it: every code
-    point the patterns replace is not printable."""
+    """The fast paths (``str.isprintable``, then one search) may skip a string only if neither pattern would change
+    it: every code point the patterns replace is not printable, and the search finds exactly those."""
     replaced = [chr(code) for code in range(0x110000)
                 if UNENCODABLE.match(chr(code)) or CONTROL_CHARACTERS.match(chr(code))]
     assert len(replaced) > 2000 and not any(character.isprintable() for character in replaced)
+    assert [chr(code) for code in range(0x110000) if NEEDS_REPAIR.match(chr(code))] == replaced
     assert repair_text("Tịnh Biên \x07") == "Tịnh Biên  " and repair_text("dòng 1\ndòng 2") == "dòng 1\ndòng 2"
