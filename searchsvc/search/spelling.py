@@ -50,6 +50,10 @@ MAX_WORDS = 12
 TYPO_FACTOR = 10
 MIN_PAIR_DOCUMENTS = 3
 MAX_CORRECTIONS = 2
+# In a query of more words than this, only a syllable (almost) no article holds as typed is read as a typo: a real
+# word rare beside its neighbour there mostly stands at the edge of two words (``chậm | cấp sổ đỏ``, ``tiền | sai
+# quy định``), and a long query holding an unknown word still finds its articles by the others.
+REAL_WORD_TYPO_MAX_WORDS = 5
 # A pair of neighbouring syllables found in fewer articles than this makes its syllables suspect, if it is also
 # found in under this share of the articles holding its rarer word (``correct_typos``).
 SUSPECT_PAIR_DOCUMENTS = 5
@@ -117,7 +121,8 @@ def correct_typos(view: IndexView, folded: list[str], units=(), typed_pairs: lis
 
     A syllable is suspect only in a pair found in fewer than ``SUSPECT_PAIR_DOCUMENTS`` articles that is also rare
     for its words: in under ``ASSOCIATION`` of the articles holding its rarer word, or that word is itself found
-    almost nowhere. ``bệnh dại`` is rare, but not for ``dại``.
+    almost nowhere. ``bệnh dại`` is rare, but not for ``dại``. In a query of more than ``REAL_WORD_TYPO_MAX_WORDS``
+    words, only a syllable (almost) no article holds is suspect.
     """
     corrected = list(folded)
     folded_pairs = _pair_counts(view, corrected)
@@ -129,6 +134,8 @@ def correct_typos(view: IndexView, folded: list[str], units=(), typed_pairs: lis
     read: set[int] = set()
     protected = {i for start, end in units for i in range(start, end)}
     edges = {j for start, end in units for j in (start - 1, end - 1)}
+    if len(corrected) > REAL_WORD_TYPO_MAX_WORDS:
+        protected |= {i for i, count in enumerate(counted) if count >= SUSPECT_PAIR_DOCUMENTS}
     for _ in range(MAX_CORRECTIONS if len(corrected) > 1 else 0):
         typed = sum(math.log1p(count) for count in pairs)
         best = None
@@ -281,7 +288,7 @@ def read_typos(view: IndexView, query: ParsedQuery, variants: Variants = CURATED
         return None
     folded = [word.folded for word in words]
     for expansion in query.expansions:
-        if expansion.reading:
+        if expansion.reading and _held_more_than_typed(view, expansion.alternatives[0][0], words[expansion.start]):
             folded[expansion.start] = expansion.alternatives[0][0].folded
     typed_pairs = _typed_pairs(view, words, folded)
     typed_words = [view.doc_frequency("content", word.exact) if word.marked else view.doc_frequency(
@@ -298,6 +305,12 @@ def read_typos(view: IndexView, query: ParsedQuery, variants: Variants = CURATED
              for i, (word, syllable) in enumerate(zip(words, corrected))]
     reading = parse_query(" ".join(word.exact for word in meant), variants)
     return replace(reading, excluded=query.excluded, optional=query.optional, wants_news=query.wants_news)
+
+
+def _held_more_than_typed(view: IndexView, reading: QueryWord, typed: QueryWord) -> bool:
+    """Whether more articles hold the Telex/VNI ``reading`` than the word as typed, as the ranking keeps a reading
+    (``engine._score_expansion``): ``visa`` is a word articles write, not ``vía`` typed with Telex keys."""
+    return view.doc_frequency("content", reading.exact) > view.doc_frequency("content_folded", typed.folded)
 
 
 def _typed_pairs(view: IndexView, words: list[QueryWord], folded: list[str]) -> list[int]:

@@ -437,3 +437,20 @@ def test_a_misspelt_word_is_read_as_the_word_articles_write(typo_view, q, meant,
 @pytest.mark.parametrize("q", ["nông thôn mới", '"nông thông mới"', "tổng thống"])
 def test_words_articles_hold_together_and_quoted_phrases_are_not_corrected(typo_view, q):
     assert search(typo_view, SearchRequest.from_pairs({"q": q}.items())).reading is None
+
+
+SCHOOL_FEES = [
+    *({"id": f"fees-{n}", "title": f"Trường thứ {n} thu tiền học thêm sai quy định",
+       "body": "Phụ huynh phản ánh trường thu tiền học thêm sai quy định đầu năm học."} for n in range(4)),
+    # ``tiền lãi quy định`` stands together far more often than ``tiền sai quy định``, which no article writes.
+    *({"id": f"interest-{n}", "title": "Ngân hàng trả tiền lãi quy định mới", "body": "Tiền lãi quy định theo lãi suất."}
+      for n in range(20)),
+    *({"id": f"wrong-{n}", "title": "Sai phạm đất đai", "body": "Thanh tra chỉ ra sai phạm, sai sót."} for n in range(6)),
+]
+
+
+def test_a_long_query_s_real_words_are_not_read_as_typos_at_the_edge_of_two_words(tmp_path):
+    result = search(index_records(tmp_path, SCHOOL_FEES),
+                    SearchRequest.from_pairs({"q": "trường thu tiền sai quy định đầu năm học"}.items()))
+    assert result.reading is None
+    assert found(result)[:4] == [f"fees-{n}" for n in range(4)]
