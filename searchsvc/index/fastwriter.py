@@ -6,7 +6,7 @@ postings each (every syllable, in two forms, and the syllable pairs), so that is
 ``FastSegmentWriter`` keeps Whoosh's per-document writer (stored fields, lengths, the segment and the table of
 contents) and replaces the postings path: a document's terms arrive already counted, or already numbered by a
 worker process (``numbering``), and go into flat arrays per field; at commit they are sorted with numpy and
-written as Whoosh's blocks and term table by one loop per field (``w3.write_field_postings``), byte for byte what
+written as Whoosh's blocks and term table, laid out by numpy (``w3.write_field_postings``), byte for byte what
 Whoosh's own writer writes.
 
 Merging segments (compaction) goes through the same arrays: a merged segment's postings are read a term at a time
@@ -25,7 +25,8 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from searchsvc.index.numbering import PAIR_FIELDS, NumberedTerms, TermSources
-from searchsvc.index.w3 import close_field_writer, encode_lengths, read_blocks, read_field_lengths, write_field_postings
+from searchsvc.index.w3 import (HashEntries, close_field_writer, encode_lengths, read_blocks, read_field_lengths,
+                                write_field_postings)
 
 
 PAIR_CHUNK = 1 << 20
@@ -238,15 +239,16 @@ class FastSegmentWriter(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         lengths = self.per_document_reader()
+        hash_entries = []
         try:
             for fieldname in sorted(self.pool.fields):
                 # Taken out of the pool as it is written: a written field's arrays are freed before the next.
-                self._write_field(fieldname, self.pool.fields.pop(fieldname), lengths)
+                hash_entries.append(self._write_field(fieldname, self.pool.fields.pop(fieldname), lengths))
         finally:
             lengths.close()
-        close_field_writer(self.fieldwriter)
+        close_field_writer(self.fieldwriter, hash_entries)
 
-    def _write_field(self, fieldname: str, postings: _FieldPostings, lengths) -> None:
+    def _write_field(self, fieldname: str, postings: _FieldPostings, lengths) -> HashEntries:
         fieldobj = self.schema[fieldname]
         if fieldobj.format.posting_size != 0:
             raise TypeError(f"field {fieldname!r} has posting values; FastSegmentWriter writes only weights")
@@ -266,6 +268,6 @@ class FastSegmentWriter(SegmentWriter):
         else:
             per_document = np.zeros(documents, dtype=np.uint8)
         starts = np.flatnonzero(np.r_[True, ranks[1:] != ranks[:-1]]) if len(ranks) else np.zeros(0, dtype=np.int64)
-        write_field_postings(self.fieldwriter, fieldname, fieldobj, [terms[rank] for rank in ranks[starts].tolist()],
-                             np.append(starts, len(ranks)), docs, weights,
-                             per_document[docs - np.uint32(self.docbase)])
+        return write_field_postings(self.fieldwriter, fieldname, fieldobj,
+                                    [terms[rank] for rank in ranks[starts].tolist()], np.append(starts, len(ranks)),
+                                    docs, weights, per_document[docs - np.uint32(self.docbase)])

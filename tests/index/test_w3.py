@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.filedb.filestore import FileStorage
 
 from searchsvc.ingest.extract import enrich
 from searchsvc.index.fastwriter import FastSegmentWriter
@@ -115,3 +116,58 @@ def test_term_frequencies_read_from_the_term_table_are_whoosh_own(tmp_path, docu
             assert list(w3.field_term_frequencies(leaf, field)) == expected
             assert list(w3.field_term_frequencies(leaf, field, 13)) == [item for item in expected if item[1] >= 13]
         assert len(list(w3.field_term_frequencies(leaf, "content_pairs"))) > 300
+
+
+def _write_field(folder, fast: bool, fields) -> dict[str, bytes]:
+    """The term and posting files of ``fields`` (name -> ``(terms, docs, weights, lengths)`` per term), written by
+    ``w3`` or by Whoosh's own field writer a posting at a time."""
+    folder.mkdir()
+    storage = FileStorage(str(folder))
+    codec = W3Codec(compression=0)
+    fieldwriter = codec.field_writer(storage, codec.new_segment(storage, "MAIN"))
+    entries = []
+    for name, postings in fields.items():
+        fieldobj = SCHEMA["content_pairs"]
+        if fast:
+            terms = [term for term, _, _, _ in postings]
+            bounds = np.cumsum([0] + [len(docs) for _, docs, _, _ in postings])
+            docs, weights, lengths = (np.concatenate([item[part] for item in postings]) for part in (1, 2, 3))
+            entries.append(w3.write_field_postings(fieldwriter, name, fieldobj, terms, bounds, docs.astype(np.uint32),
+                                                   weights.astype(np.float32), w3.encode_lengths(lengths)))
+            continue
+        fieldwriter.start_field(name, fieldobj)
+        for term, docs, weights, lengths in postings:
+            fieldwriter.start_term(term)
+            for doc, weight, length in zip(docs.tolist(), weights.tolist(), lengths.tolist()):
+                fieldwriter.add(doc, weight, b"", length)
+            fieldwriter.finish_term()
+        fieldwriter.finish_field()
+    if fast:
+        w3.close_field_writer(fieldwriter, entries)
+    else:
+        fieldwriter.close()
+    return {path.suffix: path.read_bytes() for path in folder.iterdir()}
+
+
+def test_posting_blocks_and_term_table_are_whoosh_own_bytes_for_every_kind_of_value(tmp_path, monkeypatch):
+    """Document numbers and lengths of one, two and four bytes, weights all 1, all equal or mixed, terms of one
+    posting and of several blocks, several chunks, and a second field: the files are Whoosh's, byte for byte."""
+    monkeypatch.setattr(w3, "CHUNK_POSTINGS", 500)
+    random = np.random.default_rng(7)
+    fields = {}
+    for name, count in (("content_pairs", 400), ("title", 60)):
+        postings = []
+        for number in range(count):
+            size = int(random.choice([1, 1, 2, 3, 4, 5, 127, 128, 129, 300]))
+            docs = np.sort(random.choice(300_000 if number % 3 else 400, size=size, replace=False))
+            kind = number % 4
+            weights = (np.ones(size) if kind == 0 else np.full(size, 2.0) if kind == 1
+                       else random.choice([1.0, 2.0, 0.5, 7.0], size=size))
+            lengths = random.integers(1, 200_000 if number % 2 else 20, size=size)
+            postings.append((f"term {number:05d} đ".encode(), docs, weights, lengths))
+        fields[name] = postings
+    ours = _write_field(tmp_path / "ours", True, fields)
+    theirs = _write_field(tmp_path / "theirs", False, fields)
+    assert ours.keys() == theirs.keys() and set(ours) >= {".trm", ".pst"}
+    for extension, data in theirs.items():
+        assert ours[extension] == data, extension
