@@ -72,6 +72,8 @@ SHORT_LINE_WORDS = 8
 TAIL_LINES = 8
 # A flattened body is one long line: its last sentence and byline lie within its last characters.
 TAIL_CHARS = 600
+# How far from the end of a text its last sentence end is looked for first.
+LAST_SENTENCE_WINDOW = 160
 VOWEL = re.compile(r"[aeiouy]")
 MAX_NAME_WORDS = 5
 MAX_BYLINE_WORDS = 14
@@ -135,10 +137,10 @@ def _body_tail(body: str) -> str:
     capitals = CAPITALS_AFTER_COLON.search(last)
     if capitals:
         return capitals.group(1)
-    ends = list(SENTENCE_END.finditer(last + " "))
-    if not ends and len(last.split()) <= SHORT_LINE_WORDS:
+    end = _last_sentence_end(last + " ")
+    if end is None and len(last.split()) <= SHORT_LINE_WORDS:
         return last
-    tail = last[ends[-1].end():].strip() if ends else last
+    tail = last[end:].strip() if end is not None else last
     words = tail.split()
     if len(words) >= 4 and len(words) % 2 == 0 and words[: len(words) // 2] == words[len(words) // 2:]:
         tail = " ".join(words[: len(words) // 2])  # the byline printed twice: "Việt Cường/VOV Việt Cường/VOV"
@@ -149,6 +151,18 @@ def _body_tail(body: str) -> str:
     if compiled:
         return compiled.group()
     return _glued_byline(tail, body) or (tail if short else "")
+
+
+def _last_sentence_end(text: str) -> int | None:
+    """Where the last sentence of ``text`` ends. The scan starts near the end, where it usually is found (a match
+    begun before the window ends where the full scan's does, so the last end is the same), else reads it all."""
+    for start in (max(0, len(text) - LAST_SENTENCE_WINDOW), 0):
+        end = None
+        for end_match in SENTENCE_END.finditer(text, start):
+            end = end_match.end()
+        if end is not None or start == 0:
+            return end
+    return None
 
 
 def _glued_byline(tail: str, body: str) -> str:

@@ -72,6 +72,16 @@ class Candidate:
     in_range: bool = False
 
 
+class DayMonth(NamedTuple):
+    """A date as written in the lead, before a year is chosen for it: ``year`` is None when the text omits it."""
+
+    day: int
+    month: int
+    year: int | None
+    start: int
+    end: int
+
+
 def extract_date(text: str, context_year: int | None = None) -> date | None:
     """Return the event date of the lead, or ``None`` when it names none (or no year can be trusted).
 
@@ -81,7 +91,12 @@ def extract_date(text: str, context_year: int | None = None) -> date | None:
     (datetime.date(2025, 4, 22), None)
     """
     lead = _lead(nfc(text or ""))
-    candidates = _mark_ranges(list(_candidates(lead, context_year)), lead)
+    return _event_date(_day_months(lead), lead, context_year)
+
+
+def _event_date(written: list[DayMonth], lead: str, context_year: int | None) -> date | None:
+    """The lead's event date among its written dates, a yearless one taking ``context_year``."""
+    candidates = _mark_ranges(list(_candidates(written, context_year)), lead)
     plain = [candidate for candidate in candidates if not candidate.in_range]
     if plain:
         return plain[0].value
@@ -99,15 +114,17 @@ def article_date(title: str, body: str, today: date) -> tuple[date | None, str |
     """
     body = nfc(body or "")
     lead = body[:LEAD_CHARS]
-    found, source = extract_date(lead), "text"
-    if found is None and extract_date(lead, context_year=LEAP_YEAR) is None:
+    lead_sentences = _lead(nfc(lead))
+    written = _day_months(lead_sentences)  # read once, then dated with each year tried
+    found, source = _event_date(written, lead_sentences, None), "text"
+    day_month = found or _event_date(written, lead_sentences, LEAP_YEAR)
+    if day_month is None:
         return None, None  # no date in the lead at all: the rest of the article need not be read
     mentions = [mention for mention in _full_dates(body) if EARLIEST_YEAR <= mention.year <= today.year]
     years = [mention.year for mention in mentions]
     if found is None:
-        day_month = extract_date(lead, context_year=LEAP_YEAR)
-        year = day_month and _year_of(day_month, mentions, f"{nfc(title or '')}\n{_lead(lead)}", today)
-        found, source = (extract_date(lead, year) if year else None), "text+year"
+        year = _year_of(day_month, mentions, f"{nfc(title or '')}\n{_lead(lead)}", today)
+        found, source = (_event_date(written, lead_sentences, year) if year else None), "text+year"
     # A lead date written with its year is among the article's full dates: it is compared with the others.
     others = list(years)
     if source == "text" and found is not None and found.year in others:
@@ -180,22 +197,31 @@ def _lead(text: str) -> str:
     return text[: ends[LEAD_SENTENCES - 1]] if len(ends) >= LEAD_SENTENCES else text[:LEAD_CHARS]
 
 
-def _candidates(lead: str, context_year: int | None):
+def _day_months(lead: str) -> list[DayMonth]:
+    """The dates written in the lead that may be the event's: not a cited document's, and a yearless one only after
+    a word that introduces a date."""
+    written = []
     for match in DATE.finditer(lead):
-        day = int(match.group("day") or match.group("day2"))
-        month = int(match.group("month") or match.group("month2"))
         year_text = match.group("year") or match.group("year2")
         start = match.start()
         if DOCUMENT.search(lead, max(0, start - 60), start) or ISSUED_AFTER.match(lead, match.end()):
             continue
         if year_text is None and not TIME_WORD.search(lead, max(0, start - 20), start):
             continue
-        year = int(year_text) if year_text else context_year
+        written.append(DayMonth(int(match.group("day") or match.group("day2")),
+                                int(match.group("month") or match.group("month2")),
+                                int(year_text) if year_text else None, start, match.end()))
+    return written
+
+
+def _candidates(written: list[DayMonth], context_year: int | None):
+    for day, month, written_year, start, end in written:
+        year = written_year if written_year is not None else context_year
         if year is None:
-            yield Candidate(None, match.start(), match.end())
+            yield Candidate(None, start, end)
             continue
         try:
-            yield Candidate(date(year, month, day), match.start(), match.end())
+            yield Candidate(date(year, month, day), start, end)
         except ValueError:
             continue
 

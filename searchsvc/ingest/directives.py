@@ -61,6 +61,11 @@ BARE_SYMBOL = re.compile(
     r"(?:\s*/\s*(?P<year>(?:19|20)\d\d)(?!\d)|\s*[-–]\s*(?P<dash_year>(?:19|20)\d\d)(?=\s*/))?"
     rf"(?P<sep>[-/])\s*(?P<symbol>(?:{_TYPE_CODES})(?![^\W\d_]){SYMBOL_SEPARATOR}{_CODE}(?:{SYMBOL_SEPARATOR}{_CODE})*)"
 )
+# Where a citation can start, found fast in the lower-cased text (``(?i:…)`` over the whole text costs several times
+# more): a type word or an abbreviation (``MENTION`` then checks its case); and a type code after a separator,
+# without which no bare symbol occurs.
+CITATION_START = re.compile(_WORDS.lower() + "|nđ|nq|qđ|ttlt")
+TYPE_CODE_AFTER_SEPARATOR = re.compile(rf"[-/]\s*(?:{_TYPE_CODES})(?![^\W\d_])")
 SHARED_JOIN = re.compile(r"\s*(?:,|và|&)\s*")
 DATE_CONTINUES = re.compile(r"\s*[/.-]\s*\d")
 # What follows a mention on its own line: a title's last word and the lead's "Ngày 30/6, …" are not one clause.
@@ -147,13 +152,33 @@ def extract_directives(text: str, published: date | None = None) -> tuple[Direct
     'nghi-dinh-116-cp-2020'
     """
     text = nfc(text).replace("Ð", "Đ")  # U+00D0 (Icelandic eth) is typed for Đ in some papers
-    matches = list(MENTION.finditer(text))
+    matches = _mentions(text)
     covered = [(match.start(), match.end()) for match in matches]
     # Symbols with no type word in front; one a type word already introduced is read once, with its word.
-    matches += [match for match in BARE_SYMBOL.finditer(text) if not any(a <= match.start("number") < b for a, b in covered)]
+    if TYPE_CODE_AFTER_SEPARATOR.search(text):
+        matches += [match for match in BARE_SYMBOL.finditer(text)
+                    if not any(a <= match.start("number") < b for a, b in covered)]
     matches.sort(key=lambda match: match.start())
     mentions = [mention for match in matches if (mention := _read_mention(text, match, published))]
     return tuple(_resolve(_shared_symbols(mentions, text)))
+
+
+def _mentions(text: str) -> list[re.Match]:
+    """What ``MENTION.finditer(text)`` finds, tried only where a type word or an abbreviation starts."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer: positions would shift
+        return list(MENTION.finditer(text))
+    starts = []
+    found = CITATION_START.search(lowered)
+    while found:  # overlapping starts too: "nghị quyết định số 5" holds "quyết định số 5"
+        starts.append(found.start())
+        found = CITATION_START.search(lowered, found.start() + 1)
+    matches, end = [], 0
+    for start in starts:
+        if start >= end and (match := MENTION.match(text, start)):
+            matches.append(match)
+            end = match.end()
+    return matches
 
 
 def _shared_symbols(mentions: list[_Mention], text: str) -> list[_Mention]:
