@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -27,7 +27,7 @@ from whoosh import index as whoosh_index
 from searchsvc.index.generations import live_generation
 from searchsvc.index.schema import shown_document
 from searchsvc.index.w3 import deleted_docs
-from searchsvc.search.shared import FACET_FIELDS, UNKNOWN_DAY, open_shared, read_postings
+from searchsvc.search.shared import FACET_FIELDS, UNKNOWN_DAY, open_shared, open_stories, read_postings
 from searchsvc.text.normalize import repair_value
 
 __all__ = ["UNKNOWN_DAY", "FacetTable", "IndexView", "Postings", "StoredDocument", "ViewCache"]
@@ -145,16 +145,21 @@ class FacetTable:
 
 
 class StoredDocument(Mapping):
-    """A stored article whose fields are repaired (and its directives named as the facet names them) when read.
+    """A stored article, read from the index when a field of it is first asked for, whose fields are repaired (and
+    its directives named as the facet names them) when read.
 
-    A result page reads three times as many articles as it shows, to group near-duplicate stories, and that reads
-    only their titles and leads: repairing every place and directive of each took more time than reading it.
+    A result page ranks three times as many articles as it shows, to group near-duplicate stories; grouping reads
+    the story arrays (``shared.open_stories``), so an article not shown is read only if it repeats one that is.
     """
 
-    def __init__(self, fields: dict, directives: FacetTable):
-        self._fields = fields
+    def __init__(self, read: Callable[[], dict], directives: FacetTable):
+        self._read = read
         self._directives = directives
         self._prepared: dict = {}
+
+    @cached_property
+    def _fields(self) -> dict:
+        return self._read()
 
     def __getitem__(self, key: str):
         if key not in self._prepared:
@@ -208,6 +213,7 @@ class IndexView:
         self.live = self._live_documents()
         self.doc_count = int(self.live.sum())
         self.shared = open_shared(path, self.reader)
+        self.stories = open_stories(path, self.reader)
 
     def close(self) -> None:
         self._closer()
@@ -325,10 +331,14 @@ class IndexView:
         return dict(self.stored_lazily(docnum))
 
     def stored_lazily(self, docnum: int) -> StoredDocument:
-        """The article ``stored`` gives, each field prepared only when it is read (``StoredDocument``)."""
+        """The article ``stored`` gives, read when a field of it is first asked for, each field prepared only when
+        it is read (``StoredDocument``)."""
+        return StoredDocument(lambda: self._stored_fields(docnum), self.facet_table("directive"))
+
+    def _stored_fields(self, docnum: int) -> dict:
         with self._lock:
             document = self.reader.stored_fields(docnum)["document"]
-        return StoredDocument(shown_document(document), self.facet_table("directive"))
+        return shown_document(document)
 
     def docnum_of(self, article_id: str) -> int | None:
         postings = self.postings("id", article_id)

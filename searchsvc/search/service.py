@@ -210,7 +210,8 @@ def _stories(view: IndexView, request: SearchRequest, query, match, final: np.nd
     if LOOKAHEAD * end > MAX_COMPARED:
         return [Story(*ranked) for ranked in _ranked(view, request, query, match, final, offset, request.per_page)]
     ranked = _ranked(view, request, query, match, final, 0, max(LOOKAHEAD * end, _in_a_row_depth(request, query)))
-    return collapse(_in_a_row_first(view, request, query, match, ranked))[offset:end]
+    ranked = _in_a_row_first(view, request, query, match, ranked)
+    return collapse(ranked, [view.stories.signature(doc) for doc, _, _ in ranked])[offset:end]
 
 
 def _in_a_row_depth(request: SearchRequest, query) -> int:

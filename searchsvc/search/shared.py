@@ -6,11 +6,16 @@ gunicorn worker maps the same files read-only, so their pages sit once in the pa
 workers, and no query pays for decoding them. Terms with fewer than ``HOT_POSTINGS`` postings (most syllable
 pairs) are not copied: a query reads them from Whoosh in a few blocks.
 
+Beside them, in ``<generation>/stories/``, what grouping near-duplicate stories reads of every article
+(``duplicates.story_signature``: its title key and its lead's triples), so a result page does not read and fold
+the stored text of the 30 articles it compares. Their key also names the code of the rules they hold
+(``STORY_RULES``): arrays written by other rules are stale.
+
 The Whoosh index stays the source of truth. The arrays of a generation live in
-``<generation>/shared/<TOC generation>-<key>/``, where the key names the segments and their deletions, so an
-added batch of articles (a new TOC generation) gets new arrays. ``manifest.json``, written last, lists every file
-with its size and checksum; a folder without a manifest that matches the index and its files is never read, but
-rebuilt. A build writes into ``shared/.build-<token>/`` and is renamed into place when complete, under an
+``<generation>/shared/<TOC generation>-<key>/`` (and ``stories/`` likewise), where the key names the segments and
+their deletions, so an added batch of articles (a new TOC generation) gets new arrays. ``manifest.json``, written
+last, lists every file with its size and checksum; a folder without a manifest that matches the index and its files
+is never read, but rebuilt. A build writes into ``shared/.build-<token>/`` and is renamed into place when complete, under an
 ``flock`` on ``shared/.lock``, so concurrent workers build it once and a killed build leaves only a ``.build-``
 folder, which the next build removes.
 """
@@ -31,13 +36,27 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.reading import TermNotFound
 
+from dataclasses import dataclass
+from typing import Callable
+
 from searchsvc.index.generations import fsync_dir
-from searchsvc.index.schema import SCHEMA, FacetField, split_facet_term
+from searchsvc.index.schema import SCHEMA, FacetField, shown_document, split_facet_term
 from searchsvc.index.w3 import deleted_docs, field_term_frequencies, read_blocks, read_field_lengths
+from searchsvc.search import duplicates
 from searchsvc.search.directives import catalogue_aliases
+from searchsvc.text import normalize
+from searchsvc.text.normalize import repair_value
 
 FORMAT = 1
 SHARED_DIR = "shared"
+STORIES_DIR = "stories"
+STORIES_FORMAT = 1
+# The code whose rules the story arrays hold (the title key, the lead's words, folding, repair): changed code makes
+# them stale, as a changed generation does.
+STORY_RULES = hashlib.sha1(b"".join(Path(module.__file__).read_bytes()
+                                    for module in (duplicates, normalize))).hexdigest()[:12]
+# Articles whose story signatures are worked out and written at a time, so memory stays bounded.
+STORIES_CHUNK = 4096
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 BUILD_PREFIX = ".build-"
@@ -51,17 +70,16 @@ UNKNOWN_DAY = np.iinfo(np.int32).min
 CHECKED_AT_OPEN = (".json", ".terms", ".starts")
 EMPTY_DOCS = np.zeros(0, dtype=np.int32)
 EMPTY_FREQS = np.zeros(0, dtype=np.float32)
+EMPTY_LEADS = np.zeros(0, dtype=np.uint64)
 
 
-class SharedArrays:
-    """The mapped arrays of one generation; every array is read-only and shared with the other processes."""
+class MappedArrays:
+    """The mapped arrays of one folder; every array is read-only and shared with the other processes."""
 
     def __init__(self, folder: Path, manifest: dict):
         self.folder = folder
         self.manifest = manifest
         self._arrays: dict[str, np.ndarray] = {}
-        self._terms = {field: (self._array(f"{field}.terms"), self._array(f"{field}.starts"))
-                       for field in TEXT_FIELDS}
 
     def _array(self, name: str) -> np.ndarray:
         array = self._arrays.get(name)
@@ -75,6 +93,15 @@ class SharedArrays:
                 array = np.memmap(self.folder / name, dtype=dtype, mode="r", shape=(entry["count"],)).view(np.ndarray)
             self._arrays[name] = array
         return array
+
+
+class SharedArrays(MappedArrays):
+    """What every query reads of one generation: frequent terms' postings, field lengths, days, facet tables."""
+
+    def __init__(self, folder: Path, manifest: dict):
+        super().__init__(folder, manifest)
+        self._terms = {field: (self._array(f"{field}.terms"), self._array(f"{field}.starts"))
+                       for field in TEXT_FIELDS}
 
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """``(docs, freqs)`` of a frequent term, or None: a term not held here (rare or absent) is read from Whoosh."""
@@ -106,33 +133,62 @@ class SharedArrays:
                    for part in ("entry_docs", "entry_values", "doc_starts", "doc_values")}}
 
 
+class StoryArrays(MappedArrays):
+    """Every article's ``duplicates.story_signature``, by document number."""
+
+    def signature(self, doc: int) -> tuple[str, bool, np.ndarray]:
+        keys, leads = self._array("title_key.starts"), self._array("lead.starts")
+        key = self._array("title_key.utf8")[keys[doc]:keys[doc + 1]].tobytes().decode("utf-8")
+        return key, bool(self._array("title_cut")[doc]), self._array("lead.hashes")[leads[doc]:leads[doc + 1]]
+
+
+@dataclass(frozen=True)
+class _Derived:
+    """One kind of data derived from a generation: its folder, what its key says it holds, how it is written."""
+
+    folder: str
+    holds: Callable[[], list]
+    write: Callable
+
+
 def prepare(path: Path) -> None:
-    """Build the shared arrays of the generation at ``path`` as committed now: the indexer's last step, so that
-    the first query after a swap or a commit does not wait for them."""
+    """Build the shared and the story arrays of the generation at ``path`` as committed now: the indexer's last
+    step, so that the first query after a swap or a commit does not wait for them."""
     with whoosh_index.open_dir(str(path)).reader() as reader:
         open_shared(path, reader)
+        open_stories(path, reader)
 
 
 def open_shared(path: Path, reader) -> SharedArrays:
     """The shared arrays of ``reader`` (a generation at ``path``), built first when missing, stale or damaged."""
-    key = generation_key(reader)
-    folder = path / SHARED_DIR / key["name"]
+    return SharedArrays(*_open(path, reader, POSTINGS))
+
+
+def open_stories(path: Path, reader) -> StoryArrays:
+    """The story arrays of ``reader`` (a generation at ``path``), built first when missing, stale or damaged."""
+    return StoryArrays(*_open(path, reader, STORIES))
+
+
+def _open(path: Path, reader, derived: _Derived) -> tuple[Path, dict]:
+    key = generation_key(reader, derived)
+    folder = path / derived.folder / key["name"]
     manifest = _valid_manifest(folder, key)
     if manifest is None:
-        with _build_lock(path / SHARED_DIR):
+        with _build_lock(path / derived.folder):
             manifest = _valid_manifest(folder, key)
             if manifest is None:
-                manifest = _build(reader, path / SHARED_DIR, key)
-    return SharedArrays(folder, manifest)
+                manifest = _build(reader, path / derived.folder, key, derived.write)
+    return folder, manifest
 
 
-def generation_key(reader) -> dict:
-    """What the arrays are derived from (the TOC generation, its segments and their deletions) and what they hold:
-    arrays written by code with other fields or another threshold are not these."""
+def generation_key(reader, derived: _Derived | None = None) -> dict:
+    """What the arrays are derived from (the TOC generation, its segments and their deletions) and what they hold
+    (``derived``, the shared arrays unless said): arrays written by code with other fields, another threshold or
+    other rules are not these."""
     segments = [[leaf.segment().segment_id(), leaf.doc_count_all(), leaf.segment().deleted_count()]
                 for leaf, _ in segment_readers(reader)]
     generation = reader.generation() or 0  # Whoosh's reader of an index without documents has none
-    described = [FORMAT, HOT_POSTINGS, TEXT_FIELDS, FACET_FIELDS, generation, segments]
+    described = [*(derived or POSTINGS).holds(), generation, segments]
     digest = hashlib.sha1(json.dumps(described).encode()).hexdigest()[:12]
     return {"format": FORMAT, "generation": generation, "digest": digest, "name": f"{generation:06d}-{digest}"}
 
@@ -171,7 +227,7 @@ class _build_lock:
         self.handle.close()
 
 
-def _build(reader, shared_dir: Path, key: dict) -> dict:
+def _build(reader, shared_dir: Path, key: dict, write) -> dict:
     """Decode the generation into a fresh folder, write its manifest last, and rename it into place."""
     for leftover in shared_dir.glob(f"{BUILD_PREFIX}*"):
         shutil.rmtree(leftover, ignore_errors=True)
@@ -179,7 +235,7 @@ def _build(reader, shared_dir: Path, key: dict) -> dict:
     build.mkdir()
     try:
         files = _Writer(build)
-        _write_arrays(reader, files)
+        write(reader, files)
         manifest = {"key": key, "files": files.entries}
         _write_synced(build / MANIFEST, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
         target = shared_dir / key["name"]
@@ -273,6 +329,35 @@ def _write_arrays(reader, files: _Writer) -> None:
     files.array("days", days)
     for field in FACET_FIELDS:
         _write_facet(reader, field, read, files)
+
+
+def _write_stories(reader, files: _Writer) -> None:
+    """Every article's story signature, from its stored title and body as a result page reads them (repaired),
+    ``STORIES_CHUNK`` articles at a time."""
+    key_lengths, cuts, lead_lengths = [], [], []
+
+    def rows():  # consumed by ``streams`` below, before the lengths are written
+        for first in range(0, reader.doc_count_all(), STORIES_CHUNK):
+            keys, leads = [], []
+            for doc in range(first, min(first + STORIES_CHUNK, reader.doc_count_all())):
+                document = shown_document(reader.stored_fields(doc).get("document") or {})
+                key, cut, lead = duplicates.story_signature(repair_value(document.get("title", "")),
+                                                            repair_value(document.get("body", "")))
+                keys.append(key.encode("utf-8"))
+                cuts.append(cut)
+                leads.append(lead)
+            key_lengths.extend(map(len, keys))
+            lead_lengths.extend(map(len, leads))
+            yield np.frombuffer(b"".join(keys), dtype=np.uint8), np.concatenate(leads) if leads else EMPTY_LEADS
+
+    files.streams({"title_key.utf8": np.uint8, "lead.hashes": np.uint64}, rows())
+    for name, lengths in (("title_key.starts", key_lengths), ("lead.starts", lead_lengths)):
+        files.array(name, np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]).astype(np.int64))
+    files.array("title_cut", np.array(cuts, dtype=bool))
+
+
+POSTINGS = _Derived(SHARED_DIR, lambda: [FORMAT, HOT_POSTINGS, TEXT_FIELDS, FACET_FIELDS], _write_arrays)
+STORIES = _Derived(STORIES_DIR, lambda: [STORIES_FORMAT, STORY_RULES], _write_stories)
 
 
 def segment_readers(reader) -> list:

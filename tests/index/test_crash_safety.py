@@ -158,44 +158,52 @@ def test_readers_keep_answering_through_rebuilds_and_never_go_back(tmp_path, cor
     assert len(order) >= 2
 
 
-# Says when its imports are done and how long the build itself took: under load, start-up time varies more than
-# the build, and a kill timed from the process start could land before the build began.
-BUILD_SHARED = ("import sys, time; from pathlib import Path; from searchsvc.search import shared; "
-                "shared.HOT_POSTINGS = 2; print('building', flush=True); started = time.monotonic(); "
-                "shared.prepare(Path(sys.argv[1])); print(time.monotonic() - started, flush=True)")
+# Builds one kind of derived arrays (``shared.POSTINGS`` or ``shared.STORIES``, named by its opening function) and
+# says when its imports are done and how long the build itself took: under load, start-up time varies more than the
+# build, and a kill timed from the process start could land before the build began.
+BUILD_DERIVED = ("import sys, time; from pathlib import Path; from whoosh import index; "
+                 "from searchsvc.search import shared; shared.HOT_POSTINGS = 2; path = Path(sys.argv[1]); "
+                 "reader = index.open_dir(str(path)).reader(); print('building', flush=True); "
+                 "started = time.monotonic(); getattr(shared, sys.argv[2])(path, reader); "
+                 "print(time.monotonic() - started, flush=True)")
 
 
-def test_kill_9_while_the_shared_arrays_are_built_leaves_nothing_a_reader_trusts(tmp_path, corpora, monkeypatch):
+@pytest.mark.parametrize(("kind", "opening"), [("POSTINGS", "open_shared"), ("STORIES", "open_stories")])
+def test_kill_9_while_the_shared_or_story_arrays_are_built_leaves_nothing_a_reader_trusts(tmp_path, corpora,
+                                                                                          monkeypatch, kind, opening):
     from searchsvc.search import shared
 
     monkeypatch.setattr(shared, "HOT_POSTINGS", 2)
+    derived = getattr(shared, kind)
     index_dir = tmp_path / "index"
     index_paths([corpora[1]], index_dir)
     generation = (index_dir / "current").resolve()
+    build_script = [sys.executable, "-c", BUILD_DERIVED, str(generation), opening]
+    folder_of_kind = generation / derived.folder
     expected = _answers(index_dir)
     rng = random.Random(KILL_SEED)
     interrupted = 0
     for _ in range(6):
-        shutil.rmtree(generation / shared.SHARED_DIR)
-        build = subprocess.run([sys.executable, "-c", BUILD_SHARED, str(generation)], capture_output=True, text=True)
+        shutil.rmtree(folder_of_kind)
+        build = subprocess.run(build_script, capture_output=True, text=True)
         assert build.returncode == 0, build.stderr
         seconds = float(build.stdout.split()[-1])
-        shutil.rmtree(generation / shared.SHARED_DIR)
-        process = subprocess.Popen([sys.executable, "-c", BUILD_SHARED, str(generation)], stdout=subprocess.PIPE)
+        shutil.rmtree(folder_of_kind)
+        process = subprocess.Popen(build_script, stdout=subprocess.PIPE)
         process.stdout.readline()
         time.sleep(rng.uniform(0.1, 0.9) * seconds)
         process.kill()
         process.stdout.close()
         process.wait()
-        interrupted += bool(list((generation / shared.SHARED_DIR).glob(f"{shared.BUILD_PREFIX}*")))
+        interrupted += bool(list(folder_of_kind.glob(f"{shared.BUILD_PREFIX}*")))
         view = ViewCache(index_dir).get()
-        key = shared.generation_key(view.reader)
-        for folder in (generation / shared.SHARED_DIR).iterdir():
+        key = shared.generation_key(view.reader, derived)
+        for folder in folder_of_kind.iterdir():
             if folder.is_dir() and not folder.name.startswith(shared.BUILD_PREFIX):
                 assert folder.name == key["name"] and shared._valid_manifest(folder, key) is not None
         del view
         assert _answers(index_dir) == expected
-        assert not list((generation / shared.SHARED_DIR).glob(f"{shared.BUILD_PREFIX}*"))
+        assert not list(folder_of_kind.glob(f"{shared.BUILD_PREFIX}*"))
     assert interrupted, "no kill landed during a build"
 
 

@@ -2,10 +2,11 @@
 
 import re
 
+import numpy as np
 import pytest
 
 from searchsvc.ingest.parse import iter_input_files, read_articles
-from searchsvc.search.duplicates import LEAD_WORDS, lead_shingles
+from searchsvc.search.duplicates import LEAD_WORDS, lead_shingles, story_signature
 from searchsvc.text.normalize import fold_text
 
 from conftest import SAMPLES
@@ -27,3 +28,16 @@ def _bodies() -> list[str]:
 def test_lead_shingles_read_only_the_lead_but_equal_those_of_the_whole_body():
     for body in _bodies():
         assert lead_shingles(body) == _shingles_of_whole_body(body), body[:80]
+
+
+def test_lead_hashes_share_exactly_what_the_lead_triples_share():
+    """Grouping compares leads by their triples' hashes (``story_signature``): as many hashes as triples, and two
+    leads share as many hashes as triples, so every Jaccard figure is the one of the triples themselves."""
+    bodies = _bodies()
+    hashed = [story_signature("", body)[2] for body in bodies]
+    triples = [lead_shingles(body) for body in bodies]
+    for lead, shingles in zip(hashed, triples):
+        assert len(lead) == len(shingles)
+    for i in range(0, len(bodies), 7):
+        for j in range(len(bodies)):
+            assert len(np.intersect1d(hashed[i], hashed[j])) == len(triples[i] & triples[j])

@@ -10,6 +10,7 @@ import pytest
 
 from searchsvc.index.indexer import index_paths
 from searchsvc.search import shared
+from searchsvc.search.duplicates import lead_shingles, story_signature, title_key
 from searchsvc.search.postings import ViewCache
 from searchsvc.search.service import SearchRequest, search
 
@@ -34,8 +35,8 @@ def answers(index_dir: Path) -> list[dict]:
     return results
 
 
-def shared_folders(index_dir: Path) -> list[Path]:
-    return [p for p in ((index_dir / "current").resolve() / shared.SHARED_DIR).iterdir() if p.is_dir()]
+def shared_folders(index_dir: Path, kind: str = shared.SHARED_DIR) -> list[Path]:
+    return [p for p in ((index_dir / "current").resolve() / kind).iterdir() if p.is_dir()]
 
 
 def test_the_index_has_segments_deletions_and_frequent_terms(segmented_index_dir, hot):
@@ -58,6 +59,25 @@ def test_shared_arrays_answer_exactly_like_postings_read_from_whoosh(segmented_i
     with_shared = answers(segmented_index_dir)
     monkeypatch.setattr(shared, "HOT_POSTINGS", 10**9)  # nothing frequent: every term read from Whoosh
     assert answers(segmented_index_dir) == with_shared
+
+
+def test_story_arrays_hold_what_grouping_reads_of_each_stored_article(segmented_index_dir, hot):
+    view = ViewCache(segmented_index_dir).get()
+    for doc in range(view.doc_count_all):
+        document = view.stored(doc)
+        key, cut, lead = view.stories.signature(doc)
+        expected_key, expected_cut, expected_lead = story_signature(document["title"], document["body"])
+        assert (key, cut) == (expected_key, expected_cut) == title_key(document["title"])
+        assert lead.tolist() == expected_lead.tolist() and len(lead) == len(lead_shingles(document["body"]))
+
+
+def test_stale_story_arrays_are_rebuilt_for_other_rules_and_answers_stay(segmented_index_dir, hot, monkeypatch):
+    before = answers(segmented_index_dir)
+    [folder] = shared_folders(segmented_index_dir, shared.STORIES_DIR)
+    monkeypatch.setattr(shared, "STORY_RULES", "other rules")
+    assert answers(segmented_index_dir) == before
+    [rebuilt] = shared_folders(segmented_index_dir, shared.STORIES_DIR)
+    assert rebuilt.name != folder.name
 
 
 def _delete_folder(folder: Path) -> None:
@@ -90,16 +110,35 @@ def _other_generation(folder: Path) -> None:
     (folder / shared.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
 
 
-@pytest.mark.parametrize("damage", [_delete_folder, _delete_file, _truncate, _scramble_terms, _garbage_manifest,
-                                    _other_generation])
-def test_missing_or_damaged_shared_arrays_are_rebuilt_with_the_same_answers(segmented_index_dir, hot, damage):
+def _delete_lead_hashes(folder: Path) -> None:
+    (folder / "lead.hashes").unlink()
+
+
+def _truncate_title_keys(folder: Path) -> None:
+    with open(folder / "title_key.utf8", "r+b") as handle:
+        handle.truncate(8)
+
+
+def _scramble_lead_starts(folder: Path) -> None:
+    path = folder / "lead.starts"
+    path.write_bytes(bytes(reversed(path.read_bytes())))
+
+
+@pytest.mark.parametrize(("derived", "damage"), [
+    *((shared.POSTINGS, damage) for damage in (_delete_folder, _delete_file, _truncate, _scramble_terms,
+                                               _garbage_manifest, _other_generation)),
+    *((shared.STORIES, damage) for damage in (_delete_folder, _delete_lead_hashes, _truncate_title_keys,
+                                              _scramble_lead_starts, _garbage_manifest, _other_generation)),
+])
+def test_missing_or_damaged_derived_arrays_are_rebuilt_with_the_same_answers(segmented_index_dir, hot, derived,
+                                                                             damage):
     before = answers(segmented_index_dir)
-    [folder] = shared_folders(segmented_index_dir)
+    [folder] = shared_folders(segmented_index_dir, derived.folder)
     damage(folder)
     assert answers(segmented_index_dir) == before
-    [rebuilt] = shared_folders(segmented_index_dir)
+    [rebuilt] = shared_folders(segmented_index_dir, derived.folder)
     view = ViewCache(segmented_index_dir).get()
-    key = shared.generation_key(view.reader)
+    key = shared.generation_key(view.reader, derived)
     assert rebuilt.name == key["name"] and shared._valid_manifest(rebuilt, key) is not None
 
 
