@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from searchsvc.search.query import parse_query
-from searchsvc.search.snippets import SNIPPET_CHARACTERS, highlight, make_snippet
+from searchsvc.search.snippets import SNIPPET_CHARACTERS, _whole_words, highlight, make_snippet
 
 
 def test_an_unaccented_query_marks_the_accented_words_a_marked_one_only_its_own():
@@ -40,3 +42,16 @@ def test_the_passage_where_the_query_words_stand_together_is_preferred():
     text = "Bệnh sốt cao, xuất viện sau khi truyền huyết thanh. " + filler + "Dịch sốt xuất huyết tăng mạnh ở Hà Nội. " + filler
     snippet = make_snippet(text, parse_query("sốt xuất huyết"))
     assert "<mark>sốt</mark> <mark>xuất</mark> <mark>huyết</mark> tăng mạnh" in snippet and "truyền" not in snippet
+
+
+def test_the_window_is_chosen_on_whole_words_only():
+    """A query word inside a longer word, or touching a digit, does not draw the snippet to it: the window opens at
+    the word standing whole, as a pattern with word boundaries on both sides finds it."""
+    filler = "Trời nắng nóng kéo dài nhiều ngày liền. " * 12
+    text = "Thanhhoa2025 2025thanh. " + filler + "Tỉnh Thanh Hóa (thanh) tổ chức." + filler
+    snippet = make_snippet(text, parse_query("thanh"))
+    assert snippet.startswith("…") and "<mark>Thanh</mark> Hóa (<mark>thanh</mark>)" in snippet
+    words = {"thanh", "hoa", "2025"}
+    folded = "thanhhoa2025 thanh_hoa 2025thanh. tinh thanh hoa (thanh) 2025"
+    bounded = re.compile(r"(?<![^\W_])(?:thanh|hoa|2025)(?![^\W_])")
+    assert _whole_words(folded, words) == [(m.start(), m.group()) for m in bounded.finditer(folded)]
