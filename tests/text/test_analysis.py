@@ -64,3 +64,10 @@ def test_the_indexing_forms_are_the_forms_of_analyze(shared_corpus):
             for text in (record["title"], record["body"], "x" * 50 + " Hoà  thuỷ\u0301 đường 05/CT-TTg"):
                 tokens = analyze(text)
                 assert syllable_forms(text) == ([t.exact for t in tokens], [t.folded for t in tokens])
+
+
+def test_offsets_of_repeated_words_and_around_a_skipped_overlong_token_are_their_own():
+    text = "ab " + "x" * 41 + " ab, Ab ab"
+    tokens = analyze(text)
+    assert [(t.exact, t.start, t.end) for t in tokens] == [("ab", 0, 2), ("ab", 45, 47), ("ab", 49, 51), ("ab", 52, 54)]
+    assert all(text[t.start:t.end].lower() == "ab" for t in tokens)
