@@ -184,12 +184,12 @@ def _search(view: IndexView, request: SearchRequest) -> SearchResult:
         facets[name], truncated[name] = count_values(view, request.facet_field(name), facet_base,
                                                           request.filters.get(name, ()))
         if name == "date":
-            undated = int((facet_base & (view.days == UNKNOWN_DAY)).sum())
+            undated = int(np.count_nonzero(facet_base & (view.days == UNKNOWN_DAY)))
     check_budget()
     suggestions = suggest_filters(view, request.q, request.filters)
     return SearchResult(
         request=request,
-        total=int(final.sum()),
+        total=int(np.count_nonzero(final)),
         hits=hits,
         facets=facets,
         truncated=truncated,
@@ -264,7 +264,7 @@ def ranked_documents(view: IndexView, request: SearchRequest, limit: int) -> tup
     head = _in_a_row_first(view, request, query, match, [(int(doc), float(score), view.stored(int(doc)))
                                                          for doc, score in zip(docs[:depth], scores[:depth])])
     rest = (view.stored(int(doc)) for doc in docs[depth:])
-    return int(final.sum()), itertools.chain((document for _, _, document in head), rest)
+    return int(np.count_nonzero(final)), itertools.chain((document for _, _, document in head), rest)
 
 
 def _select(view: IndexView, request: SearchRequest):
