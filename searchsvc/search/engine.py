@@ -134,8 +134,13 @@ def match_text(view: IndexView, query: ParsedQuery) -> TextMatch:
     idfs, holders = [], []
     for i, word in enumerate(words):
         check_budget()
-        docs, idf = _score_word(view, word, scores)
-        held[docs] |= np.int64(1) << i
+        # The first word's scores and bit go into arrays of zeros: written, not added (the same values, one pass
+        # fewer over a common word's postings).
+        docs, idf = _score_word(view, word, scores, into_zeros=not i)
+        if i:
+            held[docs] |= np.int64(1) << i
+        else:
+            held[docs] = 1
         idfs.append(idf)
         holders.append(len(docs))
     for word in query.optional:
@@ -255,9 +260,10 @@ def _content_term(word: QueryWord) -> tuple[str, str]:
     return ("content", word.exact) if word.marked else ("content_folded", word.folded)
 
 
-def _score_word(view: IndexView, word: QueryWord, scores: np.ndarray) -> tuple[np.ndarray, float]:
-    """Add one word's BM25F (title and content, lengths normalised per field) to ``scores``; return the documents
-    holding it and its idf (0 when none does)."""
+def _score_word(view: IndexView, word: QueryWord, scores: np.ndarray,
+                into_zeros: bool = False) -> tuple[np.ndarray, float]:
+    """Add one word's BM25F (title and content, lengths normalised per field) to ``scores`` (or write it, when
+    ``scores`` holds only zeros); return the documents holding it and its idf (0 when none does)."""
     suffix = "" if word.marked else "_folded"
     content = view.postings("content" + suffix, word.term)
     if not len(content.docs):
@@ -270,7 +276,11 @@ def _score_word(view: IndexView, word: QueryWord, scores: np.ndarray) -> tuple[n
         title_tf = np.zeros(view.doc_count_all, dtype=np.float32)
         title_tf[title.docs] = TITLE_WEIGHT * title.freqs / _length_norm(view, "title" + suffix, title.docs)
         tf = tf + title_tf[content.docs]
-    scores[content.docs] += idf * tf * (K1 + 1) / (tf + K1)
+    weighted = idf * tf * (K1 + 1) / (tf + K1)
+    if into_zeros:
+        scores[content.docs] = weighted
+    else:
+        scores[content.docs] += weighted
     if not word.marked:
         exact = view.postings("content", word.folded)
         scores[exact.docs] += EXACT_FORM_BONUS * idf
