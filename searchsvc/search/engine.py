@@ -5,7 +5,8 @@ of the index size (a 200,000-article index is 0.8 MB of float32 per array), so t
 query word and per displayed hit, never per matching posting.
 
 Ranking never has a cliff. Every article holding enough of the query is a result, in tiers: first the articles
-holding every word, then those lacking a small share of the query's weight, then larger shares (``tier``). A word
+holding every word (or lacking only words nearly every article holds, ``FIRST_TIER_SHARE``), then those lacking a
+small share of the query's weight, then larger shares (``tier``). A word
 weighs its idf, so lacking a word most articles hold (``vì``, ``là``) costs less than lacking a rare one; within a
 tier, BM25F decides. Articles lacking more than ``MAX_MISSING_SHARE`` of the weight are not results, and each
 result can say which words it lacks (``TextMatch.missing``). Words no article holds (a typo, a stray letter) carry
@@ -56,6 +57,10 @@ TIER_STEP = 0.1
 MAX_MISSING_SHARE = 0.5
 # Shares are compared with this tolerance, so float32 sums of the same weights compare equal.
 SHARE_EPSILON = 1e-4
+# An article lacking only words that weigh this share of the query or less (in a long query, words nearly every
+# article holds: ``những``, ``được``, ``vào``) ranks in the first tier, beside those holding every word, where its
+# score decides: such a word cannot tell articles apart, so lacking it is no reason to rank below all of them.
+FIRST_TIER_SHARE = 0.02
 # An article holding a variant (``ủy ban nhân dân`` for ``UBND``) or a Telex reading instead of the words typed
 # scores this share of what the variant alone would score; it also ranks below the articles of its tier that
 # hold the words as typed.
@@ -189,7 +194,7 @@ def _tiers(held: np.ndarray, idfs: list[float], citing: np.ndarray | None,
         weight += np.float32(idf) * ((sets >> i) & 1).astype(np.float32)
     lacking = 1 - weight / np.float32(sum(idfs))
     mask = ((sets != 0) & (lacking < MAX_MISSING_SHARE - SHARE_EPSILON))[of_document]
-    shares = np.where(lacking <= SHARE_EPSILON, 0, 1 + (lacking - SHARE_EPSILON) // TIER_STEP)
+    shares = np.where(lacking <= FIRST_TIER_SHARE, 0, 1 + (lacking - FIRST_TIER_SHARE) // TIER_STEP)
     # Within a share step, the articles citing a document typed come first, then those holding the words as typed
     # before those holding variants.
     tiers = (4 * shares).astype(np.int8)[of_document]

@@ -6,7 +6,8 @@ typed with diacritics, which decides whether it matches only its exact form or e
 
 Two readings are added to what was typed, never replacing it: the other forms of a variant or abbreviation
 (``variants.py``: ``UBND`` also searches ``ủy ban nhân dân``) and the syllable a Telex or VNI leftover spells
-(``hooij`` also searches ``hội``), as ``expansions``. Question words (``vì sao``, ``bao nhiêu``, ``nào``) of a
+(``hooij`` also searches ``hội``), as ``expansions``. Question words (``vì sao``, ``bao nhiêu``, ``bao giờ``, ``có
+nên``, ``nào``) of a
 question with at least two other words are ``optional``: they add to the score where they occur and are never
 required. Words asking for the latest news (``mới nhất``, ``hôm nay``) beside at least one other word are optional
 too, and mark the query as ``wants_news``: the ranking then prefers newer articles (``service.NEWS_FRESHNESS``),
@@ -31,8 +32,9 @@ MAX_QUERY_WORDS = 32
 PHRASE = re.compile(r'(-?)"([^"]*)"')
 # Words that make a question of a search (exact forms); single syllables only as typed with their marks, since
 # ``nao``/``gi`` without marks are other words too. ``ai`` (who) counts only at the start.
-QUESTION_PHRASES = ("vì sao", "tại sao", "là gì", "là bao nhiêu", "bao nhiêu", "như thế nào", "làm thế nào",
-                    "thế nào", "ra sao", "ở đâu", "khi nào", "làm sao", "có phải", "hay không", "là ai")
+QUESTION_PHRASES = ("vì sao", "tại sao", "vì đâu", "là gì", "là bao nhiêu", "bao nhiêu", "như thế nào", "làm thế nào",
+                    "thế nào", "ra sao", "bằng cách nào", "ở đâu", "khi nào", "bao giờ", "bao lâu", "làm sao",
+                    "có phải", "có nên", "hay không", "là ai")
 QUESTION_WORDS = frozenset({"nào", "gì", "đâu"})
 QUESTION_FIRST_WORDS = frozenset({"ai"})
 # A question needs this many other words before its question words become optional.

@@ -109,7 +109,8 @@ def correct_typos(view: IndexView, folded: list[str], units=(), typed_pairs: lis
     name can follow any word (``mưa lũ Thanh Hóa``).
 
     A correction must find clearly more: it raises the chain's ``log(1 + articles holding the pair)``, summed over
-    the query's pairs, by ``log(TYPO_FACTOR)``, and every pair is then found in at least ``MIN_PAIR_DOCUMENTS``
+    the query's pairs, by ``log(TYPO_FACTOR)`` (unless no article holds the syllable typed, which then has no reading
+    of its own: ``lúa nướt`` is ``lúa nước``), and every pair is then found in at least ``MIN_PAIR_DOCUMENTS``
     articles. Among those, the most likely one wins, as a model of neighbouring syllables sees it: the same sum
     less ``log(1 + articles holding the syllable)`` for each syllable between two others (a syllable everyone
     writes, such as ``cho``, stands beside anything): ``nong thong moi`` is ``nong thon moi``, and ``bat chom
@@ -155,7 +156,7 @@ def correct_typos(view: IndexView, folded: list[str], units=(), typed_pairs: lis
                             break
                 else:
                     found = sum(math.log1p(count) for count in counts)
-                    if found < typed + math.log(TYPO_FACTOR):
+                    if found < typed + math.log(TYPO_FACTOR) and counted[i]:
                         continue
                     likely = found - sum(math.log1p(_count(view, syllables, word)) for word in words[1:-1])
                     if best is None or likely > best[0]:

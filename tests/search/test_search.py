@@ -126,9 +126,14 @@ def test_words_typed_with_telex_or_vni_keys_are_read_as_vietnamese(view):
     assert ids(view, "Tijnh Bieen")[:2] == ids(view, "Tịnh Biên")[:2]
 
 
-def test_question_words_are_not_required(view):
-    hit = search(view, SearchRequest.from_pairs({"q": "vì sao lũ quét tràn qua"}.items())).hits[0]
-    assert hit.id == "flood-news" and hit.missing_words == []
+@pytest.mark.parametrize(("q", "first"), [
+    ("vì sao lũ quét tràn qua", "flood-news"),
+    ("bao giờ lũ quét tràn qua", "flood-news"),  # when
+    ("có nên cảnh báo lũ quét", "flood"),  # should we
+])
+def test_question_words_are_not_required(view, q, first):
+    hit = search(view, SearchRequest.from_pairs({"q": q}.items())).hits[0]
+    assert hit.id == first and hit.missing_words == []
 
 
 def test_an_operator_synonyms_file_adds_groups_and_names_its_bad_lines(view, caplog):
@@ -454,3 +459,32 @@ def test_a_long_query_s_real_words_are_not_read_as_typos_at_the_edge_of_two_word
                     SearchRequest.from_pairs({"q": "trường thu tiền sai quy định đầu năm học"}.items()))
     assert result.reading is None
     assert found(result)[:4] == [f"fees-{n}" for n in range(4)]
+
+
+VISAS = [
+    # ``được`` is in nearly every article, so an article lacking it is ranked beside those holding every word.
+    {"id": "visa-free", "title": "Mở rộng diện miễn visa cho khách quốc tế",
+     "body": "Chính phủ nghiên cứu mở rộng diện miễn visa cho công dân nhiều nước, gia hạn thời gian miễn visa."},
+    {"id": "passing-mention", "title": "Tổng kết du lịch năm",
+     "body": "Ngành du lịch được đánh giá cao. " * 20 + "Khách nước ngoài được miễn visa. " + "Doanh thu tăng. " * 20},
+    *({"id": f"common-{n}", "title": f"Tin địa phương {n}", "body": "Dự án được phê duyệt."} for n in range(40)),
+]
+
+
+def test_lacking_a_word_nearly_every_article_holds_does_not_rank_an_article_below_passing_mentions(tmp_path):
+    result = search(index_records(tmp_path, VISAS), SearchRequest.from_pairs({"q": "nước nào được miễn visa"}.items()))
+    assert [hit.id for hit in result.hits][:2] == ["visa-free", "passing-mention"]
+    assert result.hits[0].missing_words == ["được"]
+
+
+RICE = [
+    *({"id": f"rice-{n}", "title": f"Cánh đồng lúa nước thứ {n}", "body": "Nông dân cấy lúa nước."} for n in range(4)),
+    *({"id": f"dry-rice-{n}", "title": "Lúa rẫy vùng cao", "body": "Đồng bào trồng lúa rẫy."} for n in range(6)),
+    *({"id": f"water-{n}", "title": "Nước sạch về bản", "body": "Nước sạch cho dân."} for n in range(6)),
+]
+
+
+def test_a_word_no_article_holds_is_read_as_the_nearest_word_its_neighbour_stands_beside(tmp_path):
+    result = search(index_records(tmp_path, RICE), SearchRequest.from_pairs({"q": "lúa nướt"}.items()))
+    assert result.reading == "lúa nước"
+    assert {doc[:5] for doc in found(result)[:4]} == {"rice-"}
