@@ -160,13 +160,15 @@ NEWSPAPER_BEFORE = re.compile(
     + rf"(?:[Bb]áo|[Tt]ờ)|(?<![^\W_])(?:{UPPER}[^\W_]*[^\S\n]+)*Pháp[^\S\n]+[Ll]uật|(?<![^\W_])[Bb]áo[^\S\n]+Công[^\S\n]+an)"
     rf"(?:[^\S\n]+{UPPER}[^\W_]*)*[^\S\n]+$"
 )
-# Words that say where someone lives, comes from or was born, with no parenthesis or sentence end before the name:
-# "trú tại", "quê", "gốc Thanh Hóa", "sinh tháng 2-1927 tại xã …". Not a bare address after a person's name or age
-# ("ông Lợi (42 tuổi, xã Phú Thuận, huyện Phú Tân)"): that is often where the story happened, the victim's home.
+# Words that say where someone lives, comes from or was born, with no closed parenthesis or sentence end before the
+# name: "trú tại", "quê", "gốc Thanh Hóa", "sinh tháng 2-1927 tại xã …", "sống tại", "có địa chỉ ở huyện Củ Chi
+# (TP.HCM)". Not a bare address after a person's name or age ("ông Lợi (42 tuổi, xã Phú Thuận, huyện Phú Tân)", "anh
+# Toàn (50 tuổi, ở thị trấn Phú Phong)"): that is often where the story happened, the victim's or the subject's home.
 RESIDENCE_BEFORE = re.compile(
-    r"(?<![^\W_])(?:[Tt]rú|[Nn]gụ|[Qq]uê|HKTT|[Hh]ộ khẩu|[Ss]inh sống|[Gg]ốc|"
-    r"[Ss]inh(?:[^\S\n]+ra)?(?:[^\S\n]+(?:năm|ngày|tháng)[^\S\n]+[\d/.-]+)?[^\S\n]+(?:tại|ở))"
-    r"(?![^\W_])(?:[^()\n;.]|(?<=[A-Z])\.)*$"
+    r"(?<![^\W_])(?:[Tt]rú|[Nn]gụ|[Qq]uê|HKTT|[Hh]ộ khẩu|[Ss]inh sống|[Gg]ốc|[Ss]ống[^\S\n]+(?:tại|ở)|"
+    r"[Ss]inh(?:[^\S\n]+ra)?(?:[^\S\n]+(?:năm|ngày|tháng)[^\S\n]+[\d/.-]+)?[^\S\n]+(?:tại|ở)|"
+    r"[Đđ]ịa chỉ[^\S\n]+(?:ở|tại))"
+    r"(?![^\W_])(?:[^()\n;.]|(?<=[A-Z])\.|(?<=\S[^\S\n])\()*$"
 )
 # What separates a commune from its district in an address: ", huyện ", " (TP. ", ", H.".
 ADDRESS_STEP = re.compile(r"[^\S\n]*[,(][^\S\n]*(?:[^\W\d_]+\.?[^\S\n]*){0,2}")
@@ -218,8 +220,11 @@ ASIDE_BEFORE = (
     (("biểu", "ĐB"), re.compile(
         rf"(?<![^\W_])(?<!Đoàn )(?:[Đđ]ại biểu|ĐB|ĐBQH)(?:[^\S\n]*\(ĐB\))?(?:[^\S\n]+(?:Quốc hội|QH|HĐND))?"
         rf"(?:[^\S\n]+{_CAPITALISED}){{0,4}}[^\S\n]*\(?[^\S\n]*$")),
-    # An address field, most often the site's own footer: "Địa chỉ: Tầng 10, …, Cầu Giấy, Hà Nội".
-    (("chỉ",), re.compile(r"[Đđ]ịa chỉ[^\S\n]*:[^\n.;()]*$")),
+    # An address or contact field, most often the site's own footer: "Địa chỉ: Tầng 10, …, Cầu Giấy, Hà Nội", "Tòa
+    # soạn: …, Quận 3, TP.HCM", "Điện thoại (Hà Nội) (TP. Hồ Chí Minh)".
+    (("chỉ", "soạn", "thoại"), re.compile(
+        r"(?:[Đđ]ịa chỉ|[Tt]òa soạn|[Tt]oà soạn)[^\S\n]*:[^\n.;()]*$"
+        r"|[Đđ]iện thoại(?:[^\S\n]*\([^()\n]*\))*[^\S\n]*\([^\S\n]*$")),
     # A number plate names where the vehicle was registered: "ôtô biển số Đăk Lăk".
     (("iển", "BKS"), re.compile(r"(?<![^\W_])(?:[Bb]iển số|[Bb]iển kiểm soát|BKS)[^\S\n]+$")),
     # A distance is measured from a place the story is not about: "cách thành phố Bến Tre khoảng 80km".

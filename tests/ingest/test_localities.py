@@ -349,6 +349,22 @@ def test_an_address_field_is_not_a_place_of_the_story():
     assert main_places("Hội nghị", body) == set()
 
 
+def test_a_site_footer_with_the_newsroom_and_phone_lines_names_no_place_of_the_story():
+    body = ("Giá vàng trong nước sáng nay tăng 500.000 đồng mỗi lượng.\nTải ứng dụng Liên hệ Điện thoại (Hà Nội) "
+            "(TP. Hồ Chí Minh) Tòa soạn: 432-434 Nguyễn Thị Minh Khai, Phường 5, Quận 3, TP.HCM")
+    found = places("Giá vàng hôm nay tăng mạnh", body)
+    assert {name for name, _, role in found if role == "main"} == set()
+    assert ("Hồ Chí Minh", "Hồ Chí Minh", "mentioned") in found
+
+
+def test_where_someone_lives_is_a_mention_when_said_with_song_tai_or_dia_chi():
+    body = ("Ông Nguyễn Văn Mỹ là con cả trong một gia đình nghèo, sống tại làng Thanh Mỹ, huyện Châu Thành, tỉnh Trà "
+            "Vinh. Năm 2010 ông lập quỹ học bổng cho sinh viên cả nước.")
+    assert main_places("Vị doanh nhân dành tài sản làm từ thiện", body) == set()
+    body = "Sáng 8/2, một gia đình có địa chỉ ở huyện Củ Chi (TP.HCM) đã đến cơ quan công an trình báo."
+    assert main_places("Nhận dạng nạn nhân", body) == set()
+
+
 def test_a_numbered_2025_commune_is_not_the_district_it_is_named_after():
     body = ("Kết quả sắp xếp của tỉnh Bình Định.\n- Xã Phù Cát 5 giáp với các xã: Phù Mỹ 3, Phù Mỹ 4 và Hoài Ân 1. "
             "Phường Hoài Nhơn 1 giáp Phù Mỹ 7.")
