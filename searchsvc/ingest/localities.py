@@ -182,8 +182,9 @@ FIRST_PARAGRAPH_CHARS = 800
 DISTRICT_REPEATS = 2
 # How many districts a story may be about by the weaker signs (first paragraph, repeats, an address).
 MAX_DISTRICTS = 3
-# How often a province must be named to be the article's place when neither headline nor lead names one.
-MOST_NAMED_MINIMUM = 2
+# How often a province must be named to be the article's place when neither headline nor lead names one: twice is
+# a passing mention in a general story as often as not.
+MOST_NAMED_MINIMUM = 3
 # A list of this many places in the lead sentence makes each of them the story's place.
 MIN_LIST = 3
 # The regions of the country: a story about one names its provinces in lists.
@@ -237,6 +238,13 @@ NUMBER_AFTER = re.compile(r"[^\S\n]+\d")
 WORD_BEFORE = re.compile(r"([^\W\d_]+)[^\S\n]+$")
 ROUTE_JOIN = re.compile(r"[^\S\n]*[-–][^\S\n]*")
 RANGE_NEXT = re.compile(r"[^\S\n]*[-–][^\S\n]*|[^\S\n]+(?:vào[^\S\n]+|ra[^\S\n]+)?(?:đến|tới)[^\S\n]+")
+# An open list after words that announce examples gives examples, not the story's places: "các tỉnh miền Tây như:
+# Tiền Giang, Bến Tre, Vĩnh Long...", "chẳng hạn tỉnh A, B, C v.v.". A closed one ("các tỉnh ít thiệt hại hơn như Hà
+# Tĩnh, Nghệ An, Thanh Hóa, …") may name them all.
+EXAMPLES_BEFORE = re.compile(r"(?<![^\W_])(?:[Nn]hư|[Cc]hẳng hạn(?:[^\S\n]+như)?|[Vv]í dụ|[Đđ]iển hình(?:[^\S\n]+(?:là|như))?)"
+                             r"[^\S\n]*:?[^\S\n]*(?:(?:các|những)[^\S\n]+)?(?:(?:tỉnh|thành phố|huyện|quận|thị xã|TP)"
+                             r"[^\S\n]+)?$")
+OPEN_END = re.compile(r"[^\S\n]*(?:\.\.\.|…|,?[^\S\n]*v\.v)")
 LIST_NEXT = re.compile(r"[^\S\n]*,[^\S\n]*|[^\S\n]+(?i:và|va)[^\S\n]+")
 
 
@@ -822,7 +830,9 @@ def _listed_together(body: list[tuple[int, int]], hits: list[Hit], text: str, ra
         if ranges and following[0] is not None and not joined and RANGE_NEXT.fullmatch(text, end, following[0]):
             joined = ranged = True
         if not joined:
-            if len(chain) >= MIN_LIST or ranged and len(chain) > 1:
+            first = hits[chain[0]].start
+            if (len(chain) >= MIN_LIST or ranged and len(chain) > 1) and not (EXAMPLES_BEFORE.search(
+                    text, max(0, first - 40), first) and OPEN_END.match(text, end)):
                 listed.update(chain)
             chain, ranged = [], False
     return listed

@@ -365,6 +365,28 @@ def test_where_someone_lives_is_a_mention_when_said_with_song_tai_or_dia_chi():
     assert main_places("Nhận dạng nạn nhân", body) == set()
 
 
+GENERAL_LEAD = ("Nhiều ý kiến cho rằng cần có chính sách phù hợp để hỗ trợ người lao động trong bối cảnh giá cả leo thang, "
+                "thu nhập giảm sút và việc làm bấp bênh. Các chuyên gia kinh tế đề xuất tăng lương tối thiểu vùng, giảm "
+                "thuế thu nhập cá nhân và mở rộng các gói vay ưu đãi cho hộ gia đình khó khăn trên cả nước. Theo họ, những "
+                "giải pháp này cần được thực hiện đồng bộ, kịp thời và có lộ trình rõ ràng.\n")
+
+
+def test_a_province_named_in_passing_twice_deep_in_a_general_story_is_a_mention():
+    body = GENERAL_LEAD + ("Một chuyên gia ở Hà Nội cho biết giá thuê nhà tăng nhanh. Năm ngoái, Hà Nội đã thí điểm một số "
+                           "chính sách.")
+    assert main_places("Cần chính sách hỗ trợ người lao động", body) == set()
+    body += " Năm nay Hà Nội tiếp tục mở rộng các chính sách này cho mọi quận, huyện."
+    assert main_places("Cần chính sách hỗ trợ người lao động", body) == {("Hà Nội", "Hà Nội")}
+
+
+def test_an_open_list_of_examples_after_nhu_is_not_the_story_s_places():
+    body = ("Sáng nay, Công an TP Hồ Chí Minh bắt giữ đối tượng cung cấp ma túy cho con nghiện ở các tỉnh miền Tây như: "
+            "Tiền Giang, Bến Tre, Vĩnh Long... Vụ việc đang được điều tra.")
+    assert main_places("Bắt trùm ma túy", body) == {("Hồ Chí Minh", "Hồ Chí Minh")}
+    body = "Mưa lớn kéo dài tại các tỉnh miền Trung: Quảng Bình, Quảng Trị, Thừa Thiên Huế gây ngập nhiều nơi."
+    assert len(main_places("Mưa lớn", body)) == 3
+
+
 def test_a_numbered_2025_commune_is_not_the_district_it_is_named_after():
     body = ("Kết quả sắp xếp của tỉnh Bình Định.\n- Xã Phù Cát 5 giáp với các xã: Phù Mỹ 3, Phù Mỹ 4 và Hoài Ân 1. "
             "Phường Hoài Nhơn 1 giáp Phù Mỹ 7.")
