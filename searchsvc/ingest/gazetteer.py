@@ -41,6 +41,13 @@ PROVINCE_ALIASES = {
     # The city's old name, still its everyday one; inside a firm's, a bank's or a river's name it is read as part of
     # that name (a bare name must fill its whole run of capitalised words, and "sông", "Ngân hàng" set it aside).
     "sai gon": "79",
+    # Landmarks that papers name alone for their province (``sân bay Tân Sơn Nhất``, ``đỉnh Fansipan``): the story is
+    # placed in the province, not in the district or the 2025 commune named after them.
+    "tan son nhat": "79",
+    "noi bai": "01",
+    "fansipan": "10",
+    "phan xi pang": "10",
+    "phong nha": "44",
 }
 PREFIX_LABELS = {1: "tỉnh", 2: "huyện", 3: "xã"}
 WORD = re.compile(r"[^\W_]+")

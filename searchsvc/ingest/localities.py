@@ -142,12 +142,14 @@ UPPER_CHAR = re.compile(UPPER)
 # A capitalised word (not an acronym: ``UBND Q.1``) right before a one-letter type word: the letter is a person's
 # initial.
 NAME_BEFORE = re.compile(rf"(?<![^\W_]){UPPER}{LOWER}[^\W\d_]*[^\S\n]+$")
-_CAPITALISED = UPPER + r"[^\W_]*"
+# A capitalised word; Central Highlands names keep an apostrophe inside a word (``Đắk R'Lấp``, ``Ia H’Drai``).
+_APOSTROPHE_PART = r"(?:['’ʼ][^\W_]+)*"
+_CAPITALISED = UPPER + r"[^\W_]*" + _APOSTROPHE_PART
 TYPE_WORDS = re.compile(_type_words_pattern(PREFIXES))
 NAME_GAP = re.compile(_GAP)
 NAME_GAP_DOT = re.compile(r"[^\S\n]+|[^\S\n]*\.[^\S\n]*")
 # A capital, then (a test the engine can skip to) the word boundary before it.
-CAPITALISED_RUN = re.compile(rf"{UPPER}(?<![^\W_].)[^\W_]*(?:{_GAP}{_CAPITALISED})*")
+CAPITALISED_RUN = re.compile(rf"{UPPER}(?<![^\W_].)[^\W_]*{_APOSTROPHE_PART}(?:{_GAP}{_CAPITALISED})*")
 # The longest province name (``Bà Rịa Vũng Tàu``) after a word that only starts the sentence (``Tại``).
 MAX_BARE_WORDS = 5
 NOT_NEWSPAPER_BEFORE = ("thông", "cảnh", "dự", "tình", "khai", "trình", "điện", "họp", "tố")
@@ -425,7 +427,9 @@ def _bare_place(run: str) -> tuple[int, int, tuple[str, ...]] | None:
     if len(words) > MAX_BARE_WORDS + 1:
         return None
     names = load_gazetteer().names
-    keys = [_fold_word(word) for word in words]
+    # A word with an apostrophe (``R’Lấp``) is two words of the gazetteer's name.
+    syllables = [TOKEN.findall(word) for word in words]
+    keys = [" ".join(map(_fold_word, parts)) for parts in syllables]
     skips = [0]
     if len(words) > 1 and (normalize_word(words[0]) in LEADING_WORDS or ACRONYM.fullmatch(words[0])):
         skips.append(1)
@@ -435,7 +439,7 @@ def _bare_place(run: str) -> tuple[int, int, tuple[str, ...]] | None:
         codes = names[1].get(key)
         if codes and key not in BARE_PROVINCE_STOPLIST:
             return offset, 1, codes
-        marked = tuple(map(normalize_word, words[skip:]))
+        marked = tuple(normalize_word(part) for parts in syllables[skip:] for part in parts)
         codes = tuple(code for code in names[2].get(key, ()) if _marks_agree(marked, _marked(load_gazetteer().units[code].name)))
         if codes and len(words) - skip > 1:
             return offset, 2, codes

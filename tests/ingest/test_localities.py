@@ -387,6 +387,17 @@ def test_an_open_list_of_examples_after_nhu_is_not_the_story_s_places():
     assert len(main_places("Mưa lớn", body)) == 3
 
 
+def test_a_district_spelled_with_an_apostrophe_is_found_typed_or_named_with_its_province():
+    assert main_places("Sạt lở ở huyện Đắk R’lấp", "Nội dung.") == {("Đắk R'Lấp", "Đắk Nông")}
+    assert ("Ia H'Drai", "Kon Tum") in main_places("Cháy rừng ở Ia H'Drai, Kon Tum", "Nội dung.")
+
+
+def test_a_well_known_landmark_named_alone_places_the_story_in_its_province():
+    assert main_places("15 phút tìm vị khách bỏ quên 100 triệu tại sân bay Nội Bài", "Nội dung.") == {
+        ("Hà Nội", "Hà Nội")}
+    assert main_places("Sân bay Tân Sơn Nhất quá tải dịp Tết", "Nội dung.") == {("Hồ Chí Minh", "Hồ Chí Minh")}
+
+
 def test_a_numbered_2025_commune_is_not_the_district_it_is_named_after():
     body = ("Kết quả sắp xếp của tỉnh Bình Định.\n- Xã Phù Cát 5 giáp với các xã: Phù Mỹ 3, Phù Mỹ 4 và Hoài Ân 1. "
             "Phường Hoài Nhơn 1 giáp Phù Mỹ 7.")
