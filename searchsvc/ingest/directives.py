@@ -16,7 +16,8 @@ provinces share an id: the text does not say more, and we do not guess.
 
 A symbol whose type code is known is a citation even with no type word in front (``thay thế 153/2010/TT-BTC``, the
 list ``bãi bỏ các Thông tư sau: số 11/2009/TT-BXD; số 01/2010/TT-BXD``): the code names the type. A symbol without a
-type code (``354/GP-TTĐT``, ``4919/VPCP-KTTH``) needs its type word.
+type code (``4919/VPCP-KTTH``) needs its type word. A press licence (``354/GP-TTĐT``) is a site's footer, never a
+citation.
 
 Where the type word and the symbol's type code disagree (``Quyết định 267/TB-HU``), the code wins: it is copied
 from the document itself, while the word is the journalist's.
@@ -30,8 +31,8 @@ from datetime import date
 
 from searchsvc.article import Directive
 from searchsvc.text.documents import (
-    CODE_OF_TYPE, OTHER_CODES, SYMBOL_SEPARATOR, TYPE_BY_ABBREVIATION, TYPE_BY_CODE_WRITTEN, TYPE_BY_FOLDED, TYPES,
-    ISSUER_OF_TYPE, code_of_issuer, issuer_name, issuer_of_code, number_key, read_symbol, slug,
+    CODE_OF_TYPE, OTHER_CODES, PARTY_ISSUERS, SYMBOL_SEPARATOR, TYPE_BY_ABBREVIATION, TYPE_BY_CODE_WRITTEN,
+    TYPE_BY_FOLDED, TYPES, ISSUER_OF_TYPE, code_of_issuer, issuer_name, issuer_of_code, number_key, read_symbol, slug,
 )
 from searchsvc.text.normalize import fold_text, nfc
 
@@ -75,10 +76,12 @@ ATTACHED_DATE = re.compile(
     r"(?:(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})(?:\s*[/.-]\s*(?P<year>(?:19|20)\d\d))?(?!\d)"
     r"|(?P<day2>\d{1,2})\s+tháng\s+(?P<month2>\d{1,2})(?:\s+năm\s+(?P<year2>(?:19|20)\d\d))?)"
 )
-# "năm 2016", "ban hành tháng 7/2014", "(năm 2014)" right after a mention.
+# "năm 2016", "ban hành tháng 7/2014", "(năm 2014)", "đã có hiệu lực từ năm 2015" right after a mention or its issuer.
 ATTACHED_YEAR = re.compile(
     rf"{_SAME_LINE}[,(]?{_SAME_LINE}"
-    r"(?:(?i:ban hành|ký|kí)\s+)?(?:(?i:vào)\s+)?(?:(?i:năm)\s+|(?i:tháng)\s+\d{1,2}\s*[/.-]\s*)"
+    # "từ" only after the issuing or the entry into force: "…, từ tháng 9/2015 đến …" is a period of the story.
+    r"(?:(?:(?i:đã|được)\s+)?(?i:ban hành|ký|kí|có hiệu lực)\s+(?:(?i:vào|từ)\s+)?|(?i:vào)\s+)?"
+    r"(?:(?i:năm)\s+|(?i:tháng)\s+\d{1,2}\s*[/.-]\s*)"
     r"(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*[-–]\s*\d)"
 )
 # A date that opens the clause of the citation: "Ngày 6/6/2017, Bộ trưởng Bộ TT&TT đã ký Quyết định số 866",
@@ -87,7 +90,9 @@ ATTACHED_YEAR = re.compile(
 _CLAUSE_WORDS = r"(?:[^.;!?\n\d]|(?<=[Ss]ố )\d{1,3}(?![\d/.-]))"
 CLAUSE_DATE = re.compile(
     r"(?:^|[.;!?\n]\s*|(?<=[,\s])(?=[Nn]gày\s))(?:[^.;!?\n\d,]{1,20},\s*)?(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)\s+)?"
-    r"(?:[Nn]gày\s+)?\d{1,2}\s*(?P<sep>[/.-])\s*\d{1,2}\s*(?:(?P=sep)\s*(?P<year>(?:19|20)\d\d))?,"
+    r"(?:(?:[Nn]gày\s+)?\d{1,2}\s*(?P<sep>[/.-])\s*\d{1,2}\s*(?:(?P=sep)\s*(?P<year>(?:19|20)\d\d))?"
+    r"|(?:(?:[Tt]rong|[Vv]ào|[Cc]uối|[Đđ]ầu|[Gg]iữa)\s+)?(?:[Nn]ăm|[Tt]háng\s+\d{1,2}\s*[/.-]|[Tt]háng\s+\d{1,2}\s+năm)"
+    r"\s*(?P<opening_year>(?:19|20)\d\d)(?!\d)),"
     rf"(?={_CLAUSE_WORDS}*(?:\b(?:ban hành|ký|kí|có)\s|\bra\s+$)){_CLAUSE_WORDS}{{0,120}}$"
 )
 ISSUER_START = re.compile(r"\s*,?\s*(?:(?i:do|của)\s+)")
@@ -116,6 +121,9 @@ UNIT_WORDS = frozenset(
 )
 # Words after a bare number of a "weak" type that close a citation (Kết luận 49 của Bộ Chính trị).
 CLOSING_WORDS = frozenset("của về ngày do này đã được và là có ban quy yêu nêu cho thì vẫn cũng đó tại nói".split())
+# Who licenses papers and news sites (``346/GP-BTTTT``, ``70/GP-CBC``, ``354/GP-TTĐT``): such a licence is the
+# site's footer, not a document the article cites.
+PRESS_LICENSORS = frozenset({"btttt", "bttt", "cbc", "ttdt", "dt", "tt", "stttt"})
 # Types whose symbol follows from the issuer alone; others (Quyết định, Nghị định) may carry the year in the symbol.
 PRIME_MINISTER_TYPES = frozenset({"Chỉ thị", "Công điện"})
 
@@ -182,16 +190,17 @@ def _mentions(text: str) -> list[re.Match]:
 
 
 def _shared_symbols(mentions: list[_Mention], text: str) -> list[_Mention]:
-    """``các quyết định 106, 107/QĐ-TTg``: numbers listed before a symbol share it (and a year written in it)."""
+    """``các quyết định 106, 107/QĐ-TTg``: numbers listed before a symbol share it, and the list shares its year
+    (written in the symbol, after the list, or in the date that opens the clause)."""
     for index in range(len(mentions) - 2, -1, -1):
         mention, following = mentions[index], mentions[index + 1]
         if (mention.symbol is None and following.symbol and mention.type == following.type
                 and mention.issuer_code in (None, following.issuer_code)
                 and SHARED_JOIN.fullmatch(text, mention.end, following.start)):
-            mentions[index] = replace(
-                mention, symbol=following.symbol, issuer_code=following.issuer_code, party=following.party,
-                year=mention.year or (following.year if following.year_in_number else None),
-                year_in_number=following.year_in_number)
+            year = mention.year or following.year
+            mentions[index] = replace(mention, symbol=following.symbol, issuer_code=following.issuer_code,
+                                      party=following.party, year=year, year_in_number=following.year_in_number)
+            mentions[index + 1] = replace(following, year=following.year or year)
     return mentions
 
 
@@ -222,21 +231,25 @@ def _read_mention(text: str, match: re.Match, published: date | None) -> _Mentio
         attached_year, tail = _year_of(date_match, published), date_match.end()
     issuer, tail = _read_issuer(text, tail)
     if issuer and not date_match:
-        date_match = ATTACHED_DATE.match(text, tail)
+        date_match = ATTACHED_DATE.match(text, tail) or ATTACHED_YEAR.match(text, tail)
     if not date_match and (signed := SIGNED_BY.match(text, end)):
         date_match = ATTACHED_DATE.match(text, signed.end())
     if date_match and attached_year is None:
         attached_year = _year_of(date_match, published)
+    attached = bool(date_match or issuer)
     if not date_match and not year and (opening := CLAUSE_DATE.search(text, max(0, match.start() - 160),
                                                                       match.start())):
         date_match = opening
-        attached_year = attached_year or (int(opening["year"]) if opening["year"] else None)
+        opening_year = opening["year"] or opening["opening_year"]
+        attached_year = attached_year or (int(opening_year) if opening_year else None)
     if not symbol and groups.get("qualifier") and not (date_match or issuer or ISSUED_BY.match(text, end)):
         return None  # "Quyết định thanh tra số 311" is a citation only with its issuer or date
-    if letter and not symbol and not (match["so"] and (date_match or issuer)):
-        return None  # "văn bản 5" is any text; "văn bản số 4178" of a body or a date is a letter
+    if letter and not symbol and not (date_match if match["so"] else attached) and not issuer:
+        return None  # "văn bản 5" is any text; "văn bản (số) 4178" of a body or a date is a letter
     bare = not symbol and not year
     if bare and not _is_bare_citation(text, match, type_name, number, attached=bool(date_match or issuer)):
+        return None
+    if type_name == "Giấy phép" and issuer_code and _press_licence(issuer_code):
         return None
     if issuer_code is None and issuer:
         issuer_code, party = code_of_issuer(issuer)
@@ -348,7 +361,7 @@ def _directive(group: list[_Mention]) -> Directive:
     type_name, number = first.type, first.number
     symbol = next((m.symbol for m in group if m.symbol), None)
     issuer_code = next((m.issuer_code for m in group if m.issuer_code), None)
-    issuer = next((m.issuer for m in group if m.issuer), None) or issuer_of_code(issuer_code)
+    issuer = next((m.issuer for m in group if m.issuer), None) or _issuer_of_codes(issuer_code)
     year = next((m.year for m in group if m.year), None)
     party = any(m.party for m in group)
     code = CODE_OF_TYPE.get(type_name)
@@ -372,3 +385,16 @@ def _directive(group: list[_Mention]) -> Directive:
         parts.append(str(year))
     return Directive(id="-".join(parts), label=label, type=type_name, number=number, symbol=symbol, year=year,
                      issuer=issuer)
+
+
+def _press_licence(issuer_code: str) -> bool:
+    return slug(re.split(SYMBOL_SEPARATOR, issuer_code)[-1]) in PRESS_LICENSORS
+
+
+def _issuer_of_codes(issuer_code: str | None) -> str | None:
+    """The body the symbol names: its first issuer code (``4919/VPCP-KTTH``: the Government Office, KTTH is the
+    drafting unit), or the Party body that ends a Party symbol whose type code is mistyped (``28-CQ/TW``)."""
+    if not issuer_code:
+        return None
+    codes = re.split(SYMBOL_SEPARATOR, issuer_code)
+    return issuer_of_code(codes[0]) or (issuer_of_code(codes[-1]) if codes[-1] in PARTY_ISSUERS else None)

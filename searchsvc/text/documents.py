@@ -39,6 +39,7 @@ TYPES = (
     ("Chương trình", "CTr", "symbol"),
     ("Phương án", "PA", "symbol"),
     ("Giấy mời", "GM", "symbol"),
+    ("Giấy phép", "GP", "symbol"),
     ("Dự án", "DA", "symbol"),
     ("Luật", None, "symbol"),
     ("Pháp lệnh", None, "symbol"),

@@ -309,6 +309,13 @@ def test_issuers_are_clean_names_of_bodies(text, issuer):
     # A date that opens the clause is the document's only when the clause issues it.
     ("Ngày 24-10-2014, hàng trăm người ra đường phản đối Quyết định 5383 của UBND", "Quyết định 5383", None),
     ("UNISFA được thành lập năm 2011 theo Nghị quyết 1990 của Hội đồng Bảo an với nhiệm vụ", "Nghị quyết 1990", None),
+    # A year or a month that opens the clause dates the document the clause issues.
+    ("Đầu năm 2017, Bộ Chính trị đã ban hành Nghị quyết 08-NQ/TW về phát triển du lịch", "Nghị quyết 08-NQ/TW", 2017),
+    ("Tháng 7/2014, Chính phủ ban hành Nghị định 67 về một số chính sách phát triển thủy sản", "Nghị định 67", 2014),
+    # After the issuer: the year it was issued or came into force, not a period the story reports.
+    ("Quy định mới theo Nghị định số 86 của Chính phủ đã có hiệu lực từ năm 2015. Vì vậy", "Nghị định 86", 2015),
+    ("Theo kết luận số 07/KL-TTQ của Thanh tra quận Liên Chiểu, từ tháng 9/2015 đến tháng 5/2016, số tiền",
+     "Kết luận 07/KL-TTQ", None),
 ])
 def test_year_from_the_clause_around_the_citation(text, label, year):
     [directive] = extract_directives(text)
@@ -324,6 +331,29 @@ def test_a_letter_cited_by_a_bare_number_and_a_date():
 def test_numbers_listed_before_a_symbol_share_it():
     found = extract_directives("thực hiện các quyết định 106, 107/QĐ-TTg của Thủ tướng")
     assert [d.id for d in found] == ["quyet-dinh-106-ttg", "quyet-dinh-107-ttg"]
+
+
+def test_numbers_listed_under_one_symbol_share_its_date():
+    found = extract_directives("Ngày 12/3/2017, Thủ tướng Chính phủ đã ký các quyết định 106, 107/QĐ-TTg về việc")
+    assert [(d.label, d.year) for d in found] == [("Quyết định 106/QĐ-TTg", 2017), ("Quyết định 107/QĐ-TTg", 2017)]
+    found = extract_directives("đang sửa đổi Thông tư số 17/2016 và Thông tư 25/2015/TT-BTTTT")
+    assert [d.year for d in found] == [2016, 2015]
+
+
+def test_a_letter_cited_by_a_bare_number_with_its_date_or_sender():
+    assert [(d.label, d.year, d.issuer) for d in extract_directives(
+        "theo chỉ đạo của Phó Thủ tướng tại văn bản 571 ngày 19/1/2017 của Văn phòng Chính phủ. Trong khoản")] == [
+        ("Công văn 571", 2017, "Văn phòng Chính phủ")]
+
+
+@pytest.mark.parametrize("text, issuer", [
+    ("theo tinh thần Nghị quyết số 28-CQ/TW về Chiến lược bảo vệ Tổ quốc", "Trung ương Đảng"),
+    ("Công văn 4919/VPCP-KTTH về việc", "Văn phòng Chính phủ"),
+    ("Nghị quyết liên tịch 403/2017/NQLT-UBTVQH14-CP-ĐCTUBTWMTTQVN quy định", None),
+])
+def test_the_issuer_shown_is_the_one_the_symbol_names(text, issuer):
+    [directive] = extract_directives(text)
+    assert directive.issuer == issuer
 
 
 def test_a_symbol_typed_without_its_d_bar_is_the_same_document():
@@ -345,3 +375,12 @@ def test_a_date_opening_the_clause_dates_a_letter_across_a_number_in_a_name():
     found = extract_directives("Ngày 09/5/2017, Chi nhánh DNTN Xây dựng số 1 tỉnh Điện Biên cũng đã có Văn bản số "
                                "96/CV-KSMTSH gửi UBND thành phố.")
     assert [(d.label, d.year) for d in found] == [("Công văn 96/CV-KSMTSH", 2017)]
+
+
+def test_a_numbered_permit_is_cited_and_a_press_licence_in_the_footer_is_not():
+    found = extract_directives("căn cứ giấy phép xây dựng số 235 do Sở cấp ngày 17/2/2016 và hồ sơ thiết kế")
+    assert [(d.type, d.number, d.year) for d in found] == [("Giấy phép", "235", 2016)]
+    assert labels("Bộ Tài nguyên và Môi trường đã cấp Giấy phép số 1517/GP-BTNMT ngày 23/6/2017 cho phép") == [
+        "Giấy phép 1517/GP-BTNMT"]
+    assert extract_directives("Tổng Biên tập: Nguyễn Văn A. Giấy phép số 346/GP-BTTTT do Bộ TTTT cấp ngày 08.07.2022. "
+                              "Giấy phép số: 4109/GXN-TTĐT do Sở TTTT Hà Nội cấp ngày 27/12/2022.") == ()
