@@ -41,6 +41,10 @@ PAPER_TAGS = {"BĐ": "Báo Bình Định", "HNM": "Hà Nội Mới", "QĐND": "Q
 COMPILED_BY = re.compile(r"(?<![^\W_])Tổng hợp\s+(?:[A-ZÀ-ỸĐ][^\s]*\s*){1,4}$")
 # "(Tổng hợp)", "(Tổng hợp theo báo VNE, Zing.vn)", "(t/h)", "(lược dịch)" after the writer's name.
 COMPILED_FROM = re.compile(r"\(\s*(?:tổng hợp|t/h|lược dịch)(?:\s+theo\s+(?:báo\s+)?([^()]*?))?\s*\)", re.IGNORECASE)
+# An outlet named by what it is ("Báo Công Thương", "Tạp chí Tri Thức"): never an author, always the credit.
+OUTLET = re.compile(r"(?:[Bb]áo|[Tt]ạp chí|Đài|Truyền hình|Cổng thông tin|Trang tin|Kênh|Thông tấn xã)\s+[A-ZÀ-ỸĐ0-9]")
+# The label of a photo credit that opens the tail: "Ảnh: Hồng Vĩnh Nguyên Khánh-Hồng Vĩnh".
+PHOTO_LABEL = re.compile(r"\(?(?:[Ảả]nh|ẢNH)\s*:\s*")
 SOURCE_LINE = re.compile(r"^(?:theo|nguồn)\s*:?\s+\S", re.IGNORECASE)
 THEO = re.compile(r"(?:^|\s|\()(?:theo|nguồn)\s*:?\s+(.+?)\)?\s*$", re.IGNORECASE)
 PARENTHESES = re.compile(r"\s*\(([^()]*)\)\s*")
@@ -126,9 +130,11 @@ def _body_tail(body: str) -> str:
              if line.strip() and not NOISE_LINE.match(line.strip())]
     if not lines:
         return ""
-    if len(lines) > 1 and SOURCE_LINE.match(lines[-1]) and len(lines[-2].split()) <= MAX_NAME_WORDS \
-            and not lines[-2].endswith(tuple(".!?…:;\"”")):
-        return f"{lines[-2]} {lines[-1]}"  # the name on its own line, then "Theo Source"
+    if len(lines) > 1 and len(lines[-2].split()) <= MAX_NAME_WORDS and not lines[-2].endswith(tuple(".!?…:;\"”")):
+        if SOURCE_LINE.match(lines[-1]):
+            return f"{lines[-2]} {lines[-1]}"  # the name on its own line, then "Theo Source"
+        if _is_outlet(lines[-1]) and _looks_like_name(lines[-2]):
+            return f"{lines[-2]} Theo {lines[-1]}"  # the name, then the outlet alone: "Báo Công Thương", "Dân Việt"
     promotion = SITE_PROMOTION.search(lines[-1], max(0, len(lines[-1]) - TAIL_CHARS))
     if promotion:
         paper = promotion["paper"]
@@ -144,6 +150,7 @@ def _body_tail(body: str) -> str:
     words = tail.split()
     if len(words) >= 4 and len(words) % 2 == 0 and words[: len(words) // 2] == words[len(words) // 2:]:
         tail = " ".join(words[: len(words) // 2])  # the byline printed twice: "Việt Cường/VOV Việt Cường/VOV"
+    tail = _after_photo_credit(tail, body)
     short = len(tail.split()) <= MAX_BYLINE_WORDS
     if short and (not tail or _parse(tail)[0]):
         return tail
@@ -151,6 +158,36 @@ def _body_tail(body: str) -> str:
     if compiled:
         return compiled.group()
     return _glued_byline(tail, body) or (tail if short else "")
+
+
+def _after_photo_credit(tail: str, body: str) -> str:
+    """The byline glued after the last photo credits: ``Ảnh: Hồng Vĩnh Nguyên Khánh-Hồng Vĩnh`` is the writers
+    Nguyên Khánh and Hồng Vĩnh after a credit to Hồng Vĩnh, when the text credits that photographer elsewhere too.
+    A photographer's name has two or three words (the longest credited one first, so the credit does not eat the
+    byline's first word); a word glued to the next (``Hùng LêĐức Hùng``) is two."""
+    rest = tail
+    while rest and (label := PHOTO_LABEL.match(rest)):
+        words = [part for word in rest[label.end():].split() for part in _unglued(word)]
+        for size in (3, 2):
+            photographer = " ".join(words[:size])
+            if len(words) >= size and ":" not in photographer and _photo_credits(photographer, body) > 1:
+                rest = " ".join(words[size:])
+                break
+        else:
+            break
+    return rest if rest != tail and _parse(rest)[0] else tail
+
+
+def _photo_credits(name: str, body: str) -> int:
+    """How often the body credits a photo to ``name``, also when the next word is glued to it (``Ảnh: Hùng LêĐức``)."""
+    credits = re.finditer(rf"(?:[Ảả]nh|ẢNH)\s*:\s*{re.escape(name)}", body)
+    return sum(1 for credit in credits if credit.end() == len(body) or not body[credit.end()].islower())
+
+
+def _unglued(word: str) -> list[str]:
+    """A word split where a lower-case letter runs into a capital: ``LêĐức`` -> ``Lê``, ``Đức``."""
+    cuts = [i for i in range(1, len(word) - 1) if word[i - 1].islower() and word[i].isupper() and word[i + 1].islower()]
+    return [word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)])]
 
 
 def _last_sentence_end(text: str) -> int | None:
@@ -185,11 +222,21 @@ def _glued_byline(tail: str, body: str) -> str:
     before = tail[: glued.start("name")].split()[-1:] + words[:lower]
     if before and before[-1].lower() in ("theo", "nguồn"):
         return ""  # "Theo Trí Thức Trẻ": an outlet credited, read as such
-    if len(words) - lower < 2 or not all(word[0].isupper() for word in words[lower:]) or body.count(name) > 1:
+    if len(words) - lower < 2 or not all(word[0].isupper() for word in words[lower:]) or _named_elsewhere(name, body):
         return ""
     if not lower and glued.group("before") == ":" and not glued.group("credit"):
         return ""  # "Stylist: Bí Bo", "Make-up: …": a credit for another job
     return name + (glued.group("credit") or "")
+
+
+def _named_elsewhere(name: str, body: str) -> bool:
+    """Whether the body names ``name`` besides the byline, as a subject would be; a photo credit (``Ảnh: Hoàng Nam``)
+    does not count, since the writer often takes the photos."""
+    return body.count(name) - _photo_credits(name, body) > 1
+
+
+def _is_outlet(text: str) -> bool:
+    return bool(OUTLET.match(text)) or text.strip(" .").lower() in AGENCIES
 
 
 def _parse(text: str) -> tuple[tuple[str, ...], str | None]:
@@ -208,9 +255,10 @@ def _parse(text: str) -> tuple[tuple[str, ...], str | None]:
     theo = THEO.search(text)
     if theo:
         credited = theo.group(1).strip(" .)")
-        # "Theo Hà Trang/ dantri.com.vn", "Theo DUY CƯỜNG/SGGP", "Theo Minh Anh | Dân Việt", "Theo Mạnh Tùng (VNE)":
+        # "Theo Hà Trang/ dantri.com.vn", "Theo DUY CƯỜNG/SGGP", "Theo Minh Anh | Dân Việt", "Theo Mạnh Tùng (VNE)",
+        # "Theo Thanh Hương - Báo Công Thương":
         # the writer, the paper.
-        writer, *paper = re.split(r"\s*[/|(]\s*", credited, maxsplit=1)
+        writer, *paper = re.split(r"\s*[/|(]\s*|\s+[-–]\s+(?=" + OUTLET.pattern + ")", credited, maxsplit=1)
         if paper and paper[0] and _looks_like_name(writer):
             credited, text = paper[0], writer
         else:
@@ -241,6 +289,9 @@ def _parse(text: str) -> tuple[tuple[str, ...], str | None]:
     for part in SEPARATORS.split(text):
         part = part.strip(" .-–")
         if not part or part.lower() in COMPILED:
+            continue
+        if OUTLET.match(part):  # "Thanh Hương - Báo Công Thương"
+            credits.append(part)
             continue
         words = part.split()
         if len(words) >= 4 and words[-1] == words[-2]:

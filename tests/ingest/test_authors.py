@@ -109,3 +109,33 @@ def test_the_paper_s_tag_opening_the_lead_is_the_credit():
 )
 def test_bylines_at_the_end_of_a_flattened_body(body, expected):
     assert extract_byline(None, body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # An outlet named by what it is, on its own line or after the writer, is the credit and never an author.
+    ("Vụ việc đang được điều tra.\nThanh Hương\nBáo Công Thương", (("Thanh Hương",), "Báo Công Thương")),
+    ("Vụ việc đang được điều tra.\nThanh Hương\nDân Việt", (("Thanh Hương",), "Dân Việt")),
+    ("Vụ việc đang được điều tra.\nThanh Hương - Báo Công Thương", (("Thanh Hương",), "Báo Công Thương")),
+    ("Vụ việc đang được điều tra.\nTheo Thanh Hương - Báo Công Thương", (("Thanh Hương",), "Báo Công Thương")),
+    ("Vụ việc đang được điều tra.\nBáo Đất Việt", ((), "Báo Đất Việt")),
+])
+def test_an_outlet_is_the_credit_not_an_author(body, expected):
+    assert extract_byline(None, body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # The last caption's photo credit runs into the byline; the photographer is credited elsewhere in the text.
+    ("Vợ cố nhà văn nhận giải. Ảnh: Hồng Vĩnh NSND Lê Văn Thi nhận giải. Ảnh: Hồng Vĩnh Nguyên Khánh-Hồng Vĩnh",
+     (("Nguyên Khánh", "Hồng Vĩnh"), None)),
+    ("Ông Obama rất được lòng trẻ con. Ảnh: Nhà Trắng Ảnh: Nhà Trắng Ảnh: Nhà Trắng Đỗ Quyên (Theo CNN)",
+     (("Đỗ Quyên",), "CNN")),
+    ("Lực lượng thu dọn dầu ở bờ biển. Ảnh: Hùng Lê Dầu loang dài 3 km. Ảnh: Hùng LêĐức Hùng", (("Đức Hùng",), None)),
+    # ... and a text that ends on photo credits alone has no author.
+    ("Một em bé bị thương. Ảnh: New York Times Người bị thương. Ảnh: New York Times Ảnh: New York Times", ((), None)),
+    ("Cử tri phát biểu ý kiến. Ảnh: NGUYỄN TRÀ Nhiều người dân đến sớm. Ảnh: NGUYỄN TRÀ", ((), None)),
+    # The writer who took the photos is still the writer of a byline glued to the last sentence.
+    ("Dòng kênh nơi bé bị vứt xuống. Ảnh: Hoàng NamAnh Huy kể lại. Nghi phạm bỏ trốn cách nơi gây án khoảng "
+     "10 km.Hoàng Nam", (("Hoàng Nam",), None)),
+])
+def test_a_byline_after_photo_credits(body, expected):
+    assert extract_byline(None, body) == expected
